@@ -1,0 +1,70 @@
+import type { AlertScope } from './alert.js'
+
+const UNIT_WORDS: Record<string, [string, string]> = {
+  m: ['minute', 'minutes'], h: ['hour', 'hours'], d: ['day', 'days'], w: ['week', 'weeks'],
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+
+/** "14d" -> "14 days", "1h" -> "1 hour". */
+export function humanDuration(text: string): string {
+  const m = /^(\d+)([mhdw])$/.exec(text)
+  if (!m) return text
+  const [one, many] = UNIT_WORDS[m[2]!]!
+  return plural(Number(m[1]), one, many)
+}
+
+/** Where an alert applies, in words: "on route MSR-1", "at site Camp Castor", "in Gao". */
+export function humanScope(scope: AlertScope): string {
+  const g = scope.groupBy
+  const parts: string[] = []
+  if (g.route) parts.push(`on route ${g.route}`)
+  if (g.site) parts.push(`at site ${g.site}`)
+  if (g.admin2) parts.push(`in ${g.admin2}`)
+  if (g.admin1) parts.push(`in ${g.admin1}`)
+  if (g.topCategory) parts.push(`(${g.topCategory})`)
+  if (g.category) parts.push(`(${g.category})`)
+  if (scope.radiusKm !== undefined && scope.center) {
+    parts.push(`within ${scope.radiusKm} km of ${scope.center.lat.toFixed(3)}, ${scope.center.lon.toFixed(3)}`)
+  }
+  if (parts.length === 0) parts.push(`across ${scope.mission}`)
+  return parts.join(' ')
+}
+
+/** The casualty clause every alert sentence ends with, when there were casualties. */
+function casualties(facts: Record<string, number | null>): string[] {
+  const out: string[] = []
+  const n = (k: string) => facts[k] ?? 0
+  if (n('unKilled') > 0) out.push(`${plural(n('unKilled'), 'peacekeeper', 'peacekeepers')} killed`)
+  if (n('unInjured') > 0) out.push(`${n('unInjured')} UN personnel injured`)
+  if (n('unAbducted') > 0) out.push(`${n('unAbducted')} UN personnel abducted`)
+  if (n('civiliansKilled') > 0) out.push(`${plural(n('civiliansKilled'), 'civilian', 'civilians')} killed`)
+  return out
+}
+
+/**
+ * The sentence a duty officer reads: the rule's summary template filled in, then the casualty
+ * clause, e.g. "3 IED incidents within 14 days on route MSR-1, 1 peacekeeper killed".
+ * Template placeholders: {count:noun} (number and noun, plural when needed), {fact} for any
+ * aggregate without params, {window}, {scope}, {title}.
+ */
+export function alertSentence(input: {
+  template: string | undefined
+  title: string
+  window: string
+  scope: AlertScope
+  facts: Record<string, number | null>
+}): string {
+  const template = input.template ?? '{count:matching report} {scope} within {window}: {title}'
+  const head = template.replace(/\{([A-Za-z]+)(?::([^}|]+)(?:\|([^}]+))?)?\}/g, (whole, name: string, one?: string, many?: string) => {
+    if (name === 'window') return humanDuration(input.window)
+    if (name === 'scope') return humanScope(input.scope)
+    if (name === 'title') return input.title
+    const value = input.facts[name]
+    if (value === undefined) return whole
+    const v = value ?? 0
+    if (!one) return String(v)
+    return plural(v, one, many ?? `${one}s`)
+  })
+  return [head, ...casualties(input.facts)].join(', ')
+}

@@ -1,0 +1,50 @@
+import type { AlertState } from './alert.js'
+import type { AlertChange } from '../storage/alerts-repo.js'
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/** An alert as the API shows it: times as ISO 8601, the window in hours. */
+export function presentAlert(a: AlertState, inputIds?: string[]) {
+  return {
+    id: a.id,
+    identity: a.identity,
+    indicator: { id: a.indicatorId, version: a.indicatorVersion },
+    ruleSetVersion: a.ruleSetVersion,
+    mission: a.mission,
+    taxonomy: a.taxonomy,
+    level: a.level,
+    grade: a.grade,
+    confidence: a.confidence,
+    trend: a.trend,
+    status: a.status,
+    statusReason: a.statusReason,
+    scope: a.scope,
+    windowHours: a.windowMs / 3_600_000,
+    count: a.count,
+    facts: a.facts,
+    summary: a.summary,
+    explanation: a.explanation,
+    firstSeen: iso(a.firstSeen),
+    lastSeen: iso(a.lastSeen),
+    raisedAt: iso(a.raisedAt),
+    updatedAt: iso(a.updatedAt),
+    expiresAt: iso(a.expiresAt),
+    acknowledged: a.acknowledgedBy ? { by: a.acknowledgedBy, at: iso(a.acknowledgedAt) } : null,
+    resolved: a.resolvedBy ? { by: a.resolvedBy, at: iso(a.resolvedAt) } : null,
+    seq: a.seq,
+    ...(inputIds ? { inputs: inputIds } : {}),
+  }
+}
+
+/** One change of the poll feed or of an alert's history. */
+export function presentChange(c: AlertChange) {
+  return {
+    seq: c.seq,
+    kind: c.kind,
+    at: iso(c.at),
+    actor: c.actor,
+    cause: c.cause,
+    inputs: c.inputIds,
+    alert: presentAlert(c.alert),
+  }
+}

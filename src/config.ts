@@ -1,0 +1,73 @@
+import { z } from 'zod'
+
+/** Missions vigil knows by default: the current and recently closed peacekeeping operations. */
+export const DEFAULT_MISSIONS = [
+  'MINUSMA', 'MINUSCA', 'MONUSCO', 'UNMISS', 'UNISFA', 'UNIFIL',
+  'UNFICYP', 'UNDOF', 'MINURSO', 'UNMIK', 'UNTSO', 'UNMOGIP',
+] as const
+
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  VIGIL_DB: z.string().min(1).default('./data/vigil.db'),
+  VIGIL_RULES_DIR: z.string().min(1).default('./rules'),
+  VIGIL_MISSIONS: csv.pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/)).min(1))
+    .default([...DEFAULT_MISSIONS]),
+  VIGIL_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  VIGIL_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  VIGIL_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  VIGIL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+/** The service configuration: validated once, frozen, passed explicitly to whatever needs it. */
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly dbPath: string
+  readonly rulesDir: string
+  readonly missions: readonly string[]
+  readonly bodyLimit: number
+  readonly batchMax: number
+  /** SQLite `synchronous` pragma: FULL makes every acknowledged commit survive power loss. */
+  readonly synchronous: 'FULL' | 'NORMAL'
+  readonly expiryIntervalMs: number
+  readonly logLevel: string
+}
+
+/** Raised when the environment holds an invalid setting; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Reads the configuration from an environment (by default `process.env`, the only place in the
+ * code that reads it). Throws ConfigError listing every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dbPath: e.VIGIL_DB,
+    rulesDir: e.VIGIL_RULES_DIR,
+    missions: Object.freeze([...e.VIGIL_MISSIONS]),
+    bodyLimit: e.VIGIL_BODY_LIMIT,
+    batchMax: e.VIGIL_BATCH_MAX,
+    synchronous: e.VIGIL_SYNCHRONOUS,
+    expiryIntervalMs: e.VIGIL_EXPIRY_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  })
+}
+
+/** The configuration a test or a tool gets when it does not care: all defaults. */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({}), ...overrides })
+}

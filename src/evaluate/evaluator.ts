@@ -1,0 +1,280 @@
+import type { Report } from '../reports/report.js'
+import { isActive, type AlertScope, type AlertState, type ChangeKind } from '../alerts/alert.js'
+import { confidenceOf, trendOf } from '../alerts/grading.js'
+import { alertSentence } from '../alerts/alert-sentence.js'
+import type { CompiledIndicator, GradeOutcome } from '../rules/compile-indicator.js'
+import { factKey } from '../rules/facts.js'
+import type { RuleSet } from '../rules/rule-set.js'
+import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
+import type { AggregateQuery, IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
+import type { AlertChangeSummary, Evaluator } from '../ingest/ingest.js'
+import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
+
+export interface EvaluatorDeps {
+  inputs: IndicatorInputsRepo
+  alerts: AlertsRepo
+  /** The live rule set, read once per evaluation so a reload never splits one. */
+  rules: () => RuleSet
+}
+
+/** Escalation indicators feed on alerts, which may feed further ones; this bounds the chain. */
+const MAX_CASCADE_DEPTH = 4
+
+/** The state of one evaluation pass: its rule set, its time and the changes it made. */
+interface Pass {
+  set: RuleSet
+  now: number
+  changes: AlertChange[]
+  /** Alerts a new input updated in this pass: a reassessment would only repeat the work. */
+  touched: Set<number>
+  depth: number
+}
+
+export function summarize(c: AlertChange): AlertChangeSummary {
+  return { alertId: c.alertId, seq: c.seq, kind: c.kind, indicatorId: c.alert.indicatorId, level: c.alert.level, grade: c.alert.grade, status: c.alert.status }
+}
+
+/**
+ * Evaluates inputs against the indicators and keeps alerts up to date: raise, update, escalate,
+ * expire, withdraw. Every method runs inside the caller's write transaction.
+ */
+export function createEvaluator(deps: EvaluatorDeps) {
+  const { inputs, alerts } = deps
+
+  function record(pass: Pass, alert: AlertState, kind: ChangeKind, cause: string, inputIds: readonly string[]): AlertState {
+    const change = alerts.recordChange(alert, kind, pass.now, null, cause, inputIds)
+    pass.changes.push(change)
+    return change.alert
+  }
+
+  /** The aggregate query for an indicator over a scope, at a point in time. */
+  function query(ind: CompiledIndicator, scope: AlertScope, anchor: number): AggregateQuery {
+    return {
+      indicatorId: ind.rule.id,
+      scope: {
+        mission: scope.mission,
+        eq: scope.groupBy,
+        ...(scope.center && scope.radiusKm !== undefined ? { circle: { ...scope.center, km: scope.radiusKm } } : {}),
+      },
+      anchor,
+      windowMs: ind.windowMs,
+      trendPeriods: ind.trendPeriods,
+      trendMeasures: [...ind.trendMeasures],
+      includeUnassessed: ind.rule.includeUnassessed,
+      specs: ind.needs,
+    }
+  }
+
+  /** Aggregates plus the derived facts (trend, confidence) for one scope. */
+  function measure(ind: CompiledIndicator, scope: AlertScope, anchor: number) {
+    const q = query(ind, scope, anchor)
+    const agg = inputs.aggregate(q)
+    const facts: Record<string, number | null> = { ...agg.values }
+    for (const m of ind.trendMeasures) {
+      const t = trendOf(agg.values[m] ?? 0, agg.baselines[m] ?? 0)
+      facts[factKey('trend', m === 'count' ? {} : { measure: m })] = t
+    }
+    const confidence = confidenceOf({ ...agg, independentSources: agg.values.independentSources ?? 0 })
+    return { q, agg, facts, confidence, trend: facts.trend ?? null }
+  }
+
+  /** The scope an input falls in for an indicator, or null when it lacks a group field. */
+  function scopeOf(ind: CompiledIndicator, input: IndicatorInput): AlertScope | null {
+    const groupBy: Record<string, string> = {}
+    for (const field of ind.rule.scope.groupBy) {
+      const v = input.group(field)
+      if (v === null) return null
+      groupBy[field] = v
+    }
+    const scope: AlertScope = { mission: input.mission, groupBy }
+    for (const f of ['admin1', 'admin2', 'route', 'site'] as const) {
+      const v = input.group(f)
+      if (v !== null) scope[f] = v
+    }
+    if (ind.rule.scope.radiusKm !== undefined) {
+      if (!input.location) return null
+      scope.radiusKm = ind.rule.scope.radiusKm
+      scope.center = input.location
+    }
+    return scope
+  }
+
+  function identityOf(ind: CompiledIndicator, scope: AlertScope): string {
+    const groups = Object.keys(scope.groupBy).sort().map((k) => `${k}=${scope.groupBy[k]}`)
+    const base = [ind.rule.id, scope.mission, ...groups].join('|')
+    return scope.center && scope.radiusKm !== undefined ? `${base}|near=${scope.center.lat.toFixed(3)},${scope.center.lon.toFixed(3)}` : base
+  }
+
+  function sentence(ind: CompiledIndicator, scope: AlertScope, facts: Record<string, number | null>) {
+    return alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts })
+  }
+
+  /** Evaluates one indicator for the scope a new input falls in: raise, update or escalate. */
+  async function evaluateScope(pass: Pass, ind: CompiledIndicator, input: IndicatorInput, cause: string) {
+    const fresh = scopeOf(ind, input)
+    if (!fresh) return
+    const identity = identityOf(ind, fresh)
+    const existing = fresh.center
+      ? alerts.activeNear(ind.rule.id, fresh.mission, identity.slice(0, identity.lastIndexOf('|near=') + 1), fresh.center.lat, fresh.center.lon, fresh.radiusKm!)
+      : alerts.activeByIdentity(identity)
+    // An existing radius alert keeps its own centre, so its area never drifts.
+    const scope = existing ? { ...fresh, center: existing.scope.center, groupBy: existing.scope.groupBy } : fresh
+    const m = measure(ind, scope, pass.now)
+    if (m.agg.lastSeen === null) return
+    const outcome = await ind.grade(m.facts, input.view, pass.now)
+    const fullScope: AlertScope = { ...scope, ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
+    const base = {
+      confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
+      firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
+      expiresAt: m.agg.lastSeen + ind.expiresMs, scope: fullScope, summary: sentence(ind, fullScope, m.facts),
+      ruleSetVersion: pass.set.version, indicatorVersion: ind.rule.version,
+    }
+    const linked = inputs.inputIds(m.q)
+    if (!existing) {
+      // A situation whose last input is older than the expiry was over before it was reported.
+      if (!outcome || base.expiresAt <= pass.now) return
+      await raise(pass, ind, identity, outcome, base, linked, cause, input.id)
+      return
+    }
+    pass.touched.add(existing.id)
+    const escalates = outcome !== null && outcome.rank > existing.rank
+    const next: AlertState = {
+      ...existing,
+      ...base,
+      ...(escalates ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
+      // An escalation re-opens an acknowledged alert: an acknowledgement never hides a worse situation.
+      ...(escalates && existing.status === 'acknowledged' ? { status: 'open' as const, statusReason: 'escalated after acknowledgement' } : {}),
+    }
+    alerts.update(next)
+    alerts.link(existing.id, linked)
+    const saved = record(pass, next, escalates ? 'escalated' : 'updated', cause, [input.id])
+    await cascade(pass, saved)
+  }
+
+  async function raise(pass: Pass, ind: CompiledIndicator, identity: string, outcome: GradeOutcome,
+    base: Omit<AlertState, 'id' | 'identity' | 'indicatorId' | 'mission' | 'taxonomy' | 'topCategory' | 'level' | 'grade' | 'rank' | 'status' | 'statusReason' | 'explanation' | 'windowMs' | 'raisedAt' | 'seq' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt'>,
+    linked: string[], cause: string, inputId: string) {
+    const fresh: Omit<AlertState, 'id'> = {
+      ...base,
+      identity,
+      indicatorId: ind.rule.id,
+      mission: base.scope.mission,
+      taxonomy: [...ind.rule.taxonomy],
+      topCategory: ind.rule.taxonomy[0]!.slice(0, 3),
+      level: outcome.threshold.level,
+      grade: outcome.threshold.grade,
+      rank: outcome.rank,
+      status: 'open',
+      statusReason: null,
+      explanation: outcome.explanation,
+      windowMs: ind.windowMs,
+      raisedAt: pass.now,
+      seq: 0,
+      acknowledgedBy: null, acknowledgedAt: null, resolvedBy: null, resolvedAt: null,
+    }
+    const id = alerts.insert(fresh)
+    alerts.link(id, linked)
+    pass.touched.add(id)
+    const saved = record(pass, { ...fresh, id }, 'raised', cause, [inputId])
+    await cascade(pass, saved)
+  }
+
+  /**
+   * Re-evaluates an alert after one of its inputs went away (retraction, revision, withdrawal),
+   * at the time its facts were last computed. No threshold left: withdrawn, with the reason.
+   * A lower threshold left: downgraded, recorded as such (never silently).
+   */
+  async function reassess(pass: Pass, alert: AlertState, cause: string) {
+    const ind = pass.set.byId(alert.indicatorId)
+    if (!ind || !isActive(alert.status)) return
+    const m = measure(ind, alert.scope, alert.anchorAt)
+    const outcome = m.agg.lastSeen === null ? null : await ind.grade(m.facts, {}, alert.anchorAt)
+    if (!outcome) {
+      const withdrawn: AlertState = {
+        ...alert, status: 'withdrawn', updatedAt: pass.now, facts: m.facts, count: m.facts.count ?? 0,
+        statusReason: `${cause}; the ${m.facts.count ?? 0} remaining input(s) meet no threshold`,
+      }
+      alerts.update(withdrawn)
+      record(pass, withdrawn, 'withdrawn', cause, [])
+      await inputGone(pass, `alert:${alert.id}`, `alert ${alert.id} withdrawn`)
+      return
+    }
+    const down = outcome.rank < alert.rank
+    const next: AlertState = {
+      ...alert,
+      confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
+      firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: m.agg.lastSeen! + ind.expiresMs, updatedAt: pass.now,
+      summary: sentence(ind, alert.scope, m.facts),
+      ...(down ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
+    }
+    alerts.update(next)
+    const saved = record(pass, next, down ? 'downgraded' : 'updated', cause, [])
+    await cascade(pass, saved)
+  }
+
+  /** An input no longer exists: forget it and reassess every alert it supported. */
+  async function inputGone(pass: Pass, inputId: string, cause: string) {
+    const supported = alerts.unlink(inputId)
+    inputs.remove(inputId)
+    for (const a of supported) {
+      if (!pass.touched.has(a.id)) await reassess(pass, alerts.get(a.id)!, cause)
+    }
+  }
+
+  /** Feeds a new or changed alert to the escalation indicators that watch it. */
+  async function cascade(pass: Pass, alert: AlertState) {
+    if (pass.depth >= MAX_CASCADE_DEPTH) return
+    pass.depth++
+    try {
+      await inputArrived(pass, alertInput(alert), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
+    } finally {
+      pass.depth--
+    }
+  }
+
+  /** A new input: store it for every indicator that matches it, then evaluate each one's scope. */
+  async function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
+    for (const ind of pass.set.watching(input.kind, input.codes)) {
+      if (input.fromIndicator === ind.rule.id) continue
+      if (!(await ind.matches(input.view, pass.now))) continue
+      inputs.upsert(input.row(ind))
+      await evaluateScope(pass, ind, input, cause)
+    }
+  }
+
+  /** Expires every active alert whose expiry has passed; its escalation inputs stop counting. */
+  function expireDue(pass: Pass) {
+    for (const a of alerts.dueForExpiry(pass.now)) {
+      const expired: AlertState = { ...a, status: 'expired', statusReason: 'no new input before expiry', updatedAt: pass.now }
+      alerts.update(expired)
+      record(pass, expired, 'expired', 'expiry', [])
+      inputs.deactivate(`alert:${a.id}`)
+    }
+  }
+
+  const newPass = (now: number): Pass => ({ set: deps.rules(), now, changes: [], touched: new Set(), depth: 0 })
+
+  const evaluator: Evaluator & { expire(now: number): AlertChange[] } = {
+    async reportChanged({ before, after, reportId }: { before: Report | null; after: Report | null; reportId: string }, now: number) {
+      const pass = newPass(now)
+      expireDue(pass)
+      const supported = before ? alerts.unlink(reportId) : []
+      if (before) inputs.remove(reportId)
+      if (after) await inputArrived(pass, reportInput(after), `report ${reportId}${before ? ' revised' : ''}`)
+      for (const a of supported) {
+        if (!pass.touched.has(a.id)) await reassess(pass, alerts.get(a.id)!, `report ${reportId} ${after ? 'revised' : 'retracted'}`)
+      }
+      return pass.changes.map(summarize)
+    },
+
+    /** Runs the expiry sweep on its own (the service's timer, a replay's clock). */
+    expire(now: number) {
+      const pass = newPass(now)
+      expireDue(pass)
+      return pass.changes
+    },
+  }
+  return evaluator
+}
+
+export type AlertEvaluator = ReturnType<typeof createEvaluator>

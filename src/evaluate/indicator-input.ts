@@ -1,0 +1,143 @@
+import type { Report } from '../reports/report.js'
+import type { AlertState } from '../alerts/alert.js'
+import type { CompiledIndicator } from '../rules/compile-indicator.js'
+import type { IndicatorInputRow } from '../storage/indicator-inputs-repo.js'
+import { SHORTHAND_PATHS, readPath } from '../rules/facts.js'
+import { isUnder, topOf } from '../taxonomy/taxonomy.js'
+
+/**
+ * Something an indicator evaluates: a report, or (for escalation indicators) an alert. Each
+ * knows the fact the conditions read, its group values, and the row it stores per indicator.
+ */
+export interface IndicatorInput {
+  kind: 'reports' | 'alerts'
+  id: string
+  mission: string
+  codes: string[]
+  /** The object the `report` / `alert` fact holds. */
+  view: object
+  occurredAt: number
+  location: { lat: number; lon: number } | null
+  /** The alert's own indicator: an escalation indicator never takes its own alerts. */
+  fromIndicator?: string
+  group(field: string): string | null
+  row(ind: CompiledIndicator): IndicatorInputRow
+}
+
+const sum = (value: unknown, paths: string[]) => paths.reduce((n, p) => n + (Number(readPath(value, p)) || 0), 0)
+
+function storedVals(view: object, paths: readonly string[]): Record<string, unknown> | null {
+  if (paths.length === 0) return null
+  return Object.fromEntries(paths.map((p) => [p, readPath(view, p) ?? null]))
+}
+
+/** The first of the input's codes the indicator watches: what its `category` filters see. */
+function watchedCode(codes: string[], ind: CompiledIndicator): string {
+  return codes.find((c) => ind.rule.taxonomy.some((t) => isUnder(c, t))) ?? codes[0]!
+}
+
+export function reportInput(report: Report): IndicatorInput {
+  const codes = [report.category, ...report.categories]
+  const loc = report.location
+  const groups: Record<string, string | undefined> = {
+    admin1: loc.admin1, admin2: loc.admin2, route: loc.route, site: loc.site,
+    category: report.category, topCategory: topOf(report.category), report: report.id,
+  }
+  return {
+    kind: 'reports',
+    id: report.id,
+    mission: report.mission,
+    codes,
+    view: report,
+    occurredAt: Date.parse(report.occurredAt),
+    location: { lat: loc.lat, lon: loc.lon },
+    group: (field) => groups[field] ?? null,
+    row: (ind) => {
+      const category = watchedCode(codes, ind)
+      return {
+        indicatorId: ind.rule.id,
+        inputId: report.id,
+        mission: report.mission,
+        category,
+        topCategory: topOf(category),
+        occurredAt: Date.parse(report.occurredAt),
+        lat: loc.lat,
+        lon: loc.lon,
+        admin1: loc.admin1 ?? null,
+        admin2: loc.admin2 ?? null,
+        route: loc.route ?? null,
+        site: loc.site ?? null,
+        source: report.source.sourceId ?? 'unattributed',
+        reliability: report.source.reliability,
+        credibility: report.source.credibility,
+        // Admiralty E (reliability cannot be judged) and 5 (improbable) do not count by default.
+        assessed: report.source.reliability !== 'E' && report.source.credibility !== 5,
+        unKilled: sum(report, SHORTHAND_PATHS.unKilled!),
+        unInjured: sum(report, SHORTHAND_PATHS.unInjured!),
+        unAbducted: sum(report, SHORTHAND_PATHS.unAbducted!),
+        civiliansKilled: sum(report, SHORTHAND_PATHS.civiliansKilled!),
+        vals: storedVals(report, ind.storedPaths),
+      }
+    },
+  }
+}
+
+const CONFIDENCE_GRADES = { high: ['B', 2], medium: ['C', 3], low: ['D', 4] } as const
+
+/** What an escalation indicator sees of an alert. */
+export function alertView(a: AlertState) {
+  return {
+    id: a.id, indicatorId: a.indicatorId, level: a.level, grade: a.grade, status: a.status,
+    confidence: a.confidence, taxonomy: a.taxonomy, topCategory: a.topCategory, mission: a.mission,
+    admin1: a.scope.admin1, admin2: a.scope.admin2, route: a.scope.route, site: a.scope.site,
+    count: a.count, trend: a.trend, facts: a.facts,
+  }
+}
+
+export function alertInput(a: AlertState): IndicatorInput {
+  const view = alertView(a)
+  const id = `alert:${a.id}`
+  const where = a.scope.centroid ?? a.scope.center ?? null
+  const groups: Record<string, string | undefined> = {
+    admin1: a.scope.admin1, admin2: a.scope.admin2, route: a.scope.route, site: a.scope.site,
+    category: a.taxonomy[0], topCategory: a.topCategory, report: id,
+  }
+  const [reliability, credibility] = CONFIDENCE_GRADES[a.confidence]
+  return {
+    kind: 'alerts',
+    id,
+    mission: a.mission,
+    codes: a.taxonomy,
+    view,
+    occurredAt: a.lastSeen,
+    location: where,
+    fromIndicator: a.indicatorId,
+    group: (field) => groups[field] ?? null,
+    row: (ind) => {
+      const category = watchedCode(a.taxonomy, ind)
+      return {
+        indicatorId: ind.rule.id,
+        inputId: id,
+        mission: a.mission,
+        category,
+        topCategory: topOf(category),
+        occurredAt: a.lastSeen,
+        lat: where?.lat ?? null,
+        lon: where?.lon ?? null,
+        admin1: a.scope.admin1 ?? null,
+        admin2: a.scope.admin2 ?? null,
+        route: a.scope.route ?? null,
+        site: a.scope.site ?? null,
+        source: `indicator:${a.indicatorId}`,
+        reliability,
+        credibility,
+        assessed: true,
+        unKilled: a.facts.unKilled ?? 0,
+        unInjured: a.facts.unInjured ?? 0,
+        unAbducted: a.facts.unAbducted ?? 0,
+        civiliansKilled: a.facts.civiliansKilled ?? 0,
+        vals: storedVals(view, ind.storedPaths),
+      }
+    },
+  }
+}

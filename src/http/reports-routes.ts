@@ -1,0 +1,110 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { errors } from '../errors.js'
+import { reportInputSchema, retractInputSchema } from '../reports/report-schema.js'
+import { presentReport } from '../ingest/present-report.js'
+import type { Ingest } from '../ingest/ingest.js'
+import type { ReportsRepo } from '../storage/reports-repo.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+import { parseNdjson } from '../ingest/ndjson.js'
+
+export interface ReportsRoutesOptions {
+  ingest: Ingest
+  reports: ReportsRepo
+  batchMax: number
+}
+
+const idParams = z.object({ id: z.string().min(1).max(128) })
+
+const listQuery = z.strictObject({
+  mission: z.string().optional(),
+  category: z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code or top code, e.g. HOS or HOS.IED').optional(),
+  admin1: z.string().optional(),
+  status: z.enum(['active', 'retracted']).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+})
+
+const reportCursor = z.object({ t: z.number(), id: z.string() })
+
+/** The intake API: post, batch, revise, retract and read incident reports. */
+export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (app, opts) => {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const { ingest, reports } = opts
+
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseNdjson(body as string))
+  })
+
+  r.post('/reports', {
+    schema: { summary: 'Post one incident report', tags: ['reports'], body: reportInputSchema },
+  }, async (req, reply) => {
+    const out = await ingest.create(req.body)
+    req.log.info({ reportId: req.body.id, replayed: out.replayed, alerts: out.result.alerts.length }, out.replayed ? 'report replayed' : 'report accepted')
+    if (out.replayed) reply.header('idempotent-replayed', 'true')
+    return reply.code(out.status).send(out.result)
+  })
+
+  r.post('/reports/batch', {
+    schema: {
+      summary: 'Post many incident reports (JSON array or NDJSON); per-item results',
+      tags: ['reports'],
+      body: z.array(z.unknown()).describe('incident reports; each validated on its own'),
+    },
+  }, async (req, reply) => {
+    const items = req.body
+    if (items.length > opts.batchMax) throw errors.BATCH_TOO_LARGE(items.length, opts.batchMax)
+    const results = await ingest.batch(items)
+    const tally = { accepted: 0, replayed: 0, rejected: 0 }
+    for (const x of results) {
+      if (x.status === 201 && x.report) tally.accepted++
+      else if (x.status < 300) tally.replayed++
+      else tally.rejected++
+    }
+    req.log.info({ ...tally, reportIds: results.slice(0, 50).map((x) => x.id) }, 'batch ingested')
+    return reply.code(200).send({ ...tally, results })
+  })
+
+  r.put('/reports/:id', {
+    schema: { summary: 'Store a new revision of a report', tags: ['reports'], params: idParams, body: reportInputSchema },
+  }, async (req, reply) => {
+    const out = await ingest.revise(req.params.id, req.body)
+    req.log.info({ reportId: req.params.id, revision: out.result.report.revision }, 'report revised')
+    return reply.code(out.status).send(out.result)
+  })
+
+  r.delete('/reports/:id', {
+    schema: { summary: 'Retract a report (kept, no longer evaluated)', tags: ['reports'], params: idParams, body: retractInputSchema.optional() },
+  }, async (req, reply) => {
+    const out = await ingest.retract(req.params.id, req.body?.reason ?? null)
+    req.log.info({ reportId: req.params.id }, 'report retracted')
+    return reply.code(out.status).send(out.result)
+  })
+
+  r.get('/reports/:id', {
+    schema: { summary: 'A report: current revision and its history', tags: ['reports'], params: idParams },
+  }, async (req) => {
+    const stored = reports.get(req.params.id)
+    if (!stored) throw errors.REPORT_NOT_FOUND(req.params.id)
+    return { report: presentReport(stored), history: reports.history(req.params.id) }
+  })
+
+  r.get('/reports', {
+    schema: { summary: 'List reports in occurredAt order, filtered, cursor-paginated', tags: ['reports'], querystring: listQuery },
+  }, async (req) => {
+    const q = req.query
+    const after = q.cursor ? decodeCursor(q.cursor, reportCursor, 'query.cursor') : null
+    const page = reports.list({
+      ...(q.mission ? { mission: q.mission } : {}),
+      ...(q.category ? { category: q.category } : {}),
+      ...(q.admin1 ? { admin1: q.admin1 } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.from ? { from: Date.parse(q.from) } : {}),
+      ...(q.to ? { to: Date.parse(q.to) } : {}),
+    }, after, q.limit)
+    return { items: page.items.map(presentReport), nextCursor: page.next ? encodeCursor(page.next) : null }
+  })
+}

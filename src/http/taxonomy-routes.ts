@@ -1,0 +1,38 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { errors } from '../errors.js'
+import { closestCodes, type Taxonomy } from '../taxonomy/taxonomy.js'
+
+export interface TaxonomyRoutesOptions {
+  taxonomy: Taxonomy
+}
+
+/** The harmonized threat taxonomy, read-only. */
+export const taxonomyRoutes: FastifyPluginAsync<TaxonomyRoutesOptions> = async (app, { taxonomy }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const aliasesOf = (code: string) => {
+    const out: Record<string, string[]> = {}
+    for (const [mission, table] of taxonomy.aliases) {
+      const terms = [...table].filter(([, c]) => c === code).map(([alias]) => alias)
+      if (terms.length > 0) out[mission] = terms
+    }
+    return out
+  }
+
+  r.get('/taxonomy', { schema: { summary: 'The taxonomy tree with its version', tags: ['taxonomy'] } }, async () => ({
+    version: taxonomy.version,
+    categories: taxonomy.categories,
+  }))
+
+  r.get('/taxonomy/:code', {
+    schema: { summary: 'One taxonomy entry (top or sub code) with its mission aliases', tags: ['taxonomy'], params: z.object({ code: z.string().max(100) }) },
+  }, async (req) => {
+    const code = req.params.code.toUpperCase()
+    const top = taxonomy.tops.get(code)
+    if (top) return { version: taxonomy.version, level: 'top', ...top }
+    const sub = taxonomy.codes.get(code)
+    if (sub) return { version: taxonomy.version, level: 'sub', ...sub, aliases: aliasesOf(code) }
+    throw errors.TAXONOMY_CODE_NOT_FOUND(req.params.code, closestCodes(taxonomy, req.params.code, ''))
+  })
+}

@@ -1,0 +1,173 @@
+import type { z } from 'zod'
+import { errors, type Problem, VigilError } from '../errors.js'
+import { classifyReport, fingerprint, type Report } from '../reports/report.js'
+import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
+import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import type { ReportsRepo } from '../storage/reports-repo.js'
+import type { WriteQueue } from '../storage/write-queue.js'
+import type { Clock } from '../clock.js'
+import { presentReport, type PresentedReport } from './present-report.js'
+import { BadNdjsonLine } from './ndjson.js'
+
+/** What evaluation made of one report change: the alert changes it caused, already stored. */
+export interface AlertChangeSummary {
+  alertId: number
+  seq: number
+  kind: string
+  indicatorId: string
+  level: string
+  grade: string
+  status: string
+}
+
+/**
+ * Evaluates a report change against the live indicators. Runs inside the write transaction of
+ * the change, so a report and the alerts it causes commit together or not at all.
+ */
+export interface Evaluator {
+  reportChanged(change: { before: Report | null; after: Report | null; reportId: string }, now: number): Promise<AlertChangeSummary[]>
+}
+
+export interface WriteResult {
+  report: PresentedReport
+  alerts: AlertChangeSummary[]
+}
+
+export interface BatchItemResult {
+  index: number
+  id: string | null
+  status: number
+  report?: PresentedReport
+  alerts?: AlertChangeSummary[]
+  code?: string
+  message?: string
+  problems?: Problem[]
+}
+
+export interface IngestDeps {
+  reports: ReportsRepo
+  queue: WriteQueue
+  taxonomy: Taxonomy
+  missions: readonly string[]
+  clock: Clock
+  evaluator: () => Evaluator
+}
+
+/** Zod issues as problems with dotted field paths. */
+export function zodProblems(error: z.ZodError, prefix = ''): Problem[] {
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter((p) => p !== '').join('.'),
+    message: i.message,
+  }))
+}
+
+/**
+ * The ingest pipeline: classify -> store -> evaluate, one report at a time through the single
+ * writer, each step of one report in one transaction.
+ */
+export function createIngest(deps: IngestDeps) {
+  const { reports, queue, clock } = deps
+
+  function classify(input: ReportInput): Report {
+    const out = classifyReport(input, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
+    if ('problems' in out) throw errors.VALIDATION(out.problems)
+    return out.report
+  }
+
+  /** Stores a new report, or replays the first answer when the identical report is posted again. */
+  async function storeNew(report: Report): Promise<{ status: 200 | 201; result: WriteResult; replayed: boolean }> {
+    const fp = fingerprint(report)
+    const existing = reports.firstRevision(report.id)
+    if (existing) {
+      if (existing.fingerprint !== fp) throw errors.REPORT_CONFLICT(report.id, reports.get(report.id)!.revision)
+      return { status: 201, result: JSON.parse(existing.result ?? 'null') as WriteResult, replayed: true }
+    }
+    const now = clock()
+    reports.insert(report, fp, now)
+    const alerts = await deps.evaluator().reportChanged({ before: null, after: report, reportId: report.id }, now)
+    const result = { report: presentReport(reports.get(report.id)!), alerts }
+    reports.saveResult(report.id, 1, result)
+    return { status: 201, result, replayed: false }
+  }
+
+  return {
+    /** POST /reports: validates, classifies and stores one report, evaluated in the same transaction. */
+    create(input: ReportInput) {
+      const report = classify(input)
+      return queue.run(() => storeNew(report))
+    },
+
+    /**
+     * POST /reports/batch: each item validated on its own; the valid ones stored and evaluated in
+     * occurredAt order. One bad item never rejects the others.
+     */
+    async batch(items: unknown[]): Promise<BatchItemResult[]> {
+      const results: BatchItemResult[] = new Array(items.length)
+      const valid: { index: number; report: Report }[] = []
+      items.forEach((item, index) => {
+        if (item instanceof BadNdjsonLine) {
+          const err = errors.BAD_JSON(`line ${item.line}: ${item.message}`)
+          results[index] = { index, id: null, status: err.statusCode, code: err.code, message: err.message, problems: err.problems }
+          return
+        }
+        const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null
+        const parsed = reportInputSchema.safeParse(item)
+        if (!parsed.success) {
+          results[index] = { index, id, status: 400, code: errors.VALIDATION.code, message: 'invalid report', problems: zodProblems(parsed.error) }
+          return
+        }
+        try {
+          valid.push({ index, report: classify(parsed.data) })
+        } catch (err) {
+          results[index] = failure(index, id, err)
+        }
+      })
+      valid.sort((a, b) => Date.parse(a.report.occurredAt) - Date.parse(b.report.occurredAt) || a.index - b.index)
+      await Promise.all(valid.map(({ index, report }) =>
+        queue.run(() => storeNew(report)).then(
+          (out) => { results[index] = { index, id: report.id, status: out.status, report: out.result.report, alerts: out.result.alerts } },
+          (err) => { results[index] = failure(index, report.id, err) },
+        )))
+      return results
+    },
+
+    /** PUT /reports/:id: stores a new revision and re-evaluates what the old and new content touch. */
+    revise(id: string, input: ReportInput) {
+      if (input.id !== id) throw errors.ID_MISMATCH(id, input.id)
+      const report = classify(input)
+      return queue.run(async (): Promise<{ status: 200; result: WriteResult }> => {
+        const current = reports.get(id)
+        if (!current) throw errors.REPORT_NOT_FOUND(id)
+        if (current.status === 'retracted') throw errors.REPORT_RETRACTED(id)
+        const fp = fingerprint(report)
+        if (fp === current.fingerprint) return { status: 200, result: { report: presentReport(current), alerts: [] } }
+        const now = clock()
+        reports.revise(report, fp, current.revision + 1, now)
+        const alerts = await deps.evaluator().reportChanged({ before: current.report, after: report, reportId: id }, now)
+        return { status: 200, result: { report: presentReport(reports.get(id)!), alerts } }
+      })
+    },
+
+    /** DELETE /reports/:id: marks the report retracted (kept, no longer evaluated). Repeating it is harmless. */
+    retract(id: string, reason: string | null) {
+      return queue.run(async (): Promise<{ status: 200; result: WriteResult }> => {
+        const current = reports.get(id)
+        if (!current) throw errors.REPORT_NOT_FOUND(id)
+        if (current.status === 'retracted') return { status: 200, result: { report: presentReport(current), alerts: [] } }
+        const now = clock()
+        reports.retract(id, current.revision + 1, reason, now)
+        const alerts = await deps.evaluator().reportChanged({ before: current.report, after: null, reportId: id }, now)
+        return { status: 200, result: { report: presentReport(reports.get(id)!), alerts } }
+      })
+    },
+  }
+}
+
+function failure(index: number, id: string | null, err: unknown): BatchItemResult {
+  if (err instanceof VigilError) {
+    return { index, id, status: err.statusCode, code: err.code, message: err.message, problems: err.problems, ...err.extra }
+  }
+  throw err
+}
+
+export type Ingest = ReturnType<typeof createIngest>

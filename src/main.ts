@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify'
+import { loadConfig, type Config } from './config.js'
+import { createLogger } from './logger.js'
+import { systemClock } from './clock.js'
+import { openStore } from './storage/store.js'
+import { loadTaxonomy } from './taxonomy/taxonomy.js'
+import { ALIASES_DIR, TAXONOMY_FILE } from './paths.js'
+import { RuleRegistry } from './rules/rule-registry.js'
+import { buildApp } from './app.js'
+
+/**
+ * The process entry: reads the configuration, opens and migrates the database, loads the
+ * taxonomy and the rules, listens, and closes cleanly on SIGTERM/SIGINT.
+ */
+export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
+  const logger = createLogger(config.logLevel)
+  const store = openStore(config.dbPath, { synchronous: config.synchronous })
+  const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
+  const rules = new RuleRegistry(config.rulesDir, taxonomy, systemClock)
+  const attempt = rules.reload()
+  if (!attempt.ok) {
+    for (const p of attempt.problems) logger.error({ file: p.file, line: p.line, column: p.column, path: p.path }, p.message)
+    logger.error({ dir: config.rulesDir, problems: attempt.problems.length }, 'rules failed their check; serving with no indicators')
+  } else {
+    logger.info({ version: attempt.version, rules: rules.current().indicators.length }, 'rules loaded')
+  }
+  const app = await buildApp({ config, store, taxonomy, rules, clock: systemClock, logger })
+
+  let closing = false
+  const close = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    try {
+      await app.close()
+      store.close()
+      logger.info('closed cleanly')
+      process.exit(0)
+    } catch (err) {
+      logger.error({ err }, 'unclean shutdown')
+      process.exit(1)
+    }
+  }
+  process.once('SIGTERM', () => void close('SIGTERM'))
+  process.once('SIGINT', () => void close('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  logger.info({ db: config.dbPath, rules: config.rulesDir, taxonomy: taxonomy.version }, 'vigil ready')
+  return app
+}

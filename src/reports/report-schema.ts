@@ -1,0 +1,77 @@
+import { z } from 'zod'
+
+/**
+ * The incident report as an analyst posts it: the ingest contract. Strict objects, so a
+ * misspelt field is an error rather than silently dropped data.
+ */
+
+export const REPORT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
+export const LOCATION_PRECISIONS = ['exact', 'near', 'admin2', 'admin1', 'country'] as const
+export const DATE_PRECISIONS = ['exact', 'day', 'week', 'month'] as const
+export const TARGETS = [
+  'UN_MIL', 'UN_POL', 'UN_CIV', 'UN_PREMISES', 'UN_CONVOY',
+  'HUMANITARIAN', 'CIVILIAN', 'STATE_FORCES', 'ARMED_GROUP',
+] as const
+export const ACTOR_TYPES = ['armed-group', 'state-force', 'communal-militia', 'criminal', 'unknown'] as const
+export const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const
+
+const text = (max: number) => z.string().trim().min(1).max(max)
+const count = z.number().int().min(0).max(1_000_000).default(0)
+const isoDateTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with time zone, e.g. 2026-03-01T14:30:00Z' })
+
+const unCasualties = z.strictObject({ military: count, police: count, civilian: count }).prefault({})
+const casualtyGroup = z.strictObject({ un: unCasualties, civilian: count, other: count }).prefault({})
+
+export const casualtiesSchema = z.strictObject({
+  killed: casualtyGroup,
+  injured: casualtyGroup,
+  abducted: casualtyGroup,
+}).prefault({})
+
+export const locationSchema = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  precision: z.enum(LOCATION_PRECISIONS).default('exact'),
+  admin1: text(100).optional(),
+  admin2: text(100).optional(),
+  place: text(200).optional(),
+  route: text(50).optional(),
+  site: text(50).optional(),
+})
+
+export const sourceSchema = z.strictObject({
+  reliability: z.enum(RELIABILITY),
+  credibility: z.number().int().min(1).max(6),
+  sourceId: text(100).optional(),
+})
+
+export const actorSchema = z.strictObject({
+  name: text(200),
+  type: z.enum(ACTOR_TYPES),
+})
+
+export const reportInputSchema = z.strictObject({
+  id: z.string().regex(REPORT_ID_PATTERN, 'letters, digits and . _ : - only, at most 128, e.g. MINUSMA-2026-000123'),
+  mission: z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a mission code such as MINUSMA'),
+  occurredAt: isoDateTime,
+  datePrecision: z.enum(DATE_PRECISIONS).default('exact'),
+  reportedAt: isoDateTime.optional(),
+  location: locationSchema,
+  category: text(100),
+  categories: z.array(text(100)).max(10).default([]),
+  casualties: casualtiesSchema,
+  targets: z.array(z.enum(TARGETS)).max(TARGETS.length).default([]),
+  actors: z.array(actorSchema).max(50).default([]),
+  weapons: z.array(text(100)).max(50).default([]),
+  source: sourceSchema,
+  narrative: z.string().max(10_000).default(''),
+  tags: z.array(text(100)).max(50).default([]),
+}).meta({ id: 'IncidentReport', title: 'Incident report', description: 'An incident report as a JMAC analyst posts it.' })
+
+export const retractInputSchema = z.strictObject({
+  reason: z.string().trim().max(1000).optional(),
+}).meta({ id: 'Retraction' })
+
+export type ReportInput = z.infer<typeof reportInputSchema>
+export type Casualties = z.infer<typeof casualtiesSchema>
+export type ReportLocation = z.infer<typeof locationSchema>

@@ -1,0 +1,67 @@
+import type { Condition, LeafCondition } from './rule-schema.js'
+
+/**
+ * The facts an indicator's `when` conditions may use. Aggregates are computed over the inputs
+ * that matched the indicator within its scope and window; `category` narrows one to a taxonomy
+ * code or top code, `window` gives it its own (shorter or longer) look-back.
+ */
+export const AGGREGATE_FACTS = {
+  count: { params: ['category', 'window'], required: [], doc: 'number of matching inputs' },
+  sum: { params: ['path', 'category', 'window'], required: ['path'], doc: 'sum of a numeric report field (path)' },
+  distinct: { params: ['field', 'category', 'window'], required: ['field'], doc: 'number of distinct values of a field' },
+  unKilled: { params: ['category', 'window'], required: [], doc: 'UN personnel killed (military, police, civilian)' },
+  unInjured: { params: ['category', 'window'], required: [], doc: 'UN personnel injured' },
+  unAbducted: { params: ['category', 'window'], required: [], doc: 'UN personnel abducted' },
+  civiliansKilled: { params: ['category', 'window'], required: [], doc: 'civilians killed' },
+  independentSources: { params: ['category', 'window'], required: [], doc: 'number of distinct sourceIds' },
+  trend: { params: ['measure'], required: [], doc: "this window's measure / mean of the previous windows (at least 1)" },
+} as const
+
+export type AggregateFact = keyof typeof AGGREGATE_FACTS
+/** The measures `trend` can compare; count by default. */
+export const TREND_MEASURES = ['count', 'unKilled', 'unInjured', 'unAbducted', 'civiliansKilled'] as const
+/** The input itself, by the kind of input the indicator takes. */
+export const INPUT_FACT = { reports: 'report', alerts: 'alert' } as const
+
+/** Fields `distinct` counts from a stored column; any other field is a path into the input. */
+export const COLUMN_FIELDS = ['admin1', 'admin2', 'route', 'site', 'category', 'topCategory', 'source'] as const
+
+/** Report paths the sum shorthands add up. */
+export const SHORTHAND_PATHS: Record<string, string[]> = {
+  unKilled: ['casualties.killed.un.military', 'casualties.killed.un.police', 'casualties.killed.un.civilian'],
+  unInjured: ['casualties.injured.un.military', 'casualties.injured.un.police', 'casualties.injured.un.civilian'],
+  unAbducted: ['casualties.abducted.un.military', 'casualties.abducted.un.police', 'casualties.abducted.un.civilian'],
+  civiliansKilled: ['casualties.killed.civilian'],
+}
+
+export function isAggregateFact(fact: string): fact is AggregateFact {
+  return Object.hasOwn(AGGREGATE_FACTS, fact)
+}
+
+/** Every leaf of a condition tree, with its path inside the tree (e.g. `all.1.any.0`). */
+export function leaves(cond: Condition, at = ''): { leaf: LeafCondition; at: string }[] {
+  const join = (k: string | number) => (at ? `${at}.${k}` : String(k))
+  if ('all' in cond) return cond.all.flatMap((c, i) => leaves(c, join(`all.${i}`)))
+  if ('any' in cond) return cond.any.flatMap((c, i) => leaves(c, join(`any.${i}`)))
+  if ('not' in cond) return leaves(cond.not, join('not'))
+  return [{ leaf: cond, at }]
+}
+
+/** The key an aggregate is known by: the fact name, plus its parameters when it has any. */
+export function factKey(fact: string, params?: Record<string, unknown>): string {
+  if (!params || Object.keys(params).length === 0) return fact
+  const sorted = Object.keys(params).sort().map((k) => `${k}=${String(params[k])}`)
+  return `${fact}(${sorted.join(',')})`
+}
+
+/** Reads a dotted path (`location.route`, `targets.0`, optionally `$.`-prefixed) from a value. */
+export function readPath(value: unknown, path: string): unknown {
+  const parts = path.replace(/^\$\.?/, '').split('.').filter((p) => p !== '')
+  let cur: unknown = value
+  for (const p of parts) {
+    if (cur === null || typeof cur !== 'object') return undefined
+    if (!Object.hasOwn(cur, p)) return undefined
+    cur = (cur as Record<string, unknown>)[p]
+  }
+  return cur
+}

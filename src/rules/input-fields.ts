@@ -1,0 +1,44 @@
+/**
+ * The fields a condition may read from its input, by input kind: the rule checker rejects any
+ * other path, so a misspelt field fails the check instead of silently never matching.
+ */
+
+const casualtyPaths = (['killed', 'injured', 'abducted'] as const).flatMap((k) => [
+  `casualties.${k}`, `casualties.${k}.un`, `casualties.${k}.un.military`, `casualties.${k}.un.police`,
+  `casualties.${k}.un.civilian`, `casualties.${k}.civilian`, `casualties.${k}.other`,
+])
+
+export const REPORT_PATHS = new Set([
+  'id', 'mission', 'occurredAt', 'datePrecision', 'reportedAt',
+  'location', 'location.lat', 'location.lon', 'location.precision', 'location.admin1', 'location.admin2',
+  'location.place', 'location.route', 'location.site',
+  'category', 'categoryTerm', 'categories', 'categoryTerms',
+  'casualties', ...casualtyPaths,
+  'targets', 'actors', 'weapons', 'tags', 'narrative',
+  'source', 'source.reliability', 'source.credibility', 'source.sourceId',
+])
+
+/** Report fields that may be absent: a negative operator on them holds when they are missing. */
+export const OPTIONAL_REPORT_PATHS = new Set([
+  'reportedAt', 'location.admin1', 'location.admin2', 'location.place', 'location.route', 'location.site', 'source.sourceId',
+])
+
+/** What an escalation indicator sees of an alert. */
+export const ALERT_PATHS = new Set([
+  'id', 'indicatorId', 'level', 'grade', 'status', 'confidence', 'taxonomy', 'topCategory', 'mission',
+  'admin1', 'admin2', 'route', 'site', 'count', 'trend', 'facts',
+])
+export const OPTIONAL_ALERT_PATHS = new Set(['admin1', 'admin2', 'route', 'site'])
+
+/** Array-valued fields: a path may continue into an element (`actors.0.type`). */
+const ARRAY_PATHS = new Set(['targets', 'actors', 'weapons', 'tags', 'categories', 'categoryTerms', 'taxonomy'])
+
+/** True when `path` names a field of the input (or an element or sub-field of an array field). */
+export function isKnownPath(path: string, known: Set<string>): boolean {
+  const parts = path.replace(/^\$\.?/, '').split('.')
+  for (let n = parts.length; n > 0; n--) {
+    const head = parts.slice(0, n).join('.')
+    if (known.has(head)) return n === parts.length || ARRAY_PATHS.has(head) || head === 'facts'
+  }
+  return false
+}

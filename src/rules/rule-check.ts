@@ -1,0 +1,188 @@
+import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import {
+  AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, TREND_MEASURES, isAggregateFact, leaves,
+} from './facts.js'
+import { isKnownOperator, NEGATIVE_OPERATORS } from './operators.js'
+import { DURATION_PATTERN, type Condition, type LeafCondition } from './rule-schema.js'
+import { ALERT_PATHS, OPTIONAL_ALERT_PATHS, OPTIONAL_REPORT_PATHS, REPORT_PATHS, isKnownPath } from './input-fields.js'
+import { findUnreachableThresholds } from './unreachable-thresholds.js'
+import type { LoadedRule, RuleProblem } from './rule-loader.js'
+
+/** Rule folders by id prefix: one folder per top taxonomy category, plus escalation. */
+export const RULE_FOLDERS: Record<string, string> = {
+  HOS: 'hostile-acts',
+  POC: 'protection-of-civilians',
+  ARM: 'armed-conflict',
+  COM: 'inter-communal',
+  CRM: 'criminality',
+  UNR: 'civil-unrest',
+  SAF: 'safety',
+  HLT: 'health',
+  ESC: 'escalation',
+}
+
+const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
+const LIST_OPERATORS = new Set(['in', 'notIn', 'intersects'])
+
+type Report = (path: (string | number)[], message: string) => void
+
+function checkValue(leaf: LeafCondition, report: Report, at: (string | number)[]) {
+  const op = leaf.operator.split(':').pop()!
+  const v = leaf.value
+  const isRef = v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v
+  if (isRef) return
+  if (NUMERIC_OPERATORS.has(op) && typeof v !== 'number') report([...at, 'value'], `${op} needs a number`)
+  if (LIST_OPERATORS.has(op) && !Array.isArray(v)) report([...at, 'value'], `${op} needs a list of values`)
+  if (op === 'between' && !(Array.isArray(v) && v.length === 2)) report([...at, 'value'], 'between needs [min, max]')
+  if (op === 'exists' && typeof v !== 'boolean') report([...at, 'value'], 'exists needs true or false')
+  if (op === 'withinDays' && !(typeof v === 'number' && v > 0)) report([...at, 'value'], 'withinDays needs a number of days')
+  if (op === 'matches') {
+    try {
+      new RegExp(String(v), 'iu')
+    } catch (err) {
+      report([...at, 'value'], `bad regular expression: ${(err as Error).message}`)
+    }
+  }
+}
+
+function checkParams(leaf: LeafCondition, taxonomy: Taxonomy, report: Report, at: (string | number)[]) {
+  if (!isAggregateFact(leaf.fact)) {
+    if (leaf.params) report([...at, 'params'], `${leaf.fact} takes no params`)
+    return
+  }
+  const spec = AGGREGATE_FACTS[leaf.fact]
+  const params = leaf.params ?? {}
+  for (const name of Object.keys(params)) {
+    if (!(spec.params as readonly string[]).includes(name)) {
+      report([...at, 'params', name], `${leaf.fact} has no param '${name}' (it takes: ${spec.params.join(', ')})`)
+    }
+  }
+  for (const name of spec.required) {
+    if (typeof params[name] !== 'string' || params[name] === '') report([...at, 'params'], `${leaf.fact} needs params.${name}`)
+  }
+  if (params.window !== undefined && !(typeof params.window === 'string' && DURATION_PATTERN.test(params.window))) {
+    report([...at, 'params', 'window'], 'a duration such as 72h, 14d or 2w')
+  }
+  if (params.category !== undefined && !(typeof params.category === 'string' && isTaxonomyCode(taxonomy, params.category))) {
+    report([...at, 'params', 'category'], `unknown taxonomy code '${String(params.category)}'`)
+  }
+  if (leaf.fact === 'trend' && params.measure !== undefined && !(TREND_MEASURES as readonly string[]).includes(String(params.measure))) {
+    report([...at, 'params', 'measure'], `trend measures one of: ${TREND_MEASURES.join(', ')}`)
+  }
+  if (leaf.fact === 'distinct' && typeof params.field === 'string' && !(COLUMN_FIELDS as readonly string[]).includes(params.field)
+    && !isKnownPath(params.field, REPORT_PATHS)) {
+    report([...at, 'params', 'field'], `unknown field '${params.field}'`)
+  }
+  if (leaf.fact === 'sum' && typeof params.path === 'string' && !isKnownPath(params.path, REPORT_PATHS)) {
+    report([...at, 'params', 'path'], `unknown field '${params.path}'`)
+  }
+}
+
+function isTaxonomyCode(taxonomy: Taxonomy, code: string): boolean {
+  return taxonomy.codes.has(code) || taxonomy.tops.has(code)
+}
+
+/** Leaves of a negative operator on an optional field with no `exists: true` beside them. */
+function negativeOnOptional(cond: Condition, optional: Set<string>, at: (string | number)[], report: Report) {
+  if ('all' in cond) {
+    const guarded = new Set(cond.all.filter((c): c is LeafCondition => 'fact' in c && c.operator === 'exists' && c.value === true)
+      .map((c) => c.path ?? ''))
+    cond.all.forEach((c, i) => {
+      if ('fact' in c && guarded.has(c.path ?? '')) return
+      negativeOnOptional(c, optional, [...at, 'all', i], report)
+    })
+    return
+  }
+  if ('any' in cond) return cond.any.forEach((c, i) => negativeOnOptional(c, optional, [...at, 'any', i], report))
+  if ('not' in cond) return negativeOnOptional(cond.not, optional, [...at, 'not'], report)
+  const op = cond.operator.split(':').pop()!
+  const path = (cond.path ?? '').replace(/^\$\.?/, '')
+  if (NEGATIVE_OPERATORS.has(op) && optional.has(path)) {
+    report([...at, 'operator'], `${op} on optional field ${path} also holds when the field is missing; `
+      + `add { fact: ${cond.fact}, path: ${path}, operator: exists, value: true } beside it`)
+  }
+}
+
+function checkCondition(
+  cond: Condition, where: 'match' | 'when', rule: LoadedRule, taxonomy: Taxonomy, report: Report, base: (string | number)[],
+) {
+  const inputFact = INPUT_FACT[rule.rule.input]
+  const paths = rule.rule.input === 'reports' ? REPORT_PATHS : ALERT_PATHS
+  for (const { leaf, at } of leaves(cond)) {
+    const p = [...base, ...(at ? at.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [])]
+    const allowed = where === 'match' ? [inputFact] : [inputFact, ...Object.keys(AGGREGATE_FACTS)]
+    if (!allowed.includes(leaf.fact)) {
+      report([...p, 'fact'], `unknown fact '${leaf.fact}' in ${where} (known: ${allowed.join(', ')})`)
+      continue
+    }
+    if (!isKnownOperator(leaf.operator)) report([...p, 'operator'], `unknown operator '${leaf.operator}'`)
+    if (leaf.fact === inputFact) {
+      if (!leaf.path) report(p, `a condition on ${inputFact} needs a path, e.g. location.route`)
+      else if (!isKnownPath(leaf.path, paths)) report([...p, 'path'], `unknown ${inputFact} field '${leaf.path}'`)
+    } else if (leaf.path) {
+      report([...p, 'path'], `${leaf.fact} is a number; it takes no path`)
+    }
+    checkValue(leaf, report, p)
+    checkParams(leaf, taxonomy, report, p)
+  }
+  negativeOnOptional(cond, rule.rule.input === 'reports' ? OPTIONAL_REPORT_PATHS : OPTIONAL_ALERT_PATHS, base, report)
+}
+
+/** Every meaning problem of one schema-valid rule (the checks after the schema). */
+export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
+  const problems: RuleProblem[] = []
+  const report: Report = (path, message) => {
+    problems.push({ file: rule.file, ...rule.locate(path), path: path.join('.'), message })
+  }
+  const r = rule.rule
+  const prefix = r.id.slice(0, 3)
+  const folder = RULE_FOLDERS[prefix]
+  if (!folder) report(['id'], `id prefix ${prefix} is not a rule category (${Object.keys(RULE_FOLDERS).join(', ')})`)
+  else if (rule.file.split('/')[0] !== folder) report(['id'], `rule ${r.id} belongs in ${folder}/`)
+  const base = rule.file.split('/').pop()!
+  if (!base.startsWith(`${r.id}-`) && !base.startsWith(`${r.id}.`)) report(['id'], `file name must start with the id: ${r.id}-<short-name>.yaml`)
+  if (r.status === 'deprecated') report(['status'], 'a deprecated rule goes in deprecated/, where it is never loaded')
+  if (r.status === 'stable' && r.tests.length === 0) report(['tests'], 'a stable rule needs tests')
+
+  r.taxonomy.forEach((code, i) => {
+    if (!isTaxonomyCode(taxonomy, code)) report(['taxonomy', i], `unknown taxonomy code '${code}'`)
+  })
+  if (r.scope.radiusKm !== undefined && r.scope.groupBy.includes('report')) {
+    report(['scope', 'radiusKm'], 'a radius means nothing when each report is its own group')
+  }
+  if (r.match) checkCondition(r.match, 'match', rule, taxonomy, report, ['match'])
+  r.alerts.forEach((t, i) => checkCondition(t.when, 'when', rule, taxonomy, report, ['alerts', i, 'when']))
+  for (const u of findUnreachableThresholds(r.alerts)) {
+    report(['alerts', u.index], `threshold ${u.index} (${r.alerts[u.index]!.level} ${r.alerts[u.index]!.grade}) can never be the highest `
+      + `satisfied: whenever it holds, threshold ${u.by} (${r.alerts[u.by]!.level} ${r.alerts[u.by]!.grade}) holds too`)
+  }
+  r.tests.forEach((t, i) => t.expect.forEach((e, j) => {
+    if (e.indicator !== undefined && !/^[A-Z]{3}-\d{3}[a-z]?$/.test(e.indicator)) report(['tests', i, 'expect', j, 'indicator'], 'not an indicator id')
+  }))
+  return problems
+}
+
+/**
+ * Checks a whole rule set: each rule's meaning, plus what only the set shows (duplicate ids, an
+ * id still held by a deprecated rule, a test naming an indicator that does not exist).
+ */
+export function checkRuleSet(rules: LoadedRule[], taxonomy: Taxonomy, deprecatedIds: Map<string, string> = new Map()): RuleProblem[] {
+  const problems = rules.flatMap((r) => checkRule(r, taxonomy))
+  const seen = new Map<string, string>()
+  for (const r of rules) {
+    const at = { file: r.file, ...r.locate(['id']), path: 'id' }
+    const first = seen.get(r.rule.id)
+    if (first) problems.push({ ...at, message: `duplicate id ${r.rule.id} (also in ${first})` })
+    else seen.set(r.rule.id, r.file)
+    const dep = deprecatedIds.get(r.rule.id)
+    if (dep) problems.push({ ...at, message: `id ${r.rule.id} belongs to the deprecated rule ${dep}; ids are never reused` })
+  }
+  for (const r of rules) {
+    r.rule.tests.forEach((t, i) => t.expect.forEach((e, j) => {
+      if (e.indicator !== undefined && !seen.has(e.indicator)) {
+        problems.push({ file: r.file, ...r.locate(['tests', i, 'expect', j, 'indicator']), path: `tests.${i}.expect.${j}.indicator`, message: `no indicator ${e.indicator} in this rule set` })
+      }
+    }))
+  }
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
+}

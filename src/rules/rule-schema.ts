@@ -1,0 +1,103 @@
+import { z } from 'zod'
+import { LEVELS, GRADES } from '../alerts/levels.js'
+
+/**
+ * The indicator rule file: one indicator per file, edited by HQ staff. This zod schema is the
+ * single definition; schemas/indicator-rule.schema.json is generated from it for editors.
+ */
+
+export const RULE_STATUSES = ['experimental', 'test', 'stable', 'deprecated'] as const
+export const RULE_INPUTS = ['reports', 'alerts'] as const
+/** Report (or alert) fields an indicator can group by. The mission is always part of the scope. */
+export const GROUP_FIELDS = ['admin1', 'admin2', 'route', 'site', 'category', 'topCategory', 'report'] as const
+
+export const DURATION_PATTERN = /^([1-9]\d{0,4})(m|h|d|w)$/
+export const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 72h, 14d or 2w (m = minutes, h = hours, d = days, w = weeks)')
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
+
+/** Milliseconds in a duration such as `14d`; throws on a bad one (the schema has already checked it). */
+export function durationMs(text: string): number {
+  const m = DURATION_PATTERN.exec(text)
+  if (!m) throw new Error(`bad duration '${text}'`)
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]
+}
+
+export interface LeafCondition {
+  fact: string
+  operator: string
+  value?: unknown
+  path?: string
+  params?: Record<string, unknown>
+  name?: string
+}
+export type Condition =
+  | LeafCondition
+  | { all: Condition[]; name?: string }
+  | { any: Condition[]; name?: string }
+  | { not: Condition; name?: string }
+
+const leafCondition = z.strictObject({
+  fact: z.string().min(1).describe('what to test: `report` (with a path) in match, an aggregate fact in when'),
+  operator: z.string().min(1).describe('equal, greaterThanInclusive, in, contains, exists, between, matches, under, ...'),
+  value: z.unknown().optional(),
+  path: z.string().min(1).optional().describe('a dotted path into the fact, e.g. location.route'),
+  params: z.record(z.string(), z.unknown()).optional().describe('fact parameters, e.g. { category: HOS.IED, window: 7d }'),
+  name: z.string().optional(),
+})
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
+  leafCondition,
+  z.strictObject({ all: z.array(conditionSchema).min(1), name: z.string().optional() }),
+  z.strictObject({ any: z.array(conditionSchema).min(1), name: z.string().optional() }),
+  z.strictObject({ not: conditionSchema, name: z.string().optional() }),
+])).meta({ id: 'Condition', description: 'A json-rules-engine condition: all / any / not, or a leaf fact-operator-value' })
+
+export const thresholdSchema = z.strictObject({
+  level: z.enum(LEVELS),
+  grade: z.enum(GRADES),
+  when: conditionSchema,
+})
+
+export const ruleTestSchema = z.strictObject({
+  name: z.string().min(1),
+  now: z.iso.datetime({ offset: true }).optional().describe('when the expectation is checked; default: the last report time'),
+  reports: z.array(z.record(z.string(), z.unknown())).describe('input reports; missing fields take test defaults'),
+  expect: z.array(z.strictObject({
+    indicator: z.string().optional().describe('default: this rule'),
+    level: z.enum(LEVELS),
+    grade: z.enum(GRADES),
+    status: z.enum(['open', 'acknowledged', 'resolved', 'expired', 'withdrawn']).default('open'),
+    count: z.number().int().min(0).optional(),
+  })).describe('exactly the alerts expected; [] for none'),
+})
+
+export const indicatorRuleSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().regex(/^[A-Z]{3}-\d{3}[a-z]?$/, 'an id such as HOS-001: top category, dash, three digits'),
+  title: z.string().min(3).max(120),
+  description: z.string().min(10),
+  status: z.enum(RULE_STATUSES),
+  version: z.number().int().min(1),
+  owner: z.string().min(1),
+  references: z.array(z.string().min(1)).default([]),
+  taxonomy: z.array(z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code (HOS.IED) or top code (HOS)')).min(1),
+  input: z.enum(RULE_INPUTS).default('reports').describe('reports, or alerts for an escalation indicator'),
+  match: conditionSchema.optional().describe('which inputs count; omitted: every input of the taxonomy'),
+  scope: z.strictObject({
+    groupBy: z.array(z.enum(GROUP_FIELDS)).default([]),
+    radiusKm: z.number().positive().max(1000).optional(),
+  }).prefault({}),
+  window: duration.describe('how far back the aggregate looks'),
+  trend: z.strictObject({ periods: z.number().int().min(1).max(24).default(4) }).prefault({}),
+  alerts: z.array(thresholdSchema).min(1).describe('graded thresholds; the highest satisfied one wins'),
+  expires: duration.describe('how long an alert stays active without a new contributing input'),
+  summary: z.string().min(1).optional().describe('sentence template, e.g. "{count:IED incident} {scope} within {window}"'),
+  includeUnassessed: z.boolean().default(false).describe('count reports graded E or credibility 5'),
+  falsepositives: z.array(z.string()).default([]),
+  tests: z.array(ruleTestSchema).default([]),
+}).meta({ id: 'IndicatorRule', title: 'vigil indicator rule', description: 'One early-warning indicator. See rules/README.md.' })
+
+export type IndicatorRule = z.infer<typeof indicatorRuleSchema>
+export type Threshold = z.infer<typeof thresholdSchema>
+export type RuleTest = z.infer<typeof ruleTestSchema>

@@ -1,0 +1,68 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { MIGRATIONS_DIR } from '../paths.js'
+
+export type Db = Database.Database
+
+export interface OpenOptions {
+  /** FULL: a committed transaction survives power loss. NORMAL: it survives a process crash. */
+  synchronous?: 'FULL' | 'NORMAL'
+  readonly?: boolean
+}
+
+/** Opens a SQLite file with vigil's pragmas (WAL, foreign keys, busy timeout). */
+export function openDb(file: string, opts: OpenOptions = {}): Db {
+  if (!opts.readonly && file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
+  if (!opts.readonly) db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  // Aggregates read many index pages; a bigger page cache keeps them in memory.
+  db.pragma('cache_size = -65536')
+  return db
+}
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/** The numbered migrations, `NNN-name.sql`, in order. */
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return fs.readdirSync(dir)
+    .map((f) => /^(\d{3})-([a-z0-9-]+)\.sql$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ version: Number(m[1]), name: m[2]!, sql: fs.readFileSync(path.join(dir, m[0]), 'utf8') }))
+    .sort((a, b) => a.version - b.version)
+}
+
+/**
+ * Applies every migration newer than the database, each in its own transaction, and returns
+ * the versions applied. A failing migration leaves the database at the previous version.
+ */
+export function migrate(db: Db, migrations = readMigrations()): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
+  const applied: number[] = []
+  for (const m of migrations) {
+    if (done.has(m.version)) continue
+    db.transaction(() => {
+      db.exec(m.sql)
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString())
+    })()
+    applied.push(m.version)
+  }
+  return applied
+}
+
+/** True when every known migration has been applied. */
+export function isMigrated(db: Db, migrations = readMigrations()): boolean {
+  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() as { n: number }
+  if (row.n === 0) return false
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
+  return migrations.every((m) => done.has(m.version))
+}

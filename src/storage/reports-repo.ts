@@ -1,0 +1,164 @@
+import type { Db } from './db.js'
+import type { Report, StoredReport } from '../reports/report.js'
+import { cellOf } from '../geo.js'
+import { topOf } from '../taxonomy/taxonomy.js'
+
+interface ReportRow {
+  id: string
+  body: string
+  revision: number
+  status: 'active' | 'retracted'
+  fingerprint: string
+  received_at: number
+  updated_at: number
+  retracted_reason: string | null
+  occurred_at: number
+}
+
+export interface RevisionRecord {
+  revision: number
+  kind: 'create' | 'revise' | 'retract'
+  at: string
+  reason: string | null
+  report: Report | null
+}
+
+export interface ReportFilter {
+  mission?: string | readonly string[]
+  category?: string
+  admin1?: string
+  from?: number
+  to?: number
+  status?: 'active' | 'retracted'
+}
+
+/** Position in the (occurredAt, id) order of a report listing. */
+export interface ReportCursor {
+  t: number
+  id: string
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function toStored(row: ReportRow): StoredReport & { fingerprint: string } {
+  return {
+    report: JSON.parse(row.body) as Report,
+    revision: row.revision,
+    status: row.status,
+    receivedAt: iso(row.received_at),
+    updatedAt: iso(row.updated_at),
+    retractedReason: row.retracted_reason,
+    fingerprint: row.fingerprint,
+  }
+}
+
+/** The reports table and its revisions. Writes must run inside the caller's transaction. */
+export function createReportsRepo(db: Db) {
+  const getStmt = db.prepare('SELECT * FROM reports WHERE id = ?')
+  const insertStmt = db.prepare(`INSERT INTO reports
+    (id, mission, category, top_category, occurred_at, lat, lon, cell, admin1, admin2, route, site,
+     revision, status, fingerprint, body, received_at, updated_at)
+    VALUES (@id, @mission, @category, @top, @occurredAt, @lat, @lon, @cell, @admin1, @admin2, @route, @site,
+     @revision, 'active', @fingerprint, @body, @now, @now)`)
+  const updateStmt = db.prepare(`UPDATE reports SET mission = @mission, category = @category, top_category = @top,
+    occurred_at = @occurredAt, lat = @lat, lon = @lon, cell = @cell, admin1 = @admin1, admin2 = @admin2,
+    route = @route, site = @site, revision = @revision, fingerprint = @fingerprint, body = @body, updated_at = @now
+    WHERE id = @id`)
+  const retractStmt = db.prepare(`UPDATE reports SET status = 'retracted', revision = revision + 1,
+    retracted_reason = ?, updated_at = ? WHERE id = ?`)
+  const revisionStmt = db.prepare(`INSERT INTO report_revisions (report_id, revision, kind, fingerprint, body, reason, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  const revisionsStmt = db.prepare('SELECT * FROM report_revisions WHERE report_id = ? ORDER BY revision')
+  const firstStmt = db.prepare('SELECT fingerprint, result FROM report_revisions WHERE report_id = ? AND revision = 1')
+  const resultStmt = db.prepare('UPDATE report_revisions SET result = ? WHERE report_id = ? AND revision = ?')
+
+  const columns = (report: Report, fp: string, revision: number, now: number) => ({
+    id: report.id,
+    mission: report.mission,
+    category: report.category,
+    top: topOf(report.category),
+    occurredAt: Date.parse(report.occurredAt),
+    lat: report.location.lat,
+    lon: report.location.lon,
+    cell: cellOf(report.location.lat, report.location.lon),
+    admin1: report.location.admin1 ?? null,
+    admin2: report.location.admin2 ?? null,
+    route: report.location.route ?? null,
+    site: report.location.site ?? null,
+    revision,
+    fingerprint: fp,
+    body: JSON.stringify(report),
+    now,
+  })
+
+  return {
+    get(id: string) {
+      const row = getStmt.get(id) as ReportRow | undefined
+      return row ? toStored(row) : null
+    },
+
+    /** Fingerprint and stored response of the first revision: what an identical retry replays. */
+    firstRevision(id: string): { fingerprint: string; result: string | null } | null {
+      return (firstStmt.get(id) as { fingerprint: string; result: string | null } | undefined) ?? null
+    },
+
+    insert(report: Report, fp: string, now: number) {
+      insertStmt.run(columns(report, fp, 1, now))
+      revisionStmt.run(report.id, 1, 'create', fp, JSON.stringify(report), null, now)
+    },
+
+    revise(report: Report, fp: string, revision: number, now: number) {
+      updateStmt.run(columns(report, fp, revision, now))
+      revisionStmt.run(report.id, revision, 'revise', fp, JSON.stringify(report), null, now)
+    },
+
+    retract(id: string, revision: number, reason: string | null, now: number) {
+      retractStmt.run(reason, now, id)
+      revisionStmt.run(id, revision, 'retract', null, null, reason, now)
+    },
+
+    saveResult(id: string, revision: number, result: unknown) {
+      resultStmt.run(JSON.stringify(result), id, revision)
+    },
+
+    history(id: string): RevisionRecord[] {
+      return (revisionsStmt.all(id) as { revision: number; kind: RevisionRecord['kind']; at: number; reason: string | null; body: string | null }[])
+        .map((r) => ({ revision: r.revision, kind: r.kind, at: iso(r.at), reason: r.reason, report: r.body ? JSON.parse(r.body) as Report : null }))
+    },
+
+    /** Reports in (occurredAt, id) order after the cursor, filtered; `limit` at most. */
+    list(filter: ReportFilter, after: ReportCursor | null, limit: number) {
+      const where: string[] = []
+      const params: unknown[] = []
+      if (filter.mission !== undefined) {
+        const missions = typeof filter.mission === 'string' ? [filter.mission] : filter.mission
+        where.push(`mission IN (${missions.map(() => '?').join(',') || 'NULL'})`)
+        params.push(...missions)
+      }
+      if (filter.category) {
+        where.push(filter.category.includes('.') ? 'category = ?' : 'top_category = ?')
+        params.push(filter.category)
+      }
+      if (filter.admin1) { where.push('admin1 = ?'); params.push(filter.admin1) }
+      if (filter.from !== undefined) { where.push('occurred_at >= ?'); params.push(filter.from) }
+      if (filter.to !== undefined) { where.push('occurred_at < ?'); params.push(filter.to) }
+      if (filter.status) { where.push('status = ?'); params.push(filter.status) }
+      if (after) { where.push('(occurred_at, id) > (?, ?)'); params.push(after.t, after.id) }
+      const sql = `SELECT * FROM reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY occurred_at, id LIMIT ?`
+      const rows = db.prepare(sql).all(...params, limit + 1) as ReportRow[]
+      const page = rows.slice(0, limit)
+      const last = page[page.length - 1]
+      return {
+        items: page.map(toStored),
+        next: rows.length > limit && last ? { t: last.occurred_at, id: last.id } : null,
+      }
+    },
+
+    count(): number {
+      return (db.prepare('SELECT count(*) FROM reports').pluck().get() as number)
+    },
+  }
+}
+
+export type ReportsRepo = ReturnType<typeof createReportsRepo>

@@ -1,0 +1,44 @@
+import { openDb, migrate, isMigrated, type Db } from './db.js'
+import { distanceKm } from '../geo.js'
+
+/**
+ * The database as the service uses it: one writer connection (owned by the write queue) and one
+ * reader connection for the HTTP reads, which in WAL mode never waits for the writer and only
+ * ever sees committed data.
+ */
+export interface Store {
+  readonly file: string
+  readonly writer: Db
+  readonly reader: Db
+  migrated(): boolean
+  close(): void
+}
+
+function registerFunctions(db: Db) {
+  // Deterministic, so SQLite may use it in indexes and skip re-evaluation.
+  db.function('vigil_km', { deterministic: true }, (lat1, lon1, lat2, lon2) =>
+    distanceKm(Number(lat1), Number(lon1), Number(lat2), Number(lon2)))
+}
+
+/** Opens (creating if needed) the database file and applies pending migrations. */
+export function openStore(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}): Store {
+  const writer = openDb(file, { synchronous: opts.synchronous ?? 'FULL' })
+  migrate(writer)
+  const reader = openDb(file, { synchronous: opts.synchronous ?? 'FULL' })
+  reader.pragma('query_only = ON')
+  registerFunctions(writer)
+  registerFunctions(reader)
+  let closed = false
+  return {
+    file,
+    writer,
+    reader,
+    migrated: () => !closed && isMigrated(reader),
+    close() {
+      if (closed) return
+      closed = true
+      reader.close()
+      writer.close()
+    },
+  }
+}

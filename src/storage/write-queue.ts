@@ -1,0 +1,118 @@
+import type { Db } from './db.js'
+
+type Job<T> = {
+  run: () => T | Promise<T>
+  resolve: (value: T) => void
+  reject: (err: unknown) => void
+}
+
+export interface WriteQueueOptions {
+  /** Most jobs committed in one transaction: bounds the latency a burst adds to its last job. */
+  maxBatch?: number
+  /** Called after every commit with the number of jobs it held (metrics, change notifications). */
+  onCommit?: (jobs: number) => void
+}
+
+/**
+ * The single writer of the database, with group commit.
+ *
+ * Every write runs here, one job at a time, so an ingest and its evaluation form one atomic step
+ * that no other write can interleave with, even though evaluation awaits promises. Jobs that
+ * arrive while a transaction is open wait for the next one; each transaction commits (and, with
+ * synchronous=FULL, fsyncs) once for all its jobs, and only then are the jobs' promises settled:
+ * a caller never answers before its data is durable. Each job runs in a savepoint, so one failing
+ * job rolls back only its own writes.
+ */
+export class WriteQueue {
+  private pending: Job<unknown>[] = []
+  private flushing = false
+  private scheduled = false
+  private closed = false
+  private idleWaiters: (() => void)[] = []
+  private readonly maxBatch: number
+
+  constructor(private readonly db: Db, private readonly opts: WriteQueueOptions = {}) {
+    this.maxBatch = opts.maxBatch ?? 256
+  }
+
+  /** Runs `fn` inside the next transaction; settles after that transaction has committed. */
+  run<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('write queue is closed'))
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run: fn, resolve, reject } as Job<unknown>)
+      this.schedule()
+    })
+  }
+
+  /** Resolves when every job queued so far has been committed. */
+  idle(): Promise<void> {
+    if (!this.flushing && this.pending.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** Refuses new jobs and waits for the queued ones to commit. */
+  async close(): Promise<void> {
+    this.closed = true
+    await this.idle()
+  }
+
+  private schedule() {
+    if (this.scheduled || this.flushing) return
+    this.scheduled = true
+    // setImmediate lets every request parsed in this turn of the event loop join the batch.
+    setImmediate(() => {
+      this.scheduled = false
+      void this.flush()
+    })
+  }
+
+  private async flush() {
+    if (this.flushing) return
+    this.flushing = true
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch)
+        await this.commitBatch(batch)
+      }
+    } finally {
+      this.flushing = false
+      const waiters = this.idleWaiters.splice(0)
+      for (const w of waiters) w()
+    }
+  }
+
+  private async commitBatch(batch: Job<unknown>[]) {
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = []
+    try {
+      this.db.exec('BEGIN IMMEDIATE')
+    } catch (err) {
+      for (const job of batch) job.reject(err)
+      return
+    }
+    for (const job of batch) {
+      this.db.exec('SAVEPOINT job')
+      try {
+        const value = await job.run()
+        this.db.exec('RELEASE job')
+        outcomes.push({ ok: true, value })
+      } catch (err) {
+        this.db.exec('ROLLBACK TO job')
+        this.db.exec('RELEASE job')
+        outcomes.push({ ok: false, err })
+      }
+    }
+    try {
+      this.db.exec('COMMIT')
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      for (const job of batch) job.reject(err)
+      return
+    }
+    this.opts.onCommit?.(batch.length)
+    batch.forEach((job, i) => {
+      const o = outcomes[i]!
+      if (o.ok) job.resolve(o.value)
+      else job.reject(o.err)
+    })
+  }
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pino from 'pino'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { defaultConfig, type Config } from '../../src/config.js'
+import { manualClock } from '../../src/clock.js'
+import { openStore } from '../../src/storage/store.js'
+import { loadTaxonomy } from '../../src/taxonomy/taxonomy.js'
+import { ALIASES_DIR, TAXONOMY_FILE } from '../../src/paths.js'
+import { RuleRegistry } from '../../src/rules/rule-registry.js'
+
+export const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(prefix = 'vigil-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/** Writes rule files (relative path -> YAML text) into a new rules directory. */
+export function writeRules(files: Record<string, string>, dir = tempDir('vigil-rules-')): string {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true })
+    fs.writeFileSync(path.join(dir, rel), text)
+  }
+  return dir
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  clock: ReturnType<typeof manualClock>
+  dbFile: string
+  rules: RuleRegistry
+  close(): Promise<void>
+}
+
+/**
+ * The real app on a real SQLite file in a temp folder, with a fixed clock and a silent logger.
+ * `rulesDir` defaults to an empty directory; rules must pass their check or this throws.
+ */
+export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string } = {}): Promise<TestApp> {
+  const dir = tempDir()
+  const dbFile = opts.dbFile ?? path.join(dir, 'vigil.db')
+  const clock = manualClock(opts.now ?? '2026-03-01T12:00:00Z')
+  const config = defaultConfig({ dbPath: dbFile, logLevel: 'silent', ...opts.config })
+  const store = openStore(dbFile)
+  const rules = new RuleRegistry(opts.rulesDir ?? writeRules({}), taxonomy, clock)
+  const attempt = rules.reload()
+  if (!attempt.ok) throw new Error(`test rules failed their check:\n${attempt.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
+  const app = await buildApp({ config, store, taxonomy, rules, clock, logger: pino({ level: 'silent' }) })
+  await app.ready()
+  return {
+    app,
+    clock,
+    dbFile,
+    rules,
+    async close() {
+      await app.close()
+      store.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
