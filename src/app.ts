@@ -1,19 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { Clock } from './clock.js'
 import type { Store } from './storage/store.js'
 import type { Taxonomy } from './taxonomy/taxonomy.js'
 import type { RuleRegistry } from './rules/rule-registry.js'
-import { createReportsRepo } from './storage/reports-repo.js'
-import { createAlertsRepo } from './storage/alerts-repo.js'
-import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
-import { WriteQueue } from './storage/write-queue.js'
-import { createEvaluator } from './evaluate/evaluator.js'
-import { createIngest } from './ingest/ingest.js'
+import { createServices, type Services } from './services.js'
 import { zodValidatorCompiler } from './http/zod-validation.js'
 import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
@@ -30,36 +25,6 @@ export interface AppDeps {
   logger: Logger
 }
 
-/** The service's parts below HTTP, built once per app. */
-function createServices(deps: AppDeps) {
-  const { store, clock } = deps
-  const queue = new WriteQueue(store.writer)
-  const alertsWriter = createAlertsRepo(store.writer)
-  const evaluator = createEvaluator({
-    inputs: createIndicatorInputsRepo(store.writer),
-    alerts: alertsWriter,
-    rules: () => deps.rules.current(),
-  })
-  const ingest = createIngest({
-    reports: createReportsRepo(store.writer),
-    queue,
-    taxonomy: deps.taxonomy,
-    missions: deps.config.missions,
-    clock,
-    evaluator: () => evaluator,
-  })
-  return {
-    queue,
-    evaluator,
-    ingest,
-    reports: createReportsRepo(store.reader),
-    alerts: createAlertsRepo(store.reader),
-    /** Expires due alerts now, through the single writer. */
-    sweep: () => queue.run(() => evaluator.expire(clock())),
-  }
-}
-
-export type Services = ReturnType<typeof createServices>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(makeErrorHandler(config.bodyLimit))
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }))
 
-  const services = createServices(deps)
+  const services = createServices({ ...deps, missions: config.missions })
   app.decorate('vigil', services)
 
   await app.register(swagger, {
@@ -96,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: { title: 'vigil', version: '0.1.0', description: 'Early-warning indicator engine for UN peacekeeping missions' },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 

@@ -1,11 +1,15 @@
 import { serve } from '../main.js'
 import { ConfigError } from '../config.js'
 import { buildSchemas } from './schemas-build.js'
+import { rulesCheck, rulesDiff, rulesTest } from './rules-commands.js'
 
 const USAGE = `usage: vigil <command>
 
 commands:
   serve                 run the service (configured by environment variables; see README)
+  rules check [dir]     check every rule file (schema, then meaning); default dir: rules
+  rules test [dir|file] run the rules' tests through the real engine
+  rules diff <old> <new> what changed between two rule directories
   schemas build         regenerate schemas/*.schema.json from the zod sources
   schemas check         fail when a generated schema is stale
 `
@@ -18,6 +22,11 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'serve':
         await serve()
         return 0
+      case 'rules':
+        if (sub === 'check') return rulesCheck(argv[2] ?? 'rules', process.stdout, process.stderr)
+        if (sub === 'test') return await rulesTest(argv[2] ?? 'rules', process.stdout, process.stderr)
+        if (sub === 'diff' && argv[2] && argv[3]) return rulesDiff(argv[2], argv[3], process.stdout)
+        break
       case 'schemas':
         if (sub === 'build' || sub === 'check') return buildSchemas({ check: sub === 'check' })
         break

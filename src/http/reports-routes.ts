@@ -60,8 +60,8 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     const results = await ingest.batch(items)
     const tally = { accepted: 0, replayed: 0, rejected: 0 }
     for (const x of results) {
-      if (x.status === 201 && x.report) tally.accepted++
-      else if (x.status < 300) tally.replayed++
+      if (x.replayed) tally.replayed++
+      else if (x.status < 300) tally.accepted++
       else tally.rejected++
     }
     req.log.info({ ...tally, reportIds: results.slice(0, 50).map((x) => x.id) }, 'batch ingested')
@@ -77,7 +77,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
   })
 
   r.delete('/reports/:id', {
-    schema: { summary: 'Retract a report (kept, no longer evaluated)', tags: ['reports'], params: idParams, body: retractInputSchema.optional() },
+    schema: { summary: 'Retract a report (kept, no longer evaluated)', tags: ['reports'], params: idParams, body: retractInputSchema.nullish() },
   }, async (req, reply) => {
     const out = await ingest.retract(req.params.id, req.body?.reason ?? null)
     req.log.info({ reportId: req.params.id }, 'report retracted')

@@ -37,6 +37,8 @@ export interface BatchItemResult {
   index: number
   id: string | null
   status: number
+  /** True when this item repeated a report already stored: nothing new was written. */
+  replayed?: boolean
   report?: PresentedReport
   alerts?: AlertChangeSummary[]
   code?: string
@@ -125,7 +127,7 @@ export function createIngest(deps: IngestDeps) {
       valid.sort((a, b) => Date.parse(a.report.occurredAt) - Date.parse(b.report.occurredAt) || a.index - b.index)
       await Promise.all(valid.map(({ index, report }) =>
         queue.run(() => storeNew(report)).then(
-          (out) => { results[index] = { index, id: report.id, status: out.status, report: out.result.report, alerts: out.result.alerts } },
+          (out) => { results[index] = { index, id: report.id, status: out.status, replayed: out.replayed, report: out.result.report, alerts: out.result.alerts } },
           (err) => { results[index] = failure(index, report.id, err) },
         )))
       return results

@@ -148,6 +148,7 @@ export function createAlertsRepo(db: Db) {
   const setSeqStmt = db.prepare('UPDATE alerts SET seq = ? WHERE id = ?')
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
   const afterStmt = db.prepare('SELECT * FROM alert_changes WHERE seq > ? ORDER BY seq LIMIT ?')
+  const allStmt = db.prepare('SELECT * FROM alerts ORDER BY id')
   const lastSeqStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'alert_changes'").pluck()
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
 
@@ -166,6 +167,11 @@ export function createAlertsRepo(db: Db) {
     get(id: number): AlertState | null {
       const row = getStmt.get(id) as AlertRow | undefined
       return row ? toState(row) : null
+    },
+
+    /** Every alert, oldest first: for rule tests and replays, which hold few. */
+    all(): AlertState[] {
+      return (allStmt.all() as AlertRow[]).map(toState)
     },
 
     activeByIdentity(identity: string): AlertState | null {

@@ -1,0 +1,116 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { manualClock } from '../clock.js'
+import { DEFAULT_MISSIONS } from '../config.js'
+import { createServices } from '../services.js'
+import { openStore } from '../storage/store.js'
+import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
+import { zodProblems } from '../ingest/ingest.js'
+import { VigilError } from '../errors.js'
+import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import type { LoadedRule } from '../rules/rule-loader.js'
+import type { RuleSet } from '../rules/rule-set.js'
+import type { RuleTest } from '../rules/rule-schema.js'
+
+/** An alert reduced to what a rule test compares. */
+export interface AlertOutcome {
+  indicator: string
+  level: string
+  grade: string
+  status: string
+  count?: number
+}
+
+export interface RuleTestResult {
+  ruleId: string
+  file: string
+  name: string
+  ok: boolean
+  expected: AlertOutcome[]
+  actual: AlertOutcome[]
+  error?: string
+}
+
+/** Where test reports are placed when they give no location: Gao, Mali. */
+const DEFAULT_LOCATION = { lat: 16.2667, lon: -0.0447, precision: 'exact' }
+
+/** Fills what a test report leaves out, so a rule test only states what matters to it. */
+export function withTestDefaults(partial: Record<string, unknown>, n: number): Record<string, unknown> {
+  const location = partial.location && typeof partial.location === 'object' ? partial.location : {}
+  return {
+    id: `TEST-${String(n).padStart(4, '0')}`,
+    mission: 'MINUSMA',
+    source: { reliability: 'B', credibility: 2 },
+    ...partial,
+    location: { ...DEFAULT_LOCATION, ...location },
+  }
+}
+
+function parseReports(test: RuleTest): ReportInput[] {
+  return test.reports.map((r, i) => {
+    const parsed = reportInputSchema.safeParse(withTestDefaults(r, i + 1))
+    if (!parsed.success) {
+      const p = zodProblems(parsed.error).map((x) => `${x.path}: ${x.message}`).join('; ')
+      throw new Error(`report ${i + 1} is not a valid report: ${p}`)
+    }
+    return parsed.data
+  })
+}
+
+/** Matches two alert lists as multisets; a test passes when nothing is left on either side. */
+export function sameOutcomes(expected: AlertOutcome[], actual: AlertOutcome[]): boolean {
+  const left = [...actual]
+  for (const e of expected) {
+    const i = left.findIndex((a) => a.indicator === e.indicator && a.level === e.level && a.grade === e.grade
+      && a.status === e.status && (e.count === undefined || a.count === e.count))
+    if (i < 0) return false
+    left.splice(i, 1)
+  }
+  return left.length === 0
+}
+
+/**
+ * Runs one rule test through the real ingest and engine on a temporary database: the reports
+ * in occurredAt order, the clock at each report's time (as if live), then at `now` for expiry.
+ */
+async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy): Promise<RuleTestResult> {
+  const expected: AlertOutcome[] = test.expect.map((e) => ({
+    indicator: e.indicator ?? rule.rule.id, level: e.level, grade: e.grade, status: e.status, ...(e.count !== undefined ? { count: e.count } : {}),
+  }))
+  const compared = new Set([rule.rule.id, ...expected.map((e) => e.indicator)])
+  const result = { ruleId: rule.rule.id, file: rule.file, name: test.name, expected, actual: [] as AlertOutcome[] }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-rule-test-'))
+  const store = openStore(path.join(dir, 'test.db'), { synchronous: 'NORMAL' })
+  try {
+    const reports = parseReports(test).sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))
+    const last = reports.length > 0 ? Date.parse(reports[reports.length - 1]!.occurredAt) : 0
+    const clock = manualClock(reports.length > 0 ? Date.parse(reports[0]!.occurredAt) : 0)
+    const services = createServices({ store, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => set }, clock })
+    for (const r of reports) {
+      clock.set(Date.parse(r.occurredAt))
+      await services.ingest.create(r)
+    }
+    clock.set(test.now ? Date.parse(test.now) : last)
+    await services.sweep()
+    result.actual = services.alerts.all()
+      .filter((a) => compared.has(a.indicatorId))
+      .map((a) => ({ indicator: a.indicatorId, level: a.level, grade: a.grade, status: a.status, count: a.count }))
+    return { ...result, ok: sameOutcomes(expected, result.actual) }
+  } catch (err) {
+    const message = err instanceof VigilError ? `${err.message}: ${err.problems.map((p) => `${p.path} ${p.message}`).join('; ')}` : (err as Error).message
+    return { ...result, ok: false, error: message }
+  } finally {
+    store.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Runs the tests of the selected rules, each against the whole rule set (escalations need it). */
+export async function runRuleTests(set: RuleSet, rules: readonly LoadedRule[], taxonomy: Taxonomy): Promise<RuleTestResult[]> {
+  const results: RuleTestResult[] = []
+  for (const rule of rules) {
+    for (const test of rule.rule.tests) results.push(await runOne(set, rule, test, taxonomy))
+  }
+  return results
+}
