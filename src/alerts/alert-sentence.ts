@@ -14,6 +14,17 @@ export function humanDuration(text: string): string {
   return plural(Number(m[1]), one, many)
 }
 
+/** Where one incident happened, from the place fields of its scope. */
+function incidentPlace(scope: AlertScope): string {
+  const parts = [
+    scope.site && `at site ${scope.site}`,
+    scope.route && `on route ${scope.route}`,
+    scope.admin2 && `in ${scope.admin2}`,
+    scope.admin1 && scope.admin1 !== scope.admin2 && `(${scope.admin1})`,
+  ].filter((p): p is string => typeof p === 'string')
+  return parts.length > 0 ? parts.join(' ') : `in ${scope.mission}`
+}
+
 /** Where an alert applies, in words: "on route MSR-1", "at site Camp Castor", "in Gao". */
 export function humanScope(scope: AlertScope): string {
   const g = scope.groupBy
@@ -27,8 +38,9 @@ export function humanScope(scope: AlertScope): string {
   if (scope.radiusKm !== undefined && scope.center) {
     parts.push(`within ${scope.radiusKm} km of ${scope.center.lat.toFixed(3)}, ${scope.center.lon.toFixed(3)}`)
   }
-  if (parts.length === 0) parts.push(`across ${scope.mission}`)
-  return parts.join(' ')
+  if (parts.length > 0) return parts.join(' ')
+  // A per-incident alert still says where it happened; a mission-wide one says so.
+  return g.report ? incidentPlace(scope) : `across ${scope.mission}`
 }
 
 /** The casualty clause every alert sentence ends with, when there were casualties. */
@@ -46,7 +58,8 @@ function casualties(facts: Record<string, number | null>): string[] {
  * The sentence a duty officer reads: the rule's summary template filled in, then the casualty
  * clause, e.g. "3 IED incidents within 14 days on route MSR-1, 1 peacekeeper killed".
  * Template placeholders: {count:noun} (number and noun, plural when needed), {fact} for any
- * aggregate without params, {window}, {scope}, {title}.
+ * aggregate (with its params as the facts list shows them: {distinct(field=site):site}),
+ * {window}, {scope}, {title}.
  */
 export function alertSentence(input: {
   template: string | undefined
@@ -56,7 +69,7 @@ export function alertSentence(input: {
   facts: Record<string, number | null>
 }): string {
   const template = input.template ?? '{count:matching report} {scope} within {window}: {title}'
-  const head = template.replace(/\{([A-Za-z]+)(?::([^}|]+)(?:\|([^}]+))?)?\}/g, (whole, name: string, one?: string, many?: string) => {
+  const head = template.replace(/\{([A-Za-z]+(?:\([^)]*\))?)(?::([^}|]+)(?:\|([^}]+))?)?\}/g, (whole, name: string, one?: string, many?: string) => {
     if (name === 'window') return humanDuration(input.window)
     if (name === 'scope') return humanScope(input.scope)
     if (name === 'title') return input.title

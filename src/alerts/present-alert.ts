@@ -12,6 +12,7 @@ export function presentAlert(a: AlertState, inputIds?: string[]) {
     ruleSetVersion: a.ruleSetVersion,
     mission: a.mission,
     taxonomy: a.taxonomy,
+    topCategory: a.topCategory,
     level: a.level,
     grade: a.grade,
     confidence: a.confidence,

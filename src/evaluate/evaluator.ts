@@ -110,7 +110,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
   }
 
   /** Evaluates one indicator for the scope a new input falls in: raise, update or escalate. */
-  async function evaluateScope(pass: Pass, ind: CompiledIndicator, input: IndicatorInput, cause: string) {
+  async function evaluateScope(pass: Pass, ind: CompiledIndicator, input: IndicatorInput, topCategory: string, cause: string) {
     const fresh = scopeOf(ind, input)
     if (!fresh) return
     const identity = identityOf(ind, fresh)
@@ -133,7 +133,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     if (!existing) {
       // A situation whose last input is older than the expiry was over before it was reported.
       if (!outcome || base.expiresAt <= pass.now) return
-      await raise(pass, ind, identity, outcome, base, linked, cause, input.id)
+      await raise(pass, ind, identity, outcome, { ...base, topCategory }, linked, cause, input.id)
       return
     }
     pass.touched.add(existing.id)
@@ -152,7 +152,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
   }
 
   async function raise(pass: Pass, ind: CompiledIndicator, identity: string, outcome: GradeOutcome,
-    base: Omit<AlertState, 'id' | 'identity' | 'indicatorId' | 'mission' | 'taxonomy' | 'topCategory' | 'level' | 'grade' | 'rank' | 'status' | 'statusReason' | 'explanation' | 'windowMs' | 'raisedAt' | 'seq' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt'>,
+    base: Omit<AlertState, 'id' | 'identity' | 'indicatorId' | 'mission' | 'taxonomy' | 'level' | 'grade' | 'rank' | 'status' | 'statusReason' | 'explanation' | 'windowMs' | 'raisedAt' | 'seq' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt'>,
     linked: string[], cause: string, inputId: string) {
     const fresh: Omit<AlertState, 'id'> = {
       ...base,
@@ -160,7 +160,6 @@ export function createEvaluator(deps: EvaluatorDeps) {
       indicatorId: ind.rule.id,
       mission: base.scope.mission,
       taxonomy: [...ind.rule.taxonomy],
-      topCategory: ind.rule.taxonomy[0]!.slice(0, 3),
       level: outcome.threshold.level,
       grade: outcome.threshold.grade,
       rank: outcome.rank,
@@ -237,8 +236,9 @@ export function createEvaluator(deps: EvaluatorDeps) {
     for (const ind of pass.set.watching(input.kind, input.codes)) {
       if (input.fromIndicator === ind.rule.id) continue
       if (!(await ind.matches(input.view, pass.now))) continue
-      inputs.upsert(input.row(ind))
-      await evaluateScope(pass, ind, input, cause)
+      const row = input.row(ind)
+      inputs.upsert(row)
+      await evaluateScope(pass, ind, input, row.topCategory, cause)
     }
   }
 

@@ -103,18 +103,20 @@ export function alertInput(a: AlertState): IndicatorInput {
     category: a.taxonomy[0], topCategory: a.topCategory, report: id,
   }
   const [reliability, credibility] = CONFIDENCE_GRADES[a.confidence]
+  // The alert's own top category first: what escalation indicators group and filter it by.
+  const codes = [a.topCategory, ...a.taxonomy.filter((c) => c !== a.topCategory)]
   return {
     kind: 'alerts',
     id,
     mission: a.mission,
-    codes: a.taxonomy,
+    codes,
     view,
     occurredAt: a.lastSeen,
     location: where,
     fromIndicator: a.indicatorId,
     group: (field) => groups[field] ?? null,
     row: (ind) => {
-      const category = watchedCode(a.taxonomy, ind)
+      const category = watchedCode(codes, ind)
       return {
         indicatorId: ind.rule.id,
         inputId: id,

@@ -226,7 +226,7 @@ describe('GET /reports', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page = (await t.app.inject({ method: 'GET', url: `/reports?limit=2${cursor ? `&cursor=${cursor}` : ''}` })).json()
+      const page: { items: { id: string }[]; nextCursor: string | null } = (await t.app.inject({ method: 'GET', url: `/reports?limit=2${cursor ? `&cursor=${cursor}` : ''}` })).json()
       seen.push(...page.items.map((r: { id: string }) => r.id))
       cursor = page.nextCursor
     } while (cursor)
