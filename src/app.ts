@@ -13,8 +13,14 @@ import { zodValidatorCompiler } from './http/zod-validation.js'
 import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
+import { silencesRoutes } from './http/silences-routes.js'
+import { createMetrics, metricsRoutes } from './http/metrics.js'
 import { taxonomyRoutes } from './http/taxonomy-routes.js'
 import { healthRoutes } from './http/health-routes.js'
+import { rulesRoutes } from './http/rules-routes.js'
+import { createRuleReloader, type ReloadRules } from './rules/rule-reloader.js'
+import { deprecatedIds } from './rules/rule-registry.js'
+import { previewRule } from './evaluate/rule-preview.js'
 
 export interface AppDeps {
   config: Config
@@ -29,6 +35,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     vigil: Services
+    /** Reloads the rules through the write queue; main.ts calls it on file changes and SIGHUP. */
+    reloadRules: ReloadRules
   }
 }
 
@@ -53,8 +61,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(makeErrorHandler(config.bodyLimit))
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }))
 
-  const services = createServices({ ...deps, missions: config.missions })
+  const metrics = createMetrics()
+  const services = createServices({ ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation })
   app.decorate('vigil', services)
+  const reloadRules = createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock)
+  app.decorate('reloadRules', reloadRules)
 
   await app.register(swagger, {
     openapi: {
@@ -72,8 +83,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
   await app.register(taxonomyRoutes, { taxonomy: deps.taxonomy })
-  await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, batchMax: config.batchMax })
-  await app.register(alertsRoutes, { alerts: services.alerts })
+  await app.register(rulesRoutes, {
+    registry: deps.rules,
+    reload: reloadRules,
+    missions: config.missions,
+    preview: (req) => previewRule({
+      live: () => deps.rules.current(),
+      deprecatedIds: () => deprecatedIds(deps.rules.dir),
+      reports: services.reports,
+      taxonomy: deps.taxonomy,
+      missions: config.missions,
+      clock: deps.clock,
+    }, req),
+  })
+  await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, batchMax: config.batchMax, count: metrics.report })
+  const clients = { polling: 0, streaming: 0 }
+  await app.register(alertsRoutes, { services, clock: deps.clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
+  await app.register(silencesRoutes, { services, clock: deps.clock })
+  metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients })
+  await app.register(metricsRoutes, { metrics })
 
   let timer: NodeJS.Timeout | null = null
   app.addHook('onReady', async () => {

@@ -6,6 +6,7 @@ export const DEFAULT_MISSIONS = [
   'UNFICYP', 'UNDOF', 'MINURSO', 'UNMIK', 'UNTSO', 'UNMOGIP',
 ] as const
 
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
 
 const envSchema = z.object({
@@ -13,12 +14,15 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   VIGIL_DB: z.string().min(1).default('./data/vigil.db'),
   VIGIL_RULES_DIR: z.string().min(1).default('./rules'),
+  VIGIL_WATCH_RULES: flag.default(true),
   VIGIL_MISSIONS: csv.pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/)).min(1))
     .default([...DEFAULT_MISSIONS]),
   VIGIL_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   VIGIL_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(5_000),
   VIGIL_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   VIGIL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  VIGIL_POLL_MAX_WAIT_S: z.coerce.number().int().min(0).max(300).default(30),
+  VIGIL_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -28,12 +32,17 @@ export interface Config {
   readonly host: string
   readonly dbPath: string
   readonly rulesDir: string
+  /** Reload the rules when a file in the rules directory changes (SIGHUP and POST /rules/reload always work). */
+  readonly watchRules: boolean
   readonly missions: readonly string[]
   readonly bodyLimit: number
   readonly batchMax: number
   /** SQLite `synchronous` pragma: FULL makes every acknowledged commit survive power loss. */
   readonly synchronous: 'FULL' | 'NORMAL'
   readonly expiryIntervalMs: number
+  /** Longest a long poll (`wait=`) holds a request. */
+  readonly pollMaxWaitSeconds: number
+  readonly sseHeartbeatMs: number
   readonly logLevel: string
 }
 
@@ -58,11 +67,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dbPath: e.VIGIL_DB,
     rulesDir: e.VIGIL_RULES_DIR,
+    watchRules: e.VIGIL_WATCH_RULES,
     missions: Object.freeze([...e.VIGIL_MISSIONS]),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     batchMax: e.VIGIL_BATCH_MAX,
     synchronous: e.VIGIL_SYNCHRONOUS,
     expiryIntervalMs: e.VIGIL_EXPIRY_INTERVAL_MS,
+    pollMaxWaitSeconds: e.VIGIL_POLL_MAX_WAIT_S,
+    sseHeartbeatMs: e.VIGIL_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
   })
 }

@@ -82,6 +82,28 @@ export const errors = {
     extra: { closest },
   })),
 
+  // Alerts and silences
+  ALERT_NOT_FOUND: define('VIGIL_ALERT_NOT_FOUND', 404, (id: number) => ({ message: `alert ${id} not found` })),
+  ALERT_TRANSITION: define('VIGIL_ALERT_TRANSITION', 409, (id: number, status: string, action: string) => ({
+    message: `alert ${id} is ${status}; it cannot be asked to ${action}`,
+    extra: { status },
+  })),
+  SILENCE_NOT_FOUND: define('VIGIL_SILENCE_NOT_FOUND', 404, (id: number) => ({ message: `silence ${id} not found` })),
+
+  // Rules
+  RULE_INVALID: define('VIGIL_RULE_INVALID', 400, (problems: Problem[]) => ({
+    message: `the rule fails its check: ${problems.length} problem(s)`,
+    problems,
+  })),
+  RULE_NOT_FOUND: define('VIGIL_RULE_NOT_FOUND', 404, (id: string) => ({
+    message: `no live rule '${id}'`,
+  })),
+  RULES_RELOAD_REFUSED: define('VIGIL_RULES_RELOAD_REFUSED', 422, (problems: Problem[], attempt: unknown, live: string) => ({
+    message: `the rules fail their check: ${problems.length} problem(s); version ${live} stays live`,
+    problems,
+    extra: { attempt, live },
+  })),
+
   // Generic
   NOT_FOUND: define('VIGIL_NOT_FOUND', 404, (what: string) => ({ message: `${what} not found` })),
   NOT_READY: define('VIGIL_NOT_READY', 503, (why: string) => ({ message: `not ready: ${why}` })),

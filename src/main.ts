@@ -6,18 +6,20 @@ import { openStore } from './storage/store.js'
 import { loadTaxonomy } from './taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from './paths.js'
 import { RuleRegistry } from './rules/rule-registry.js'
+import { watchRules, type RuleWatcher } from './rules/rule-watcher.js'
 import { buildApp } from './app.js'
 
 /**
  * The process entry: reads the configuration, opens and migrates the database, loads the
- * taxonomy and the rules, listens, and closes cleanly on SIGTERM/SIGINT.
+ * taxonomy and the rules, listens, reloads the rules when their files change or on SIGHUP, and
+ * closes cleanly on SIGTERM/SIGINT.
  */
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const logger = createLogger(config.logLevel)
   const store = openStore(config.dbPath, { synchronous: config.synchronous })
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
   const rules = new RuleRegistry(config.rulesDir, taxonomy, systemClock)
-  const attempt = rules.reload()
+  const attempt = rules.reload('startup')
   if (!attempt.ok) {
     for (const p of attempt.problems) logger.error({ file: p.file, line: p.line, column: p.column, path: p.path }, p.message)
     logger.error({ dir: config.rulesDir, problems: attempt.problems.length }, 'rules failed their check; serving with no indicators')
@@ -26,11 +28,16 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   }
   const app = await buildApp({ config, store, taxonomy, rules, clock: systemClock, logger })
 
+  let watcher: RuleWatcher | null = null
+  const onHangup = () => void app.reloadRules('SIGHUP')
+
   let closing = false
   const close = async (signal: string) => {
     if (closing) return
     closing = true
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    watcher?.close()
+    process.off('SIGHUP', onHangup)
     try {
       await app.close()
       store.close()
@@ -44,7 +51,18 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   process.once('SIGTERM', () => void close('SIGTERM'))
   process.once('SIGINT', () => void close('SIGINT'))
 
+  // Before listening: SIGHUP's default action would end the process.
+  process.on('SIGHUP', onHangup)
+
   await app.listen({ port: config.port, host: config.host })
+  if (config.watchRules) {
+    const watchFailed = (err: unknown) => logger.error({ err, dir: config.rulesDir }, 'rules watch failed; reload with SIGHUP or POST /rules/reload')
+    try {
+      watcher = watchRules(config.rulesDir, () => void app.reloadRules('watch'), { onError: watchFailed })
+    } catch (err) {
+      watchFailed(err)
+    }
+  }
   logger.info({ db: config.dbPath, rules: config.rulesDir, taxonomy: taxonomy.version }, 'vigil ready')
   return app
 }

@@ -6,7 +6,11 @@ import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
 import { WriteQueue } from './storage/write-queue.js'
+import { CommitSignal } from './commit-signal.js'
 import { createEvaluator } from './evaluate/evaluator.js'
+import { createAlertWriter } from './evaluate/alert-writer.js'
+import { createAlertLifecycle } from './evaluate/alert-lifecycle.js'
+import { createSilencesRepo } from './storage/silences-repo.js'
 import { createIngest } from './ingest/ingest.js'
 
 export interface ServiceDeps {
@@ -16,6 +20,8 @@ export interface ServiceDeps {
   /** The live rule set, read once per evaluation. */
   rules: { current(): RuleSet }
   clock: Clock
+  /** Told how long each evaluation took, in seconds (metrics). */
+  onEvaluated?: (seconds: number) => void
 }
 
 /**
@@ -25,12 +31,17 @@ export interface ServiceDeps {
  */
 export function createServices(deps: ServiceDeps) {
   const { store, clock } = deps
-  const queue = new WriteQueue(store.writer)
-  const evaluator = createEvaluator({
+  const signal = new CommitSignal()
+  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify() })
+  const rules = () => deps.rules.current()
+  const repos = {
     inputs: createIndicatorInputsRepo(store.writer),
     alerts: createAlertsRepo(store.writer),
-    rules: () => deps.rules.current(),
-  })
+    silences: createSilencesRepo(store.writer),
+  }
+  const writer = createAlertWriter(repos)
+  const evaluator = createEvaluator({ ...repos, writer, rules })
+  const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
   const ingest = createIngest({
     reports: createReportsRepo(store.writer),
     queue,
@@ -38,13 +49,17 @@ export function createServices(deps: ServiceDeps) {
     missions: deps.missions,
     clock,
     evaluator: () => evaluator,
+    ...(deps.onEvaluated ? { onEvaluated: deps.onEvaluated } : {}),
   })
   return {
     queue,
+    signal,
     evaluator,
+    lifecycle,
     ingest,
     reports: createReportsRepo(store.reader),
     alerts: createAlertsRepo(store.reader),
+    silences: createSilencesRepo(store.reader),
     /** Expires due alerts now, through the single writer. */
     sweep: () => queue.run(() => evaluator.expire(clock())),
   }

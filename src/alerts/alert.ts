@@ -8,6 +8,7 @@ export const ACTIVE_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged']
 
 export const CHANGE_KINDS = [
   'raised', 'updated', 'escalated', 'downgraded', 'acknowledged', 'resolved', 'expired', 'withdrawn',
+  'silenced', 'unsilenced', 'inhibited', 'released',
 ] as const
 export type ChangeKind = (typeof CHANGE_KINDS)[number]
 
@@ -56,6 +57,10 @@ export interface AlertState {
   updatedAt: number
   expiresAt: number
   seq: number
+  /** A silence matched the alert at its last change: stored, but left out of the default poll. */
+  silenced: boolean
+  /** A higher-level active alert of the same family covers its area (Alertmanager's inhibition). */
+  inhibited: boolean
   acknowledgedBy: string | null
   acknowledgedAt: number | null
   resolvedBy: string | null

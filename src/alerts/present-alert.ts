@@ -19,6 +19,8 @@ export function presentAlert(a: AlertState, inputIds?: string[]) {
     trend: a.trend,
     status: a.status,
     statusReason: a.statusReason,
+    silenced: a.silenced,
+    inhibited: a.inhibited,
     scope: a.scope,
     windowHours: a.windowMs / 3_600_000,
     count: a.count,

@@ -1,34 +1,30 @@
 import type { Report } from '../reports/report.js'
-import { isActive, type AlertScope, type AlertState, type ChangeKind } from '../alerts/alert.js'
+import { isActive, type AlertScope, type AlertState } from '../alerts/alert.js'
 import { confidenceOf, trendOf } from '../alerts/grading.js'
 import { alertSentence } from '../alerts/alert-sentence.js'
 import type { CompiledIndicator, GradeOutcome } from '../rules/compile-indicator.js'
 import { factKey } from '../rules/facts.js'
+import { topOf } from '../taxonomy/taxonomy.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
 import type { AggregateQuery, IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
 import type { AlertChangeSummary, Evaluator } from '../ingest/ingest.js'
+import type { AlertWriter, Pass } from './alert-writer.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
 
 export interface EvaluatorDeps {
   inputs: IndicatorInputsRepo
   alerts: AlertsRepo
+  writer: AlertWriter
   /** The live rule set, read once per evaluation so a reload never splits one. */
   rules: () => RuleSet
 }
 
+/** Rule id prefixes that are taxonomy top categories (escalation rules use ESC). */
+const TAXONOMY_TOPS = new Set(['HOS', 'POC', 'ARM', 'COM', 'CRM', 'UNR', 'SAF', 'HLT'])
+
 /** Escalation indicators feed on alerts, which may feed further ones; this bounds the chain. */
 const MAX_CASCADE_DEPTH = 4
-
-/** The state of one evaluation pass: its rule set, its time and the changes it made. */
-interface Pass {
-  set: RuleSet
-  now: number
-  changes: AlertChange[]
-  /** Alerts a new input updated in this pass: a reassessment would only repeat the work. */
-  touched: Set<number>
-  depth: number
-}
 
 export function summarize(c: AlertChange): AlertChangeSummary {
   return { alertId: c.alertId, seq: c.seq, kind: c.kind, indicatorId: c.alert.indicatorId, level: c.alert.level, grade: c.alert.grade, status: c.alert.status }
@@ -39,13 +35,7 @@ export function summarize(c: AlertChange): AlertChangeSummary {
  * expire, withdraw. Every method runs inside the caller's write transaction.
  */
 export function createEvaluator(deps: EvaluatorDeps) {
-  const { inputs, alerts } = deps
-
-  function record(pass: Pass, alert: AlertState, kind: ChangeKind, cause: string, inputIds: readonly string[]): AlertState {
-    const change = alerts.recordChange(alert, kind, pass.now, null, cause, inputIds)
-    pass.changes.push(change)
-    return change.alert
-  }
+  const { inputs, alerts, writer } = deps
 
   /** The aggregate query for an indicator over a scope, at a point in time. */
   function query(ind: CompiledIndicator, scope: AlertScope, anchor: number): AggregateQuery {
@@ -87,9 +77,11 @@ export function createEvaluator(deps: EvaluatorDeps) {
       groupBy[field] = v
     }
     const scope: AlertScope = { mission: input.mission, groupBy }
+    // The place an alert names: its group fields; an incident or a circle also names where it is.
+    const placeAll = ind.rule.scope.groupBy.includes('report') || ind.rule.scope.radiusKm !== undefined
     for (const f of ['admin1', 'admin2', 'route', 'site'] as const) {
       const v = input.group(f)
-      if (v !== null) scope[f] = v
+      if (v !== null && (placeAll || f in groupBy)) scope[f] = v
     }
     if (ind.rule.scope.radiusKm !== undefined) {
       if (!input.location) return null
@@ -97,6 +89,18 @@ export function createEvaluator(deps: EvaluatorDeps) {
       scope.center = input.location
     }
     return scope
+  }
+
+  /**
+   * An alert's family (its inhibition family and category in summaries): the group's top
+   * category when it is grouped by one, else the indicator's own category (its id prefix, which
+   * is its folder), else (escalation indicators) the category of the input that raised it.
+   */
+  function familyOf(ind: CompiledIndicator, scope: AlertScope, inputTop: string): string {
+    const grouped = scope.groupBy.topCategory ?? (scope.groupBy.category ? topOf(scope.groupBy.category) : undefined)
+    if (grouped) return grouped
+    const prefix = ind.rule.id.slice(0, 3)
+    return TAXONOMY_TOPS.has(prefix) ? prefix : inputTop
   }
 
   function identityOf(ind: CompiledIndicator, scope: AlertScope): string {
@@ -133,7 +137,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     if (!existing) {
       // A situation whose last input is older than the expiry was over before it was reported.
       if (!outcome || base.expiresAt <= pass.now) return
-      await raise(pass, ind, identity, outcome, { ...base, topCategory }, linked, cause, input.id)
+      await raise(pass, ind, identity, outcome, { ...base, topCategory: familyOf(ind, fresh, topCategory) }, linked, cause, input.id)
       return
     }
     pass.touched.add(existing.id)
@@ -145,17 +149,16 @@ export function createEvaluator(deps: EvaluatorDeps) {
       // An escalation re-opens an acknowledged alert: an acknowledgement never hides a worse situation.
       ...(escalates && existing.status === 'acknowledged' ? { status: 'open' as const, statusReason: 'escalated after acknowledgement' } : {}),
     }
-    alerts.update(next)
-    alerts.link(existing.id, linked)
-    const saved = record(pass, next, escalates ? 'escalated' : 'updated', cause, [input.id])
+    const saved = writer.save(pass, next, escalates ? 'escalated' : 'updated', cause, [input.id], { linked })
     await cascade(pass, saved)
   }
 
   async function raise(pass: Pass, ind: CompiledIndicator, identity: string, outcome: GradeOutcome,
-    base: Omit<AlertState, 'id' | 'identity' | 'indicatorId' | 'mission' | 'taxonomy' | 'level' | 'grade' | 'rank' | 'status' | 'statusReason' | 'explanation' | 'windowMs' | 'raisedAt' | 'seq' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt'>,
+    base: Omit<AlertState, 'id' | 'identity' | 'indicatorId' | 'mission' | 'taxonomy' | 'level' | 'grade' | 'rank' | 'status' | 'statusReason' | 'explanation' | 'windowMs' | 'raisedAt' | 'seq' | 'silenced' | 'inhibited' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt'>,
     linked: string[], cause: string, inputId: string) {
-    const fresh: Omit<AlertState, 'id'> = {
+    const fresh: AlertState = {
       ...base,
+      id: 0,
       identity,
       indicatorId: ind.rule.id,
       mission: base.scope.mission,
@@ -169,12 +172,11 @@ export function createEvaluator(deps: EvaluatorDeps) {
       windowMs: ind.windowMs,
       raisedAt: pass.now,
       seq: 0,
+      silenced: false,
+      inhibited: false,
       acknowledgedBy: null, acknowledgedAt: null, resolvedBy: null, resolvedAt: null,
     }
-    const id = alerts.insert(fresh)
-    alerts.link(id, linked)
-    pass.touched.add(id)
-    const saved = record(pass, { ...fresh, id }, 'raised', cause, [inputId])
+    const saved = writer.save(pass, fresh, 'raised', cause, [inputId], { linked })
     await cascade(pass, saved)
   }
 
@@ -193,8 +195,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
         ...alert, status: 'withdrawn', updatedAt: pass.now, facts: m.facts, count: m.facts.count ?? 0,
         statusReason: `${cause}; the ${m.facts.count ?? 0} remaining input(s) meet no threshold`,
       }
-      alerts.update(withdrawn)
-      record(pass, withdrawn, 'withdrawn', cause, [])
+      writer.save(pass, withdrawn, 'withdrawn', cause, [])
       await inputGone(pass, `alert:${alert.id}`, `alert ${alert.id} withdrawn`)
       return
     }
@@ -206,8 +207,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       summary: sentence(ind, alert.scope, m.facts),
       ...(down ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
     }
-    alerts.update(next)
-    const saved = record(pass, next, down ? 'downgraded' : 'updated', cause, [])
+    const saved = writer.save(pass, next, down ? 'downgraded' : 'updated', cause, [])
     await cascade(pass, saved)
   }
 
@@ -242,35 +242,27 @@ export function createEvaluator(deps: EvaluatorDeps) {
     }
   }
 
-  /** Expires every active alert whose expiry has passed; its escalation inputs stop counting. */
-  function expireDue(pass: Pass) {
-    for (const a of alerts.dueForExpiry(pass.now)) {
-      const expired: AlertState = { ...a, status: 'expired', statusReason: 'no new input before expiry', updatedAt: pass.now }
-      alerts.update(expired)
-      record(pass, expired, 'expired', 'expiry', [])
-      inputs.deactivate(`alert:${a.id}`)
-    }
-  }
-
-  const newPass = (now: number): Pass => ({ set: deps.rules(), now, changes: [], touched: new Set(), depth: 0 })
+  const newPass = (now: number): Pass => writer.newPass(deps.rules(), now)
 
   const evaluator: Evaluator & { expire(now: number): AlertChange[] } = {
     async reportChanged({ before, after, reportId }: { before: Report | null; after: Report | null; reportId: string }, now: number) {
       const pass = newPass(now)
-      expireDue(pass)
+      writer.expireDue(pass)
       const supported = before ? alerts.unlink(reportId) : []
       if (before) inputs.remove(reportId)
       if (after) await inputArrived(pass, reportInput(after), `report ${reportId}${before ? ' revised' : ''}`)
       for (const a of supported) {
         if (!pass.touched.has(a.id)) await reassess(pass, alerts.get(a.id)!, `report ${reportId} ${after ? 'revised' : 'retracted'}`)
       }
+      writer.settle(pass)
       return pass.changes.map(summarize)
     },
 
     /** Runs the expiry sweep on its own (the service's timer, a replay's clock). */
     expire(now: number) {
       const pass = newPass(now)
-      expireDue(pass)
+      writer.expireDue(pass)
+      writer.settle(pass)
       return pass.changes
     },
   }

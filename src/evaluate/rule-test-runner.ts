@@ -1,14 +1,9 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { manualClock } from '../clock.js'
 import { DEFAULT_MISSIONS } from '../config.js'
-import { createServices } from '../services.js'
-import { openStore } from '../storage/store.js'
-import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
+import { reportInputSchema } from '../reports/report-schema.js'
+import { classifyReport, type Report } from '../reports/report.js'
 import { zodProblems } from '../ingest/ingest.js'
-import { VigilError } from '../errors.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import { replay } from './replay.js'
 import type { LoadedRule } from '../rules/rule-loader.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { RuleTest } from '../rules/rule-schema.js'
@@ -47,14 +42,18 @@ export function withTestDefaults(partial: Record<string, unknown>, n: number): R
   }
 }
 
-function parseReports(test: RuleTest): ReportInput[] {
+/** A test's reports, validated and classified as the service would; throws naming the first bad one. */
+function testReports(test: RuleTest, taxonomy: Taxonomy): Report[] {
   return test.reports.map((r, i) => {
     const parsed = reportInputSchema.safeParse(withTestDefaults(r, i + 1))
     if (!parsed.success) {
       const p = zodProblems(parsed.error).map((x) => `${x.path}: ${x.message}`).join('; ')
       throw new Error(`report ${i + 1} is not a valid report: ${p}`)
     }
-    return parsed.data
+    // Test reports describe the past of whatever `now` the test picks: no "in the future" check.
+    const out = classifyReport(parsed.data, { taxonomy, missions: DEFAULT_MISSIONS, now: Number.MAX_SAFE_INTEGER })
+    if ('problems' in out) throw new Error(`report ${i + 1} is not a valid report: ${out.problems.map((x) => `${x.path}: ${x.message}`).join('; ')}`)
+    return out.report
   })
 }
 
@@ -71,8 +70,8 @@ export function sameOutcomes(expected: AlertOutcome[], actual: AlertOutcome[]): 
 }
 
 /**
- * Runs one rule test through the real ingest and engine on a temporary database: the reports
- * in occurredAt order, the clock at each report's time (as if live), then at `now` for expiry.
+ * Runs one rule test through the real engine (replay.ts): the reports in occurredAt order, the
+ * clock at each report's time (as if live), then at `now` (default: the last report) for expiry.
  */
 async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy): Promise<RuleTestResult> {
   const expected: AlertOutcome[] = test.expect.map((e) => ({
@@ -80,29 +79,18 @@ async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: 
   }))
   const compared = new Set([rule.rule.id, ...expected.map((e) => e.indicator)])
   const result = { ruleId: rule.rule.id, file: rule.file, name: test.name, expected, actual: [] as AlertOutcome[] }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-rule-test-'))
-  const store = openStore(path.join(dir, 'test.db'), { synchronous: 'NORMAL' })
   try {
-    const reports = parseReports(test).sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))
-    const last = reports.length > 0 ? Date.parse(reports[reports.length - 1]!.occurredAt) : 0
-    const clock = manualClock(reports.length > 0 ? Date.parse(reports[0]!.occurredAt) : 0)
-    const services = createServices({ store, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => set }, clock })
-    for (const r of reports) {
-      clock.set(Date.parse(r.occurredAt))
-      await services.ingest.create(r)
-    }
-    clock.set(test.now ? Date.parse(test.now) : last)
-    await services.sweep()
-    result.actual = services.alerts.all()
+    const out = await replay({
+      reports: testReports(test, taxonomy), set, taxonomy, missions: DEFAULT_MISSIONS,
+      ...(test.now ? { until: Date.parse(test.now) } : {}),
+    })
+    if (out.rejected.length > 0) throw new Error(out.rejected.map((r) => `report ${r.id}: ${r.message}`).join('; '))
+    result.actual = out.alerts
       .filter((a) => compared.has(a.indicatorId))
       .map((a) => ({ indicator: a.indicatorId, level: a.level, grade: a.grade, status: a.status, count: a.count }))
     return { ...result, ok: sameOutcomes(expected, result.actual) }
   } catch (err) {
-    const message = err instanceof VigilError ? `${err.message}: ${err.problems.map((p) => `${p.path} ${p.message}`).join('; ')}` : (err as Error).message
-    return { ...result, ok: false, error: message }
-  } finally {
-    store.close()
-    fs.rmSync(dir, { recursive: true, force: true })
+    return { ...result, ok: false, error: (err as Error).message }
   }
 }
 

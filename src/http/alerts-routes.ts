@@ -1,37 +1,121 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { errors } from '../errors.js'
-import type { AlertsRepo } from '../storage/alerts-repo.js'
+import type { ChangeFilter } from '../storage/alerts-repo.js'
 import { presentAlert, presentChange } from '../alerts/present-alert.js'
+import { ALERT_STATUSES } from '../alerts/alert.js'
+import { GRADES, LEVELS } from '../alerts/levels.js'
+import type { Services } from '../services.js'
+import type { Clock } from '../clock.js'
+import { summaryMarkdown } from '../alerts/alert-summary.js'
+import { streamChanges } from './alert-stream.js'
 
 export interface AlertsRoutesOptions {
-  alerts: AlertsRepo
+  services: Services
+  clock: Clock
+  /** Longest a long poll may hold a request. */
+  maxWaitSeconds: number
+  heartbeatMs: number
+  clients: { polling: number; streaming: number }
 }
 
 const idParams = z.object({ id: z.coerce.number().int().min(1) })
-const pollQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+const flagMode = z.enum(['exclude', 'include', 'only']).default('exclude')
+
+export const filterQuery = z.object({
+  mission: z.string().max(20).optional(),
+  level: z.enum(LEVELS).optional(),
+  minGrade: z.enum(GRADES).optional(),
+  status: z.enum(ALERT_STATUSES).optional(),
+  taxonomy: z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code or top code, e.g. HOS or HOS.IED').optional(),
+  admin1: z.string().max(100).optional(),
+  indicator: z.string().max(20).optional(),
+  silenced: flagMode.describe('silenced alerts: left out by default'),
+  inhibited: flagMode.describe('alerts covered by a higher-level one: left out by default'),
 })
 
-/** Alerts for the JOC: the change feed, one alert, its history. */
-export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app, { alerts }) => {
+const pollQuery = filterQuery.extend({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  wait: z.coerce.number().min(0).max(3600).default(0).describe('long poll: seconds to hold the request when nothing is new (capped)'),
+}).strict()
+
+const actionBody = z.strictObject({
+  by: z.string().trim().min(1).max(200).describe('who acts (until access keys carry it)'),
+  note: z.string().trim().max(2000).optional(),
+})
+
+const summaryQuery = z.strictObject({
+  mission: z.string().max(20).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+})
+
+/** The poll filter from the query (access scope is added by the caller). */
+export function toFilter(q: z.infer<typeof filterQuery>): ChangeFilter {
+  const { silenced, inhibited, ...rest } = q
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))
+  return { ...defined, silenced, inhibited }
+}
+
+/** Alerts for the JOC: the change feed (poll, long poll, stream), one alert, its history, actions, summary. */
+export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app, opts) => {
   const r = app.withTypeProvider<ZodTypeProvider>()
+  const { services, clock } = opts
+  const { alerts } = services
+  const open = new Set<() => void>()
+  // Streams never end on their own; a graceful shutdown ends them so close() can finish.
+  app.addHook('preClose', async () => { for (const end of [...open]) end() })
 
   r.get('/alerts', {
-    schema: { summary: 'Alert changes after a cursor, in change order', tags: ['alerts'], querystring: pollQuery },
-  }, async (req) => {
-    const changes = alerts.changesAfter(req.query.after, req.query.limit)
-    const last = changes[changes.length - 1]
-    return { changes: changes.map(presentChange), nextCursor: last ? last.seq : req.query.after }
+    schema: {
+      summary: 'Alert changes after a cursor, in change order; long poll with wait; 304 with If-None-Match',
+      tags: ['alerts'],
+      querystring: pollQuery,
+    },
+  }, async (req, reply) => {
+    const q = req.query
+    const filter = toFilter(q)
+    const read = () => alerts.changesAfter(q.after, q.limit, filter)
+    const etagOf = (next: number) => `W/"${next}"`
+    const known = req.headers['if-none-match']
+    let page = read()
+    const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
+    if (waitMs > 0 && (page.changes.length === 0 || etagOf(page.nextCursor) === known)) {
+      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts)
+    }
+    const etag = etagOf(page.nextCursor)
+    reply.header('etag', etag).header('cache-control', 'no-cache')
+    if (known === etag) return reply.code(304).send()
+    return { changes: page.changes.map(presentChange), nextCursor: page.nextCursor }
+  })
+
+  r.get('/alerts/stream', {
+    schema: { summary: 'Server-Sent Events of the same changes; resumable with Last-Event-ID', tags: ['alerts'], querystring: filterQuery.extend({ after: z.coerce.number().int().min(0).optional() }) },
+  }, async (req, reply) => {
+    const lastEventId = Number(req.headers['last-event-id'])
+    const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
+    streamChanges(req, reply, { alerts, signal: services.signal, filter: toFilter(req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open })
+  })
+
+  r.get('/alerts/summary', {
+    schema: { summary: 'Counts by level, grade, status and category, with open high and critical alerts (JSON or Markdown)', tags: ['alerts'], querystring: summaryQuery },
+  }, async (req, reply) => {
+    const to = req.query.to ? Date.parse(req.query.to) : clock()
+    const from = req.query.from ? Date.parse(req.query.from) : to - 7 * 86_400_000
+    if (from > to) throw errors.VALIDATION([{ path: 'query.from', message: 'must not be after to' }])
+    const summary = alerts.summary({ ...(req.query.mission ? { mission: req.query.mission } : {}), from, to })
+    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => presentAlert(a)) }
+    if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(summaryMarkdown(body))
+    return body
   })
 
   r.get('/alerts/:id', {
     schema: { summary: 'The current state of an alert, with its contributing inputs', tags: ['alerts'], params: idParams },
   }, async (req) => {
     const a = alerts.get(req.params.id)
-    if (!a) throw errors.NOT_FOUND(`alert ${req.params.id}`)
+    if (!a) throw errors.ALERT_NOT_FOUND(req.params.id)
     return presentAlert(a, alerts.inputIds(a.id))
   })
 
@@ -39,7 +123,44 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     schema: { summary: 'Every change of an alert: time, cause, actor, inputs', tags: ['alerts'], params: idParams },
   }, async (req) => {
     const a = alerts.get(req.params.id)
-    if (!a) throw errors.NOT_FOUND(`alert ${req.params.id}`)
+    if (!a) throw errors.ALERT_NOT_FOUND(req.params.id)
     return { alert: presentAlert(a), changes: alerts.history(a.id).map(presentChange) }
   })
+
+  for (const action of ['ack', 'resolve'] as const) {
+    r.post(`/alerts/:id/${action}`, {
+      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: actionBody },
+    }, async (req) => {
+      const { id } = req.params
+      const { by, note } = req.body
+      const out = await services.queue.run(() => (action === 'ack'
+        ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
+        : services.lifecycle.resolve(id, by, note ?? null, clock())))
+      req.log.info({ alertId: id, action, by, changed: out.changed }, `alert ${action}`)
+      return { alert: presentAlert(out.alert), changed: out.changed }
+    })
+  }
+}
+
+/** Holds a long poll until `ready` says the page is worth sending, the wait ends, or the client leaves. */
+async function waitForNew<P>(reply: FastifyReply, waitMs: number, read: () => P, ready: (p: P) => boolean,
+  opts: AlertsRoutesOptions): Promise<P> {
+  const deadline = Date.now() + waitMs
+  const abort = new AbortController()
+  const onClose = () => abort.abort()
+  reply.raw.once('close', onClose)
+  opts.clients.polling++
+  try {
+    let page = read()
+    while (!ready(page) && !abort.signal.aborted) {
+      const left = deadline - Date.now()
+      if (left <= 0) break
+      await opts.services.signal.next(left, abort.signal)
+      page = read()
+    }
+    return page
+  } finally {
+    opts.clients.polling--
+    reply.raw.off('close', onClose)
+  }
 }

@@ -13,6 +13,8 @@ export interface ReportsRoutesOptions {
   ingest: Ingest
   reports: ReportsRepo
   batchMax: number
+  /** Counts report outcomes (metrics). */
+  count?: (outcome: 'accepted' | 'replayed' | 'rejected', reason?: string, n?: number) => void
 }
 
 const idParams = z.object({ id: z.string().min(1).max(128) })
@@ -34,6 +36,12 @@ const reportCursor = z.object({ t: z.number(), id: z.string() })
 export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (app, opts) => {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { ingest, reports } = opts
+  const count = opts.count ?? (() => {})
+
+  // Every refused write counts as rejected, by its error code (validation, conflict, ...).
+  app.addHook('onError', async (req, _reply, err) => {
+    if (req.method !== 'GET') count('rejected', (err as { code?: string }).code ?? 'unknown')
+  })
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseNdjson(body as string))
@@ -45,6 +53,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     const out = await ingest.create(req.body)
     req.log.info({ reportId: req.body.id, replayed: out.replayed, alerts: out.result.alerts.length }, out.replayed ? 'report replayed' : 'report accepted')
     if (out.replayed) reply.header('idempotent-replayed', 'true')
+    count(out.replayed ? 'replayed' : 'accepted')
     return reply.code(out.status).send(out.result)
   })
 
@@ -64,6 +73,9 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
       else if (x.status < 300) tally.accepted++
       else tally.rejected++
     }
+    count('accepted', '', tally.accepted)
+    count('replayed', '', tally.replayed)
+    for (const x of results) if (x.status >= 400) count('rejected', x.code ?? 'unknown')
     req.log.info({ ...tally, reportIds: results.slice(0, 50).map((x) => x.id) }, 'batch ingested')
     return reply.code(200).send({ ...tally, results })
   })

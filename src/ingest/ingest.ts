@@ -53,6 +53,7 @@ export interface IngestDeps {
   missions: readonly string[]
   clock: Clock
   evaluator: () => Evaluator
+  onEvaluated?: (seconds: number) => void
 }
 
 /** Zod issues as problems with dotted field paths. */
@@ -70,6 +71,14 @@ export function zodProblems(error: z.ZodError, prefix = ''): Problem[] {
 export function createIngest(deps: IngestDeps) {
   const { reports, queue, clock } = deps
 
+  /** Runs an evaluation, timing it for the metrics. */
+  async function evaluate(change: Parameters<Evaluator['reportChanged']>[0], now: number) {
+    const started = performance.now()
+    const alerts = await deps.evaluator().reportChanged(change, now)
+    deps.onEvaluated?.((performance.now() - started) / 1000)
+    return alerts
+  }
+
   function classify(input: ReportInput): Report {
     const out = classifyReport(input, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
     if ('problems' in out) throw errors.VALIDATION(out.problems)
@@ -86,7 +95,7 @@ export function createIngest(deps: IngestDeps) {
     }
     const now = clock()
     reports.insert(report, fp, now)
-    const alerts = await deps.evaluator().reportChanged({ before: null, after: report, reportId: report.id }, now)
+    const alerts = await evaluate({ before: null, after: report, reportId: report.id }, now)
     const result = { report: presentReport(reports.get(report.id)!), alerts }
     reports.saveResult(report.id, 1, result)
     return { status: 201, result, replayed: false }
@@ -96,6 +105,14 @@ export function createIngest(deps: IngestDeps) {
     /** POST /reports: validates, classifies and stores one report, evaluated in the same transaction. */
     create(input: ReportInput) {
       const report = classify(input)
+      return queue.run(() => storeNew(report))
+    },
+
+    /**
+     * Stores and evaluates a report that is already classified: a replay's input, which must be
+     * evaluated exactly as the engine saw it, not re-classified against today's clock.
+     */
+    createClassified(report: Report) {
       return queue.run(() => storeNew(report))
     },
 
@@ -145,7 +162,7 @@ export function createIngest(deps: IngestDeps) {
         if (fp === current.fingerprint) return { status: 200, result: { report: presentReport(current), alerts: [] } }
         const now = clock()
         reports.revise(report, fp, current.revision + 1, now)
-        const alerts = await deps.evaluator().reportChanged({ before: current.report, after: report, reportId: id }, now)
+        const alerts = await evaluate({ before: current.report, after: report, reportId: id }, now)
         return { status: 200, result: { report: presentReport(reports.get(id)!), alerts } }
       })
     },
@@ -158,7 +175,7 @@ export function createIngest(deps: IngestDeps) {
         if (current.status === 'retracted') return { status: 200, result: { report: presentReport(current), alerts: [] } }
         const now = clock()
         reports.retract(id, current.revision + 1, reason, now)
-        const alerts = await deps.evaluator().reportChanged({ before: current.report, after: null, reportId: id }, now)
+        const alerts = await evaluate({ before: current.report, after: null, reportId: id }, now)
         return { status: 200, result: { report: presentReport(reports.get(id)!), alerts } }
       })
     },

@@ -1,8 +1,9 @@
-import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import { closestCodes, type Taxonomy } from '../taxonomy/taxonomy.js'
+import { didYouMean } from './did-you-mean.js'
 import {
   AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, TREND_MEASURES, isAggregateFact, leaves,
 } from './facts.js'
-import { isKnownOperator, NEGATIVE_OPERATORS } from './operators.js'
+import { isKnownOperator, KNOWN_OPERATORS, NEGATIVE_OPERATORS } from './operators.js'
 import { DURATION_PATTERN, type Condition, type LeafCondition } from './rule-schema.js'
 import { ALERT_PATHS, OPTIONAL_ALERT_PATHS, OPTIONAL_REPORT_PATHS, REPORT_PATHS, isKnownPath } from './input-fields.js'
 import { findUnreachableThresholds } from './unreachable-thresholds.js'
@@ -64,7 +65,7 @@ function checkParams(leaf: LeafCondition, taxonomy: Taxonomy, report: Report, at
     report([...at, 'params', 'window'], 'a duration such as 72h, 14d or 2w')
   }
   if (params.category !== undefined && !(typeof params.category === 'string' && isTaxonomyCode(taxonomy, params.category))) {
-    report([...at, 'params', 'category'], `unknown taxonomy code '${String(params.category)}'`)
+    report([...at, 'params', 'category'], unknownCode(taxonomy, String(params.category)))
   }
   if (leaf.fact === 'trend' && params.measure !== undefined && !(TREND_MEASURES as readonly string[]).includes(String(params.measure))) {
     report([...at, 'params', 'measure'], `trend measures one of: ${TREND_MEASURES.join(', ')}`)
@@ -80,6 +81,15 @@ function checkParams(leaf: LeafCondition, taxonomy: Taxonomy, report: Report, at
 
 function isTaxonomyCode(taxonomy: Taxonomy, code: string): boolean {
   return taxonomy.codes.has(code) || taxonomy.tops.has(code)
+}
+
+/** The message for a code the taxonomy lacks: the codes of its top category, or the nearest codes. */
+function unknownCode(taxonomy: Taxonomy, code: string): string {
+  const top = code.split('.')[0]!
+  const siblings = [...taxonomy.codes.keys()].filter((c) => c.startsWith(`${top}.`))
+  return siblings.length > 0 && code !== top
+    ? `unknown taxonomy code '${code}'; ${top} has: ${siblings.join(', ')}`
+    : `unknown taxonomy code '${code}'; closest: ${closestCodes(taxonomy, code, '').join(', ')}`
 }
 
 /** Leaves of a negative operator on an optional field with no `exists: true` beside them. */
@@ -112,13 +122,15 @@ function checkCondition(
     const p = [...base, ...(at ? at.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [])]
     const allowed = where === 'match' ? [inputFact] : [inputFact, ...Object.keys(AGGREGATE_FACTS)]
     if (!allowed.includes(leaf.fact)) {
-      report([...p, 'fact'], `unknown fact '${leaf.fact}' in ${where} (known: ${allowed.join(', ')})`)
+      report([...p, 'fact'], `unknown fact '${leaf.fact}' in ${where}${didYouMean(leaf.fact, allowed)}; known: ${allowed.join(', ')}`)
       continue
     }
-    if (!isKnownOperator(leaf.operator)) report([...p, 'operator'], `unknown operator '${leaf.operator}'`)
+    if (!isKnownOperator(leaf.operator)) {
+      report([...p, 'operator'], `unknown operator '${leaf.operator}'${didYouMean(leaf.operator.split(':').pop()!, KNOWN_OPERATORS)}`)
+    }
     if (leaf.fact === inputFact) {
       if (!leaf.path) report(p, `a condition on ${inputFact} needs a path, e.g. location.route`)
-      else if (!isKnownPath(leaf.path, paths)) report([...p, 'path'], `unknown ${inputFact} field '${leaf.path}'`)
+      else if (!isKnownPath(leaf.path, paths)) report([...p, 'path'], `unknown ${inputFact} field '${leaf.path}'${didYouMean(leaf.path, paths)}`)
     } else if (leaf.path) {
       report([...p, 'path'], `${leaf.fact} is a number; it takes no path`)
     }
@@ -142,10 +154,11 @@ export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
   const base = rule.file.split('/').pop()!
   if (!base.startsWith(`${r.id}-`) && !base.startsWith(`${r.id}.`)) report(['id'], `file name must start with the id: ${r.id}-<short-name>.yaml`)
   if (r.status === 'deprecated') report(['status'], 'a deprecated rule goes in deprecated/, where it is never loaded')
-  if (r.status === 'stable' && r.tests.length === 0) report(['tests'], 'a stable rule needs tests')
+  // Shown at the status: the fix is adding tests, or keeping the rule experimental until it has some.
+  if (r.status === 'stable' && r.tests.length === 0) report(['status'], 'a stable rule needs tests; add tests, or keep it experimental or test until it has some')
 
   r.taxonomy.forEach((code, i) => {
-    if (!isTaxonomyCode(taxonomy, code)) report(['taxonomy', i], `unknown taxonomy code '${code}'`)
+    if (!isTaxonomyCode(taxonomy, code)) report(['taxonomy', i], unknownCode(taxonomy, code))
   })
   if (r.scope.radiusKm !== undefined && r.scope.groupBy.includes('report')) {
     report(['scope', 'radiusKm'], 'a radius means nothing when each report is its own group')

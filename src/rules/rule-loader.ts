@@ -1,8 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml'
+import type { z } from 'zod'
 import { indicatorRuleSchema, type IndicatorRule } from './rule-schema.js'
+import { fieldNamesAt } from './rule-fields.js'
+import { didYouMean } from './did-you-mean.js'
 
 /** One thing wrong in a rule file, at a place an editor can jump to. */
 export interface RuleProblem {
@@ -53,7 +56,9 @@ export function listRuleFiles(dir: string, opts: { deprecated: boolean }): strin
   return out.sort()
 }
 
-function locator(doc: Document, counter: LineCounter) {
+type Locate = (p: (string | number)[]) => { line: number; column: number }
+
+function locator(doc: Document, counter: LineCounter): Locate {
   return (p: (string | number)[]) => {
     for (let n = p.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true)
@@ -64,6 +69,37 @@ function locator(doc: Document, counter: LineCounter) {
     }
     return { line: 1, column: 1 }
   }
+}
+
+/** Where a key of the mapping at `p` is written: an unknown field is shown at its own name. */
+function keyPosition(doc: Document, counter: LineCounter, p: (string | number)[], key: string) {
+  const map = p.length === 0 ? doc.contents : doc.getIn(p, true)
+  if (!isMap(map)) return null
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key)
+  if (!pair || !isNode(pair.key) || !pair.key.range) return null
+  const pos = counter.linePos(pair.key.range[0])
+  return { line: pos.line, column: pos.col }
+}
+
+/**
+ * One schema issue as problems an analyst can act on: an unknown field at its own name with
+ * the nearest known one, a missing field named as missing, anything else at its node.
+ */
+function issueProblems(file: string, issue: z.core.$ZodIssue, doc: Document, counter: LineCounter, locate: Locate): RuleProblem[] {
+  const p = issue.path.map((x) => (typeof x === 'symbol' ? String(x) : x))
+  if (issue.code === 'unrecognized_keys') {
+    const known = fieldNamesAt(p)
+    return issue.keys.map((key) => ({
+      file,
+      ...(keyPosition(doc, counter, p, key) ?? locate(p)),
+      path: [...p, key].join('.'),
+      message: `unknown field '${key}'${didYouMean(key, known)}${known.length > 0 ? `; known fields: ${known.join(', ')}` : ''}`,
+    }))
+  }
+  if (issue.code === 'invalid_type' && p.length > 0 && !doc.hasIn(p)) {
+    return [{ file, ...locate(p), path: p.join('.'), message: `missing required field '${String(p[p.length - 1])}'` }]
+  }
+  return [{ file, ...locate(p), path: p.join('.'), message: issue.message }]
 }
 
 /** Parses one rule file's text; returns the rule or its problems, each positioned. */
@@ -80,14 +116,7 @@ export function parseRuleText(file: string, text: string): { rule: LoadedRule } 
   }
   const locate = locator(doc, counter)
   const parsed = indicatorRuleSchema.safeParse(doc.toJS())
-  if (!parsed.success) {
-    return {
-      problems: parsed.error.issues.map((i) => {
-        const p = i.path.map((x) => (typeof x === 'symbol' ? String(x) : x))
-        return { file, ...locate(p), path: p.join('.'), message: i.message }
-      }),
-    }
-  }
+  if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => issueProblems(file, i, doc, counter, locate)) }
   return { rule: { file, text, rule: parsed.data, locate } }
 }
 
@@ -113,7 +142,14 @@ export function loadRuleDir(dir: string): LoadResult {
     return { rules, problems: [{ file: dir, line: 1, column: 1, path: '', message: `cannot read rules directory: ${(err as Error).message}` }], version: '' }
   }
   for (const file of files) {
-    const text = fs.readFileSync(path.join(dir, file), 'utf8')
+    let text: string
+    try {
+      text = fs.readFileSync(path.join(dir, file), 'utf8')
+    } catch (err) {
+      // An editor may replace a file between listing and reading it; the next reload sees it.
+      problems.push({ file, line: 1, column: 1, path: '', message: `cannot read: ${(err as Error).message}` })
+      continue
+    }
     texts.push({ file, text })
     const out = parseRuleText(file, text)
     if ('problems' in out) problems.push(...out.problems)

@@ -14,11 +14,17 @@ export interface CheckResult {
 }
 
 /** Ids held by rules in deprecated/ (id -> file): reserved forever. */
-function deprecatedIds(dir: string): Map<string, string> {
+export function deprecatedIds(dir: string): Map<string, string> {
   const ids = new Map<string, string>()
   const depDir = path.join(dir, DEPRECATED_DIR)
-  if (!fs.existsSync(depDir)) return ids
-  for (const file of listRuleFiles(depDir, { deprecated: false })) {
+  let files: string[]
+  try {
+    files = fs.existsSync(depDir) ? listRuleFiles(depDir, { deprecated: false }) : []
+  } catch {
+    // Unreadable while being edited: the next reload reads it again.
+    return ids
+  }
+  for (const file of files) {
     try {
       const doc = parseYaml(fs.readFileSync(path.join(depDir, file), 'utf8')) as { id?: unknown }
       if (typeof doc?.id === 'string') ids.set(doc.id, `${DEPRECATED_DIR}/${file}`)
@@ -32,13 +38,21 @@ function deprecatedIds(dir: string): Map<string, string> {
 /** Loads and checks a rule directory: schema, then meaning. Never throws on bad rules. */
 export function checkRuleDir(dir: string, taxonomy: Taxonomy): CheckResult {
   const loaded = loadRuleDir(dir)
+  // One list in file and position order, schema and meaning problems together, as an editor shows them.
   const problems = [...loaded.problems, ...checkRuleSet(loaded.rules, taxonomy, deprecatedIds(dir))]
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
   return { rules: loaded.rules, problems, version: loaded.version }
 }
 
 export interface ReloadAttempt {
   at: string
+  /** What asked for it: startup, watch, SIGHUP, http. */
+  trigger: string
+  /** True when the set passed its check and is live (swapped in, or already live unchanged). */
   ok: boolean
+  /** True when a different set was swapped in. */
+  changed: boolean
+  /** The version of the set that was checked. */
   version: string
   problems: RuleProblem[]
 }
@@ -47,6 +61,10 @@ export interface ReloadAttempt {
  * Holds the live rule set. A reload checks the whole new set first and swaps it in only when it
  * has no problem at all; otherwise the running set stays live and the failure is kept for
  * GET /rules/status (Prometheus rules/manager.go: all or nothing).
+ *
+ * The swap is one assignment and the evaluator reads current() once per evaluation, so a swap
+ * can only land between two evaluations; callers run reload() in the write queue so it never
+ * lands inside one even while that evaluation awaits.
  */
 export class RuleRegistry {
   private live: RuleSet
@@ -62,18 +80,24 @@ export class RuleRegistry {
     return this.live
   }
 
-  /** Checks the directory and swaps the new set in when it is clean. Returns the attempt. */
-  reload(): ReloadAttempt {
+  /** Checks the directory and swaps the new set in when it is clean. Never throws. */
+  reload(trigger = 'manual'): ReloadAttempt {
     const at = this.clock()
-    const checked = checkRuleDir(this.dir, this.taxonomy)
-    const attempt: ReloadAttempt = { at: new Date(at).toISOString(), ok: checked.problems.length === 0, version: checked.version, problems: checked.problems }
-    if (attempt.ok) {
-      try {
+    const attempt: ReloadAttempt = { at: new Date(at).toISOString(), trigger, ok: false, changed: false, version: '', problems: [] }
+    try {
+      const checked = checkRuleDir(this.dir, this.taxonomy)
+      attempt.version = checked.version
+      attempt.problems = checked.problems
+      if (checked.problems.length === 0 && checked.version !== this.live.version) {
         this.live = buildRuleSet(checked.rules, checked.version, at)
-      } catch (err) {
-        attempt.ok = false
-        attempt.problems = [{ file: this.dir, line: 1, column: 1, path: '', message: `build failed: ${(err as Error).message}` }]
+        attempt.changed = true
       }
+      attempt.ok = checked.problems.length === 0
+    } catch (err) {
+      // A rule set that cannot even be built is refused like one that fails its check.
+      attempt.ok = false
+      attempt.changed = false
+      attempt.problems = [{ file: this.dir, line: 1, column: 1, path: '', message: `reload failed: ${(err as Error).message}` }]
     }
     this.lastAttempt = attempt
     if (!attempt.ok) this.lastFailure = attempt
@@ -85,6 +109,7 @@ export class RuleRegistry {
     this.live = set
   }
 
+  /** The live version and when it was loaded, the last attempt, and the last refused one. */
   status() {
     return {
       version: this.live.version,

@@ -1,6 +1,9 @@
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
-import type { AlertState, ChangeKind } from '../alerts/alert.js'
+import type { AlertState, AlertStatus, ChangeKind } from '../alerts/alert.js'
+import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
+import { countAlerts } from '../alerts/alert-summary.js'
 
 interface AlertRow {
   id: number
@@ -31,6 +34,8 @@ interface AlertRow {
   updated_at: number
   expires_at: number
   seq: number
+  silenced: number
+  inhibited: number
   acknowledged_by: string | null
   acknowledged_at: number | null
   resolved_by: string | null
@@ -47,6 +52,50 @@ export interface AlertChange {
   cause: string
   inputIds: string[]
   alert: AlertState
+}
+
+/** What a poller asks for. Silenced and inhibited alerts are left out unless asked for. */
+export interface ChangeFilter {
+  /** The missions the caller may see (access scope); undefined = all. */
+  missions?: readonly string[]
+  mission?: string
+  level?: Level
+  minGrade?: Grade
+  status?: AlertStatus
+  /** A taxonomy code or top code: alerts watching it or anything under it. */
+  taxonomy?: string
+  admin1?: string
+  indicator?: string
+  silenced?: 'exclude' | 'include' | 'only'
+  inhibited?: 'exclude' | 'include' | 'only'
+}
+
+type ChangeRow = { seq: number; alert_id: number; kind: ChangeKind; at: number; actor: string | null; cause: string; input_ids: string; alert: string }
+
+/** The WHERE clause of a filtered poll over the change log, with its values. */
+export function changeWhere(f: ChangeFilter): { sql: string; params: unknown[] } {
+  const where: string[] = []
+  const params: unknown[] = []
+  const eq = (col: string, v: unknown) => { where.push(`${col} = ?`); params.push(v) }
+  if (f.missions) {
+    where.push(`mission IN (${f.missions.map(() => '?').join(',') || 'NULL'})`)
+    params.push(...f.missions)
+  }
+  if (f.mission) eq('mission', f.mission)
+  if (f.level) eq('level', f.level)
+  if (f.minGrade) { where.push('grade_rank >= ?'); params.push(GRADES.indexOf(f.minGrade)) }
+  if (f.status) eq('status', f.status)
+  if (f.admin1) eq('admin1', f.admin1)
+  if (f.indicator) eq('indicator_id', f.indicator)
+  if (f.taxonomy) {
+    where.push("(top_category = ? OR EXISTS (SELECT 1 FROM json_each(taxonomy) WHERE value = ? OR value LIKE ? || '.%'))")
+    params.push(f.taxonomy, f.taxonomy, f.taxonomy)
+  }
+  for (const flag of ['silenced', 'inhibited'] as const) {
+    const mode = f[flag] ?? 'exclude'
+    if (mode !== 'include') where.push(`${flag} = ${mode === 'only' ? 1 : 0}`)
+  }
+  return { sql: where.length > 0 ? where.join(' AND ') : '1', params }
 }
 
 function toState(r: AlertRow): AlertState {
@@ -79,6 +128,8 @@ function toState(r: AlertRow): AlertState {
     updatedAt: r.updated_at,
     expiresAt: r.expires_at,
     seq: r.seq,
+    silenced: r.silenced === 1,
+    inhibited: r.inhibited === 1,
     acknowledgedBy: r.acknowledged_by,
     acknowledgedAt: r.acknowledged_at,
     resolvedBy: r.resolved_by,
@@ -121,6 +172,8 @@ function toRow(a: Omit<AlertState, 'id'>) {
     updated_at: a.updatedAt,
     expires_at: a.expiresAt,
     seq: a.seq,
+    silenced: a.silenced ? 1 : 0,
+    inhibited: a.inhibited ? 1 : 0,
     acknowledged_by: a.acknowledgedBy,
     acknowledged_at: a.acknowledgedAt,
     resolved_by: a.resolvedBy,
@@ -143,16 +196,23 @@ export function createAlertsRepo(db: Db) {
   const linkedActive = db.prepare(`SELECT a.* FROM alert_inputs i JOIN alerts a ON a.id = i.alert_id WHERE i.input_id = ? AND a.${ACTIVE}`)
   const inputsOf = db.prepare('SELECT input_id FROM alert_inputs WHERE alert_id = ? ORDER BY input_id')
   const dueStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} AND expires_at <= ? ORDER BY expires_at, id`)
-  const changeStmt = db.prepare(`INSERT INTO alert_changes (seq, alert_id, kind, at, actor, cause, input_ids, alert)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+  const changeStmt = db.prepare(`INSERT INTO alert_changes (seq, alert_id, kind, at, actor, cause, input_ids, alert,
+    mission, indicator_id, level, grade_rank, status, top_category, taxonomy, admin1, silenced, inhibited)
+    VALUES (@seq, @alertId, @kind, @at, @actor, @cause, @inputIds, @alert,
+    @mission, @indicatorId, @level, @gradeRank, @status, @topCategory, @taxonomy, @admin1, @silenced, @inhibited)`)
   const setSeqStmt = db.prepare('UPDATE alerts SET seq = ? WHERE id = ?')
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
-  const afterStmt = db.prepare('SELECT * FROM alert_changes WHERE seq > ? ORDER BY seq LIMIT ?')
   const allStmt = db.prepare('SELECT * FROM alerts ORDER BY id')
+  const familyStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE}`)
+  const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
+  const countStmt = db.prepare('SELECT level, grade, status, count(*) AS count FROM alerts GROUP BY level, grade, status')
+  const periodStmt = db.prepare(`SELECT * FROM alerts WHERE (? IS NULL OR mission = ?) AND raised_at <= ?
+    AND (${ACTIVE} OR updated_at >= ?) ORDER BY rank DESC, id`)
   const lastSeqStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'alert_changes'").pluck()
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
 
-  const toChange = (r: { seq: number; alert_id: number; kind: ChangeKind; at: number; actor: string | null; cause: string; input_ids: string; alert: string }): AlertChange => ({
+  const filtered = new Map<string, Statement>()
+  const toChange = (r: ChangeRow): AlertChange => ({
     seq: r.seq,
     alertId: r.alert_id,
     kind: r.kind,
@@ -172,6 +232,15 @@ export function createAlertsRepo(db: Db) {
     /** Every alert, oldest first: for rule tests and replays, which hold few. */
     all(): AlertState[] {
       return (allStmt.all() as AlertRow[]).map(toState)
+    },
+
+    /** The active alerts of one mission and top category: an inhibition family. */
+    activeFamily(mission: string, topCategory: string): AlertState[] {
+      return (familyStmt.all(mission, topCategory) as AlertRow[]).map(toState)
+    },
+
+    active(): AlertState[] {
+      return (activeStmt.all() as AlertRow[]).map(toState)
     },
 
     activeByIdentity(identity: string): AlertState | null {
@@ -225,20 +294,55 @@ export function createAlertsRepo(db: Db) {
       // The only writer numbers changes itself, so the snapshot can carry its own sequence number.
       const seq = lastSeq() + 1
       const stamped = { ...alert, seq }
-      changeStmt.run(seq, alert.id, kind, at, actor, cause, JSON.stringify(inputIds), JSON.stringify(stamped))
+      changeStmt.run({
+        seq, alertId: alert.id, kind, at, actor, cause, inputIds: JSON.stringify(inputIds), alert: JSON.stringify(stamped),
+        mission: alert.mission, indicatorId: alert.indicatorId, level: alert.level, gradeRank: GRADES.indexOf(alert.grade),
+        status: alert.status, topCategory: alert.topCategory, taxonomy: JSON.stringify(alert.taxonomy),
+        admin1: alert.scope.admin1 ?? null, silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
+      })
       setSeqStmt.run(seq, alert.id)
       return { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
     },
 
     history(alertId: number): AlertChange[] {
-      return (historyStmt.all(alertId) as Parameters<typeof toChange>[0][]).map(toChange)
+      return (historyStmt.all(alertId) as ChangeRow[]).map(toChange)
     },
 
-    changesAfter(seq: number, limit: number): AlertChange[] {
-      return (afterStmt.all(seq, limit) as Parameters<typeof toChange>[0][]).map(toChange)
+    /**
+     * Changes after `seq` that pass the filter, in order, and the cursor to continue from: the
+     * last change returned, or (when the page is not full) the last change that exists, so a
+     * filtered poller skips what it will never see. Both come from one read snapshot.
+     */
+    changesAfter(seq: number, limit: number, filter: ChangeFilter = {}): { changes: AlertChange[]; nextCursor: number } {
+      const { sql, params } = changeWhere(filter)
+      let stmt = filtered.get(sql)
+      if (!stmt) {
+        stmt = db.prepare(`SELECT seq, alert_id, kind, at, actor, cause, input_ids, alert FROM alert_changes WHERE seq > ? AND ${sql} ORDER BY seq LIMIT ?`)
+        filtered.set(sql, stmt)
+      }
+      const read = db.transaction(() => {
+        const rows = stmt.all(...([seq, ...params, limit] as unknown[])) as ChangeRow[]
+        const last = rows.length === limit ? rows[rows.length - 1]!.seq : Math.max(seq, lastSeq())
+        return { changes: rows.map(toChange), nextCursor: last }
+      })
+      return read.deferred()
     },
 
     lastSeq,
+
+    countByState(): { level: string; grade: string; status: string; count: number }[] {
+      return countStmt.all() as { level: string; grade: string; status: string; count: number }[]
+    },
+
+    /**
+     * The alerts live at some time in [from, to] (raised by `to`, and still active or changed
+     * since `from`), counted, with the active ones of grade high and above listed worst first.
+     */
+    summary(q: { mission?: string; from: number; to: number }) {
+      const rows = (periodStmt.all(q.mission ?? null, q.mission ?? null, q.to, q.from) as AlertRow[]).map(toState)
+      const open = rows.filter((a) => (a.status === 'open' || a.status === 'acknowledged') && GRADES.indexOf(a.grade) >= GRADES.indexOf('high'))
+      return { ...countAlerts(rows), open }
+    },
   }
 }
 
@@ -248,7 +352,7 @@ function sampleAlert(): Omit<AlertState, 'id'> {
     identity: '', indicatorId: '', indicatorVersion: 0, ruleSetVersion: '', mission: '', taxonomy: [], topCategory: '',
     level: 'tactical', grade: 'low', rank: 0, status: 'open', statusReason: null, confidence: 'low', trend: null,
     scope: { mission: '', groupBy: {} }, windowMs: 0, count: 0, facts: {}, explanation: {}, summary: '',
-    firstSeen: 0, lastSeen: 0, anchorAt: 0, raisedAt: 0, updatedAt: 0, expiresAt: 0, seq: 0,
+    firstSeen: 0, lastSeen: 0, anchorAt: 0, raisedAt: 0, updatedAt: 0, expiresAt: 0, seq: 0, silenced: false, inhibited: false,
     acknowledgedBy: null, acknowledgedAt: null, resolvedBy: null, resolvedAt: null,
   }
 }

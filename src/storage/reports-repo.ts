@@ -91,6 +91,35 @@ export function createReportsRepo(db: Db) {
     now,
   })
 
+  /** Reports in (occurredAt, id) order after the cursor, filtered; `limit` at most. */
+  function list(filter: ReportFilter, after: ReportCursor | null, limit: number) {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (filter.mission !== undefined) {
+      const missions = typeof filter.mission === 'string' ? [filter.mission] : filter.mission
+      where.push(`mission IN (${missions.map(() => '?').join(',') || 'NULL'})`)
+      params.push(...missions)
+    }
+    if (filter.category) {
+      where.push(filter.category.includes('.') ? 'category = ?' : 'top_category = ?')
+      params.push(filter.category)
+    }
+    if (filter.admin1) { where.push('admin1 = ?'); params.push(filter.admin1) }
+    if (filter.from !== undefined) { where.push('occurred_at >= ?'); params.push(filter.from) }
+    if (filter.to !== undefined) { where.push('occurred_at < ?'); params.push(filter.to) }
+    if (filter.status) { where.push('status = ?'); params.push(filter.status) }
+    if (after) { where.push('(occurred_at, id) > (?, ?)'); params.push(after.t, after.id) }
+    const sql = `SELECT * FROM reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY occurred_at, id LIMIT ?`
+    const rows = db.prepare(sql).all(...params, limit + 1) as ReportRow[]
+    const page = rows.slice(0, limit)
+    const last = page[page.length - 1]
+    return {
+      items: page.map(toStored),
+      next: rows.length > limit && last ? { t: last.occurred_at, id: last.id } : null,
+    }
+  }
+
   return {
     get(id: string) {
       const row = getStmt.get(id) as ReportRow | undefined
@@ -127,32 +156,21 @@ export function createReportsRepo(db: Db) {
     },
 
     /** Reports in (occurredAt, id) order after the cursor, filtered; `limit` at most. */
-    list(filter: ReportFilter, after: ReportCursor | null, limit: number) {
-      const where: string[] = []
-      const params: unknown[] = []
-      if (filter.mission !== undefined) {
-        const missions = typeof filter.mission === 'string' ? [filter.mission] : filter.mission
-        where.push(`mission IN (${missions.map(() => '?').join(',') || 'NULL'})`)
-        params.push(...missions)
-      }
-      if (filter.category) {
-        where.push(filter.category.includes('.') ? 'category = ?' : 'top_category = ?')
-        params.push(filter.category)
-      }
-      if (filter.admin1) { where.push('admin1 = ?'); params.push(filter.admin1) }
-      if (filter.from !== undefined) { where.push('occurred_at >= ?'); params.push(filter.from) }
-      if (filter.to !== undefined) { where.push('occurred_at < ?'); params.push(filter.to) }
-      if (filter.status) { where.push('status = ?'); params.push(filter.status) }
-      if (after) { where.push('(occurred_at, id) > (?, ?)'); params.push(after.t, after.id) }
-      const sql = `SELECT * FROM reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY occurred_at, id LIMIT ?`
-      const rows = db.prepare(sql).all(...params, limit + 1) as ReportRow[]
-      const page = rows.slice(0, limit)
-      const last = page[page.length - 1]
-      return {
-        items: page.map(toStored),
-        next: rows.length > limit && last ? { t: last.occurred_at, id: last.id } : null,
-      }
+    list,
+
+    /**
+     * The active reports that occurred in [from, to), of one mission or all, in (occurredAt, id)
+     * order: a replay's input. Read a page at a time, so no statement stays open on this
+     * connection while the caller awaits between reports.
+     */
+    *activeInRange(range: { from: number; to: number; mission?: string }, pageSize = 500): Generator<Report> {
+      const filter: ReportFilter = { from: range.from, to: range.to, status: 'active', ...(range.mission ? { mission: range.mission } : {}) }
+      let after: ReportCursor | null = null
+      do {
+        const page = list(filter, after, pageSize)
+        for (const item of page.items) yield item.report
+        after = page.next
+      } while (after)
     },
 
     count(): number {

@@ -1,0 +1,61 @@
+import type { AlertState } from './alert.js'
+
+/** Counts of the alerts live in a period, by level, grade, status and top category. */
+export interface AlertCounts {
+  total: number
+  byLevel: Record<string, number>
+  byGrade: Record<string, number>
+  byStatus: Record<string, number>
+  byCategory: Record<string, number>
+}
+
+/** Adds up alerts into the summary's counts. */
+export function countAlerts(alerts: readonly AlertState[]): AlertCounts {
+  const counts: AlertCounts = { total: alerts.length, byLevel: {}, byGrade: {}, byStatus: {}, byCategory: {} }
+  const bump = (table: Record<string, number>, key: string) => { table[key] = (table[key] ?? 0) + 1 }
+  for (const a of alerts) {
+    bump(counts.byLevel, a.level)
+    bump(counts.byGrade, a.grade)
+    bump(counts.byStatus, a.status)
+    bump(counts.byCategory, a.topCategory)
+  }
+  return counts
+}
+
+type SummaryBody = AlertCounts & {
+  mission: string | null
+  from: string
+  to: string
+  open: { id: number; level: string; grade: string; confidence: string; status: string; summary: string; indicator: { id: string }; lastSeen: string | null }[]
+}
+
+const table = (title: string, counts: Record<string, number>) => [
+  `| ${title} | alerts |`, '| --- | ---: |',
+  ...Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `| ${k} | ${v} |`),
+  '',
+]
+
+/** The summary as a Markdown brief for a morning meeting or a strategic report. */
+export function summaryMarkdown(s: SummaryBody): string {
+  const lines = [
+    `# Alert summary${s.mission ? `: ${s.mission}` : ''}`,
+    '',
+    `${s.from.slice(0, 10)} to ${s.to.slice(0, 10)}: ${s.total} alert(s).`,
+    '',
+    '## Open alerts of grade high and above',
+    '',
+    ...(s.open.length === 0 ? ['None.', ''] : [
+      '| alert | level | grade | confidence | status | indicator | last seen | what |',
+      '| ---: | --- | --- | --- | --- | --- | --- | --- |',
+      ...s.open.map((a) => `| ${a.id} | ${a.level} | ${a.grade} | ${a.confidence} | ${a.status} | ${a.indicator.id} | ${(a.lastSeen ?? '').slice(0, 16)} | ${a.summary.replace(/\|/g, '/')} |`),
+      '',
+    ]),
+    '## Counts',
+    '',
+    ...table('level', s.byLevel),
+    ...table('grade', s.byGrade),
+    ...table('status', s.byStatus),
+    ...table('category', s.byCategory),
+  ]
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,43 @@
+import { isUnder } from '../taxonomy/taxonomy.js'
+import type { AlertState } from './alert.js'
+import type { Level } from './levels.js'
+
+/** What a silence matches; every given matcher must hold. */
+export interface SilenceMatchers {
+  indicator?: string
+  mission?: string
+  admin1?: string
+  /** A taxonomy code or top code: alerts watching it or anything under it. */
+  taxonomy?: string
+  level?: Level
+}
+
+export interface Silence {
+  id: number
+  matchers: SilenceMatchers
+  startsAt: number
+  endsAt: number
+  reason: string
+  author: string
+  createdAt: number
+  endedAt: number | null
+  endedBy: string | null
+}
+
+/** True while the silence is in force at `now`. */
+export function isSilenceActive(s: Silence, now: number): boolean {
+  return s.endedAt === null && s.startsAt <= now && now < s.endsAt
+}
+
+/** True when every matcher of the silence holds for the alert. */
+export function silenceMatches(m: SilenceMatchers, a: AlertState): boolean {
+  if (m.indicator !== undefined && m.indicator !== a.indicatorId) return false
+  if (m.mission !== undefined && m.mission !== a.mission) return false
+  if (m.admin1 !== undefined && m.admin1 !== a.scope.admin1) return false
+  if (m.level !== undefined && m.level !== a.level) return false
+  if (m.taxonomy !== undefined) {
+    const prefix = m.taxonomy
+    if (!(isUnder(a.topCategory, prefix) || a.taxonomy.some((c) => isUnder(c, prefix) || isUnder(prefix, c)))) return false
+  }
+  return true
+}

@@ -1,0 +1,41 @@
+/**
+ * Tells waiting pollers and streams that the single writer committed something. It carries no
+ * data: a waiter re-reads the change log, so a missed or doubled signal can never lose or
+ * duplicate a change; it only decides when to look.
+ */
+export class CommitSignal {
+  private waiters = new Set<() => void>()
+  private listeners = new Set<() => void>()
+
+  /** Wakes every waiter and listener; called after each commit. */
+  notify(): void {
+    const now = [...this.waiters]
+    this.waiters.clear()
+    for (const w of now) w()
+    for (const l of [...this.listeners]) l()
+  }
+
+  /** Resolves true at the next commit, false after `timeoutMs` or when `abort` fires. */
+  next(timeoutMs: number, abort?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (abort?.aborted) return resolve(false)
+      const done = (value: boolean) => {
+        clearTimeout(timer)
+        this.waiters.delete(wake)
+        abort?.removeEventListener('abort', onAbort)
+        resolve(value)
+      }
+      const wake = () => done(true)
+      const onAbort = () => done(false)
+      const timer = setTimeout(() => done(false), timeoutMs)
+      this.waiters.add(wake)
+      abort?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** Calls `fn` after every commit until the returned function is called. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn)
+    return () => { this.listeners.delete(fn) }
+  }
+}

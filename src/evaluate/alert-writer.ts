@@ -1,0 +1,105 @@
+import { isActive, type AlertState, type ChangeKind } from '../alerts/alert.js'
+import { isInhibited } from '../alerts/inhibition.js'
+import { isSilenceActive, silenceMatches, type Silence } from '../alerts/silence.js'
+import type { RuleSet } from '../rules/rule-set.js'
+import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
+import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
+import type { SilencesRepo } from '../storage/silences-repo.js'
+
+/** One pass of alert writes: its rule set, its time, the silences in force and what it changed. */
+export interface Pass {
+  set: RuleSet
+  now: number
+  changes: AlertChange[]
+  /** Alerts a new input updated in this pass: a reassessment would only repeat the work. */
+  touched: Set<number>
+  depth: number
+  silences: Silence[]
+  /** Inhibition families (mission|top category) whose alerts changed. */
+  families: Set<string>
+}
+
+export interface AlertWriterDeps {
+  alerts: AlertsRepo
+  inputs: IndicatorInputsRepo
+  silences: SilencesRepo
+}
+
+const familyKey = (a: AlertState) => `${a.mission}|${a.topCategory}`
+
+/**
+ * The one place alerts are written: every insert and update goes with a recorded change, so
+ * the change log (the poll feed and the history) can never miss one. Silence and inhibition
+ * flags are computed here for the alert as it stands; an inactive alert keeps the flags it had,
+ * so the end of a hidden alert stays hidden too.
+ */
+export function createAlertWriter(deps: AlertWriterDeps) {
+  const { alerts, inputs, silences } = deps
+
+  function flags(pass: Pass, a: AlertState): { silenced: boolean; inhibited: boolean } {
+    if (!isActive(a.status)) return { silenced: a.silenced, inhibited: a.inhibited }
+    return {
+      silenced: pass.silences.some((s) => silenceMatches(s.matchers, a)),
+      inhibited: isInhibited(a, alerts.activeFamily(a.mission, a.topCategory)),
+    }
+  }
+
+  /** Writes an alert (id 0: a new one) and records the change; returns the alert as recorded. */
+  function save(pass: Pass, alert: AlertState, kind: ChangeKind, cause: string, inputIds: readonly string[],
+    opts: { actor?: string; linked?: readonly string[] } = {}): AlertState {
+    const flagged = { ...alert, ...flags(pass, alert) }
+    const id = alert.id === 0 ? alerts.insert(flagged) : (alerts.update(flagged), alert.id)
+    if (opts.linked) alerts.link(id, opts.linked)
+    const change = alerts.recordChange({ ...flagged, id }, kind, pass.now, opts.actor ?? null, cause, inputIds)
+    pass.changes.push(change)
+    pass.touched.add(id)
+    pass.families.add(familyKey(flagged))
+    return change.alert
+  }
+
+  /** After a pass: re-flag the families it touched, recording who is now inhibited or released. */
+  function settle(pass: Pass) {
+    const done = new Set<string>()
+    let key: string | undefined
+    // A release can touch a family again (through save), so loop until every family is settled.
+    while ((key = [...pass.families].find((k) => !done.has(k))) !== undefined) {
+      done.add(key)
+      const [mission, top] = key.split('|') as [string, string]
+      const family = alerts.activeFamily(mission, top)
+      for (const a of family) {
+        const inhibited = isInhibited(a, family)
+        if (inhibited !== a.inhibited) save(pass, a, inhibited ? 'inhibited' : 'released', 'inhibition', [])
+      }
+    }
+  }
+
+  /** Re-flags every active alert after the silences in force changed. */
+  function applySilences(pass: Pass, cause: string, actor?: string) {
+    for (const a of alerts.active()) {
+      const silenced = pass.silences.some((s) => silenceMatches(s.matchers, a))
+      if (silenced !== a.silenced) save(pass, a, silenced ? 'silenced' : 'unsilenced', cause, [], actor ? { actor } : {})
+    }
+  }
+
+  /** Expires due alerts (their escalation inputs stop counting) and ends silences past their end. */
+  function expireDue(pass: Pass) {
+    for (const a of alerts.dueForExpiry(pass.now)) {
+      save(pass, { ...a, status: 'expired', statusReason: 'no new input before expiry', updatedAt: pass.now }, 'expired', 'expiry', [])
+      inputs.deactivate(`alert:${a.id}`)
+    }
+    const ended = silences.due(pass.now)
+    for (const s of ended) silences.end(s.id, 'expiry', pass.now)
+    if (ended.length > 0) applySilences(pass, `silence ${ended.map((s) => s.id).join(', ')} ended`)
+  }
+
+  function newPass(set: RuleSet, now: number): Pass {
+    return {
+      set, now, changes: [], touched: new Set(), depth: 0, families: new Set(),
+      silences: silences.active(now).filter((s) => isSilenceActive(s, now)),
+    }
+  }
+
+  return { save, settle, applySilences, expireDue, newPass }
+}
+
+export type AlertWriter = ReturnType<typeof createAlertWriter>

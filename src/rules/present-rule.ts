@@ -1,0 +1,26 @@
+import { LEVELS } from '../alerts/levels.js'
+import type { LoadedRule } from './rule-loader.js'
+
+/** One line of GET /rules: enough to find an indicator and see what it can raise. */
+export function presentRuleSummary(r: LoadedRule) {
+  const { rule } = r
+  return {
+    id: rule.id,
+    title: rule.title,
+    status: rule.status,
+    version: rule.version,
+    taxonomy: rule.taxonomy,
+    input: rule.input,
+    /** The levels its thresholds can raise, lowest first. */
+    levels: LEVELS.filter((l) => rule.alerts.some((a) => a.level === l)),
+    thresholds: rule.alerts.map((a) => ({ level: a.level, grade: a.grade })),
+    window: rule.window,
+    expires: rule.expires,
+    file: r.file,
+  }
+}
+
+/** GET /rules/:id: the rule as parsed (defaults filled in) and the file exactly as written. */
+export function presentRule(r: LoadedRule) {
+  return { id: r.rule.id, file: r.file, rule: r.rule, source: r.text }
+}
