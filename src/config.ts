@@ -23,6 +23,9 @@ const envSchema = z.object({
   VIGIL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   VIGIL_POLL_MAX_WAIT_S: z.coerce.number().int().min(0).max(300).default(30),
   VIGIL_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  VIGIL_AUTH: z.enum(['on', 'off']).default('on'),
+  VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
+  VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -44,6 +47,11 @@ export interface Config {
   readonly pollMaxWaitSeconds: number
   readonly sseHeartbeatMs: number
   readonly logLevel: string
+  /** 'off' is the loudly logged development switch: every request acts as an anonymous admin. */
+  readonly auth: 'on' | 'off'
+  /** Where the first admin token is written on a fresh database (owner-only file). */
+  readonly adminTokenFile: string
+  readonly rateLimitPerMinute: number
 }
 
 /** Raised when the environment holds an invalid setting; the message names every bad variable. */
@@ -76,6 +84,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollMaxWaitSeconds: e.VIGIL_POLL_MAX_WAIT_S,
     sseHeartbeatMs: e.VIGIL_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
+    auth: e.VIGIL_AUTH,
+    adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,
+    rateLimitPerMinute: e.VIGIL_RATE_LIMIT_PER_MINUTE,
   })
 }
 
