@@ -14,7 +14,13 @@ import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
 import { silencesRoutes } from './http/silences-routes.js'
-import { createMetrics, metricsRoutes } from './http/metrics.js'
+import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
+import { keysRoutes } from './http/keys-routes.js'
+import { auditRoutes } from './http/audit-routes.js'
+import { installAccess } from './http/access.js'
+import { createAuditor, type Auditor } from './http/audit.js'
+import rateLimit from '@fastify/rate-limit'
+import helmet from '@fastify/helmet'
 import { taxonomyRoutes } from './http/taxonomy-routes.js'
 import { healthRoutes } from './http/health-routes.js'
 import { rulesRoutes } from './http/rules-routes.js'
@@ -38,6 +44,82 @@ declare module 'fastify' {
     /** Reloads the rules through the write queue; main.ts calls it on file changes and SIGHUP. */
     reloadRules: ReloadRules
   }
+}
+
+/** Security around every route: keys and roles, per-key rate limits, security headers. */
+async function secure(app: FastifyInstance, deps: AppDeps, services: Services) {
+  const { config } = deps
+  if (config.auth === 'off') {
+    deps.logger.warn('AUTHENTICATION IS OFF (VIGIL_AUTH=off): every request acts as an anonymous admin. Never run a mission like this.')
+  }
+  installAccess(app, { auth: config.auth, keys: services.keys, publicPrefixes: ['/docs'] })
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: config.rateLimitWindowMs,
+    // Per key once authenticated (onRequest order: access runs first), per address before that.
+    hook: 'preHandler',
+    keyGenerator: (req) => req.principal?.keyId ?? req.ip,
+    allowList: (req) => req.routeOptions.config?.permission === 'public' || (req.routeOptions.url ?? '').startsWith('/docs'),
+  })
+  await app.register(helmet, { global: true, contentSecurityPolicy: false })
+}
+
+/** Every route, each given only what it needs. */
+async function routes(app: FastifyInstance, deps: AppDeps, services: Services, metrics: Metrics, auditor: Auditor) {
+  const { config, clock } = deps
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'vigil', version: '0.1.0', description: 'Early-warning indicator engine for UN peacekeeping missions' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { persistAuthorization: true } })
+  await app.register(healthRoutes, {
+    readiness: {
+      database: () => (deps.store.migrated() ? null : 'database not open or not migrated'),
+      rules: () => (deps.rules.current().indicators.length > 0 ? null : 'no rules loaded'),
+    },
+  })
+  await app.register(taxonomyRoutes, { taxonomy: deps.taxonomy })
+  await app.register(rulesRoutes, {
+    registry: deps.rules,
+    reload: app.reloadRules,
+    missions: config.missions,
+    preview: (req) => previewRule({
+      live: () => deps.rules.current(),
+      deprecatedIds: () => deprecatedIds(deps.rules.dir),
+      reports: services.reports,
+      taxonomy: deps.taxonomy,
+      missions: config.missions,
+      clock,
+    }, req),
+  })
+  await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, auditor, batchMax: config.batchMax, count: metrics.report })
+  const clients = { polling: 0, streaming: 0 }
+  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
+  await app.register(silencesRoutes, { services, clock, auditor })
+  await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
+  await app.register(auditRoutes, { audit: services.auditReader })
+  metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients })
+  await app.register(metricsRoutes, { metrics })
+}
+
+/** Expires due alerts and silences on a timer while the app runs. */
+function expirySweeps(app: FastifyInstance, services: Services, intervalMs: number) {
+  let timer: NodeJS.Timeout | null = null
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      services.sweep().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
+    }, intervalMs)
+    timer.unref()
+  })
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer)
+    await services.queue.close()
+  })
 }
 
 /**
@@ -64,55 +146,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = createMetrics()
   const services = createServices({ ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation })
   app.decorate('vigil', services)
-  const reloadRules = createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock)
-  app.decorate('reloadRules', reloadRules)
+  app.decorate('reloadRules', createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock))
+  const auditor = createAuditor({ audit: services.audit, queue: services.queue, clock: deps.clock })
+  auditor.install(app)
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'vigil', version: '0.1.0', description: 'Early-warning indicator engine for UN peacekeeping missions' },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
-
-  await app.register(healthRoutes, {
-    readiness: {
-      database: () => (deps.store.migrated() ? null : 'database not open or not migrated'),
-      rules: () => (deps.rules.current().indicators.length > 0 ? null : 'no rules loaded'),
-    },
-  })
-  await app.register(taxonomyRoutes, { taxonomy: deps.taxonomy })
-  await app.register(rulesRoutes, {
-    registry: deps.rules,
-    reload: reloadRules,
-    missions: config.missions,
-    preview: (req) => previewRule({
-      live: () => deps.rules.current(),
-      deprecatedIds: () => deprecatedIds(deps.rules.dir),
-      reports: services.reports,
-      taxonomy: deps.taxonomy,
-      missions: config.missions,
-      clock: deps.clock,
-    }, req),
-  })
-  await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, batchMax: config.batchMax, count: metrics.report })
-  const clients = { polling: 0, streaming: 0 }
-  await app.register(alertsRoutes, { services, clock: deps.clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
-  await app.register(silencesRoutes, { services, clock: deps.clock })
-  metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients })
-  await app.register(metricsRoutes, { metrics })
-
-  let timer: NodeJS.Timeout | null = null
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      services.sweep().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
-    }, config.expiryIntervalMs)
-    timer.unref()
-  })
-  app.addHook('onClose', async () => {
-    if (timer) clearInterval(timer)
-    await services.queue.close()
-  })
+  await secure(app, deps, services)
+  await routes(app, deps, services, metrics, auditor)
+  expirySweeps(app, services, config.expiryIntervalMs)
   return app
 }

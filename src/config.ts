@@ -26,6 +26,7 @@ const envSchema = z.object({
   VIGIL_AUTH: z.enum(['on', 'off']).default('on'),
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  VIGIL_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -51,7 +52,9 @@ export interface Config {
   readonly auth: 'on' | 'off'
   /** Where the first admin token is written on a fresh database (owner-only file). */
   readonly adminTokenFile: string
+  /** Requests one key may make per window (429 with Retry-After beyond). */
   readonly rateLimitPerMinute: number
+  readonly rateLimitWindowMs: number
 }
 
 /** Raised when the environment holds an invalid setting; the message names every bad variable. */
@@ -87,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: e.VIGIL_AUTH,
     adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,
     rateLimitPerMinute: e.VIGIL_RATE_LIMIT_PER_MINUTE,
+    rateLimitWindowMs: e.VIGIL_RATE_LIMIT_WINDOW_MS,
   })
 }
 

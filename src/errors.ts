@@ -82,6 +82,22 @@ export const errors = {
     extra: { closest },
   })),
 
+  // Access
+  UNAUTHENTICATED: define('VIGIL_UNAUTHENTICATED', 401, () => ({
+    message: 'a valid access key is required: Authorization: Bearer <token>',
+  })),
+  FORBIDDEN: define('VIGIL_FORBIDDEN', 403, (role: string, permission: string) => ({
+    message: `the ${role} role may not do this (needs ${permission})`,
+  })),
+  OUT_OF_SCOPE: define('VIGIL_OUT_OF_SCOPE', 403, (mission: string, path: string) => ({
+    message: `mission ${mission} is outside this key's missions`,
+    problems: [{ path, message: `mission ${mission} is outside this key's missions` }],
+  })),
+  KEY_NOT_FOUND: define('VIGIL_KEY_NOT_FOUND', 404, (id: string) => ({ message: `key ${id} not found` })),
+  LAST_ADMIN_KEY: define('VIGIL_LAST_ADMIN_KEY', 409, (id: string) => ({
+    message: `key ${id} is the last admin key; create another admin key before revoking it`,
+  })),
+
   // Alerts and silences
   ALERT_NOT_FOUND: define('VIGIL_ALERT_NOT_FOUND', 404, (id: number) => ({ message: `alert ${id} not found` })),
   ALERT_TRANSITION: define('VIGIL_ALERT_TRANSITION', 409, (id: number, status: string, action: string) => ({

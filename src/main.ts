@@ -8,6 +8,7 @@ import { ALIASES_DIR, TAXONOMY_FILE } from './paths.js'
 import { RuleRegistry } from './rules/rule-registry.js'
 import { watchRules, type RuleWatcher } from './rules/rule-watcher.js'
 import { buildApp } from './app.js'
+import { ensureFirstAdminKey } from './auth/first-admin-key.js'
 
 /**
  * The process entry: reads the configuration, opens and migrates the database, loads the
@@ -27,6 +28,12 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
     logger.info({ version: attempt.version, rules: rules.current().indicators.length }, 'rules loaded')
   }
   const app = await buildApp({ config, store, taxonomy, rules, clock: systemClock, logger })
+  if (config.auth === 'on') {
+    const written = await app.vigil.queue.run(() => ensureFirstAdminKey({
+      keys: app.vigil.keys, admin: app.vigil.keyAdmin, file: config.adminTokenFile, now: systemClock(),
+    }))
+    if (written) logger.warn({ file: written }, 'no admin key existed: one was created; its token is in this file, readable only by its owner')
+  }
 
   let watcher: RuleWatcher | null = null
   const onHangup = () => void app.reloadRules('SIGHUP')

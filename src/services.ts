@@ -11,6 +11,9 @@ import { createEvaluator } from './evaluate/evaluator.js'
 import { createAlertWriter } from './evaluate/alert-writer.js'
 import { createAlertLifecycle } from './evaluate/alert-lifecycle.js'
 import { createSilencesRepo } from './storage/silences-repo.js'
+import { createKeysRepo } from './storage/keys-repo.js'
+import { createAuditRepo } from './storage/audit-repo.js'
+import { createKeyAdmin } from './auth/key-admin.js'
 import { createIngest } from './ingest/ingest.js'
 
 export interface ServiceDeps {
@@ -60,6 +63,11 @@ export function createServices(deps: ServiceDeps) {
     reports: createReportsRepo(store.reader),
     alerts: createAlertsRepo(store.reader),
     silences: createSilencesRepo(store.reader),
+    /** Key look-ups read the database on every request, so a revocation takes effect at once. */
+    keys: createKeysRepo(store.reader),
+    audit: createAuditRepo(store.writer),
+    auditReader: createAuditRepo(store.reader),
+    keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),
     /** Expires due alerts now, through the single writer. */
     sweep: () => queue.run(() => evaluator.expire(clock())),
   }

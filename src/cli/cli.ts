@@ -2,6 +2,7 @@ import { serve } from '../main.js'
 import { ConfigError } from '../config.js'
 import { buildSchemas } from './schemas-build.js'
 import { rulesCheck, rulesDiff, rulesTest } from './rules-commands.js'
+import { keysCommand } from './keys-commands.js'
 
 const USAGE = `usage: vigil <command>
 
@@ -10,6 +11,7 @@ commands:
   rules check [dir]     check every rule file (schema, then meaning); default dir: rules
   rules test [dir|file] run the rules' tests through the real engine
   rules diff <old> <new> what changed between two rule directories
+  keys create|list|revoke   manage access keys (vigil keys --help)
   schemas build         regenerate schemas/*.schema.json from the zod sources
   schemas check         fail when a generated schema is stale
 `
@@ -27,6 +29,8 @@ export async function runCli(argv: string[]): Promise<number> {
         if (sub === 'test') return await rulesTest(argv[2] ?? 'rules', process.stdout, process.stderr)
         if (sub === 'diff' && argv[2] && argv[3]) return rulesDiff(argv[2], argv[3], process.stdout)
         break
+      case 'keys':
+        return keysCommand(argv.slice(1), process.stdout, process.stderr)
       case 'schemas':
         if (sub === 'build' || sub === 'check') return buildSchemas({ check: sub === 'check' })
         break

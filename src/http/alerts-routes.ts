@@ -10,9 +10,13 @@ import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
 import { summaryMarkdown } from '../alerts/alert-summary.js'
 import { streamChanges } from './alert-stream.js'
+import { canSee, requireMission, scopeOf } from './access.js'
+import type { Auditor } from './audit.js'
+import type { FastifyRequest } from 'fastify'
 
 export interface AlertsRoutesOptions {
   services: Services
+  auditor: Auditor
   clock: Clock
   /** Longest a long poll may hold a request. */
   maxWaitSeconds: number
@@ -42,7 +46,7 @@ const pollQuery = filterQuery.extend({
 }).strict()
 
 const actionBody = z.strictObject({
-  by: z.string().trim().min(1).max(200).describe('who acts (until access keys carry it)'),
+  by: z.string().trim().min(1).max(200).optional().describe('the person acting, when a desk key is shared'),
   note: z.string().trim().max(2000).optional(),
 })
 
@@ -52,11 +56,13 @@ const summaryQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
 })
 
-/** The poll filter from the query (access scope is added by the caller). */
-export function toFilter(q: z.infer<typeof filterQuery>): ChangeFilter {
+/** The poll filter from the query, narrowed to the missions the caller may see. */
+export function toFilter(req: FastifyRequest, q: z.infer<typeof filterQuery>): ChangeFilter {
   const { silenced, inhibited, ...rest } = q
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))
-  return { ...defined, silenced, inhibited }
+  if (q.mission) requireMission(req, q.mission, 'query.mission')
+  const defined = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== undefined && k !== 'after'))
+  const scope = scopeOf(req)
+  return { ...defined, ...(scope ? { missions: scope } : {}), silenced, inhibited }
 }
 
 /** Alerts for the JOC: the change feed (poll, long poll, stream), one alert, its history, actions, summary. */
@@ -74,9 +80,10 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
       tags: ['alerts'],
       querystring: pollQuery,
     },
+    config: { permission: 'alerts:read' },
   }, async (req, reply) => {
     const q = req.query
-    const filter = toFilter(q)
+    const filter = toFilter(req, q)
     const read = () => alerts.changesAfter(q.after, q.limit, filter)
     const etagOf = (next: number) => `W/"${next}"`
     const known = req.headers['if-none-match']
@@ -93,19 +100,23 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
 
   r.get('/alerts/stream', {
     schema: { summary: 'Server-Sent Events of the same changes; resumable with Last-Event-ID', tags: ['alerts'], querystring: filterQuery.extend({ after: z.coerce.number().int().min(0).optional() }) },
+    config: { permission: 'alerts:read' },
   }, async (req, reply) => {
     const lastEventId = Number(req.headers['last-event-id'])
     const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
-    streamChanges(req, reply, { alerts, signal: services.signal, filter: toFilter(req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open })
+    streamChanges(req, reply, { alerts, signal: services.signal, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open })
   })
 
   r.get('/alerts/summary', {
     schema: { summary: 'Counts by level, grade, status and category, with open high and critical alerts (JSON or Markdown)', tags: ['alerts'], querystring: summaryQuery },
+    config: { permission: 'alerts:read' },
   }, async (req, reply) => {
+    if (req.query.mission) requireMission(req, req.query.mission, 'query.mission')
+    const scope = scopeOf(req)
     const to = req.query.to ? Date.parse(req.query.to) : clock()
     const from = req.query.from ? Date.parse(req.query.from) : to - 7 * 86_400_000
     if (from > to) throw errors.VALIDATION([{ path: 'query.from', message: 'must not be after to' }])
-    const summary = alerts.summary({ ...(req.query.mission ? { mission: req.query.mission } : {}), from, to })
+    const summary = alerts.summary({ ...(req.query.mission ? { missions: [req.query.mission] } : scope ? { missions: scope } : {}), from, to })
     const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => presentAlert(a)) }
     if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(summaryMarkdown(body))
     return body
@@ -113,29 +124,36 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
 
   r.get('/alerts/:id', {
     schema: { summary: 'The current state of an alert, with its contributing inputs', tags: ['alerts'], params: idParams },
+    config: { permission: 'alerts:read' },
   }, async (req) => {
     const a = alerts.get(req.params.id)
-    if (!a) throw errors.ALERT_NOT_FOUND(req.params.id)
+    if (!a || !canSee(req, a.mission)) throw errors.ALERT_NOT_FOUND(req.params.id)
     return presentAlert(a, alerts.inputIds(a.id))
   })
 
   r.get('/alerts/:id/history', {
     schema: { summary: 'Every change of an alert: time, cause, actor, inputs', tags: ['alerts'], params: idParams },
+    config: { permission: 'alerts:read' },
   }, async (req) => {
     const a = alerts.get(req.params.id)
-    if (!a) throw errors.ALERT_NOT_FOUND(req.params.id)
+    if (!a || !canSee(req, a.mission)) throw errors.ALERT_NOT_FOUND(req.params.id)
     return { alert: presentAlert(a), changes: alerts.history(a.id).map(presentChange) }
   })
 
   for (const action of ['ack', 'resolve'] as const) {
     r.post(`/alerts/:id/${action}`, {
       schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: actionBody },
+      config: { permission: 'alerts:act', audit: action === 'ack' ? 'alert.ack' : 'alert.resolve' },
     }, async (req) => {
       const { id } = req.params
-      const { by, note } = req.body
+      const current = alerts.get(id)
+      if (!current || !canSee(req, current.mission)) throw errors.ALERT_NOT_FOUND(id)
+      // The key says who acts; `by` only names a person behind a shared desk key (or with auth off).
+      const by = req.principal.keyId ? (req.body.by ? `${req.principal.name} (${req.body.by})` : req.principal.name) : (req.body.by ?? req.principal.name)
+      const note = req.body.note
       const out = await services.queue.run(() => (action === 'ack'
         ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
-        : services.lifecycle.resolve(id, by, note ?? null, clock())))
+        : services.lifecycle.resolve(id, by, note ?? null, clock())), opts.auditor.after(req, String(id), current.mission))
       req.log.info({ alertId: id, action, by, changed: out.changed }, `alert ${action}`)
       return { alert: presentAlert(out.alert), changed: out.changed }
     })

@@ -7,9 +7,9 @@ export interface HealthRoutesOptions {
 
 /** Liveness and readiness for orchestrators and the Docker HEALTHCHECK. */
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { readiness }) => {
-  app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['operations'] } }, async () => ({ status: 'ok' }))
+  app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['operations'] }, config: { permission: 'public' } }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { schema: { summary: 'Database open and migrated, rules loaded', tags: ['operations'] } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { summary: 'Database open and migrated, rules loaded', tags: ['operations'] }, config: { permission: 'public' } }, async (_req, reply) => {
     const checks: Record<string, string> = {}
     let ready = true
     for (const [name, check] of Object.entries(readiness)) {

@@ -71,7 +71,7 @@ export type Metrics = ReturnType<typeof createMetrics>
 
 /** GET /metrics in the Prometheus text format. */
 export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { permission: 'metrics:read' } }, async (_req, reply) => {
     reply.type(metrics.registry.contentType)
     return metrics.registry.metrics()
   })

@@ -8,10 +8,13 @@ import type { Ingest } from '../ingest/ingest.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { parseNdjson } from '../ingest/ndjson.js'
+import { canSee, requireMission, scopeOf } from './access.js'
+import type { Auditor } from './audit.js'
 
 export interface ReportsRoutesOptions {
   ingest: Ingest
   reports: ReportsRepo
+  auditor: Auditor
   batchMax: number
   /** Counts report outcomes (metrics). */
   count?: (outcome: 'accepted' | 'replayed' | 'rejected', reason?: string, n?: number) => void
@@ -35,7 +38,13 @@ const reportCursor = z.object({ t: z.number(), id: z.string() })
 /** The intake API: post, batch, revise, retract and read incident reports. */
 export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (app, opts) => {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ingest, reports } = opts
+  const { ingest, reports, auditor } = opts
+  /** A report the caller may not see answers 404, as if it did not exist. */
+  const visible = (req: Parameters<typeof canSee>[0], id: string) => {
+    const stored = reports.get(id)
+    if (!stored || !canSee(req, stored.report.mission)) throw errors.REPORT_NOT_FOUND(id)
+    return stored
+  }
   const count = opts.count ?? (() => {})
 
   // Every refused write counts as rejected, by its error code (validation, conflict, ...).
@@ -49,8 +58,10 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
 
   r.post('/reports', {
     schema: { summary: 'Post one incident report', tags: ['reports'], body: reportInputSchema },
+    config: { permission: 'reports:write', audit: 'report.create' },
   }, async (req, reply) => {
-    const out = await ingest.create(req.body)
+    requireMission(req, req.body.mission)
+    const out = await ingest.create(req.body, auditor.after(req, req.body.id, req.body.mission))
     req.log.info({ reportId: req.body.id, replayed: out.replayed, alerts: out.result.alerts.length }, out.replayed ? 'report replayed' : 'report accepted')
     if (out.replayed) reply.header('idempotent-replayed', 'true')
     count(out.replayed ? 'replayed' : 'accepted')
@@ -63,10 +74,14 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
       tags: ['reports'],
       body: z.array(z.unknown()).describe('incident reports; each validated on its own'),
     },
+    config: { permission: 'reports:write', audit: 'report.batch' },
   }, async (req, reply) => {
     const items = req.body
     if (items.length > opts.batchMax) throw errors.BATCH_TOO_LARGE(items.length, opts.batchMax)
-    const results = await ingest.batch(items)
+    const results = await ingest.batch(items, {
+      authorize: (mission) => requireMission(req, mission),
+      after: (report) => auditor.after(req, report.id, report.mission, 'report.create'),
+    })
     const tally = { accepted: 0, replayed: 0, rejected: 0 }
     for (const x of results) {
       if (x.replayed) tally.replayed++
@@ -77,40 +92,49 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     count('replayed', '', tally.replayed)
     for (const x of results) if (x.status >= 400) count('rejected', x.code ?? 'unknown')
     req.log.info({ ...tally, reportIds: results.slice(0, 50).map((x) => x.id) }, 'batch ingested')
+    await auditor.record(req, 'report.batch', null, null, 'success', tally)
     return reply.code(200).send({ ...tally, results })
   })
 
   r.put('/reports/:id', {
     schema: { summary: 'Store a new revision of a report', tags: ['reports'], params: idParams, body: reportInputSchema },
+    config: { permission: 'reports:write', audit: 'report.revise' },
   }, async (req, reply) => {
-    const out = await ingest.revise(req.params.id, req.body)
+    const current = visible(req, req.params.id)
+    requireMission(req, req.body.mission)
+    const out = await ingest.revise(req.params.id, req.body, auditor.after(req, req.params.id, current.report.mission))
     req.log.info({ reportId: req.params.id, revision: out.result.report.revision }, 'report revised')
     return reply.code(out.status).send(out.result)
   })
 
   r.delete('/reports/:id', {
     schema: { summary: 'Retract a report (kept, no longer evaluated)', tags: ['reports'], params: idParams, body: retractInputSchema.nullish() },
+    config: { permission: 'reports:write', audit: 'report.retract' },
   }, async (req, reply) => {
-    const out = await ingest.retract(req.params.id, req.body?.reason ?? null)
+    const current = visible(req, req.params.id)
+    const out = await ingest.retract(req.params.id, req.body?.reason ?? null, auditor.after(req, req.params.id, current.report.mission))
     req.log.info({ reportId: req.params.id }, 'report retracted')
     return reply.code(out.status).send(out.result)
   })
 
   r.get('/reports/:id', {
     schema: { summary: 'A report: current revision and its history', tags: ['reports'], params: idParams },
+    config: { permission: 'reports:read' },
   }, async (req) => {
-    const stored = reports.get(req.params.id)
-    if (!stored) throw errors.REPORT_NOT_FOUND(req.params.id)
+    const stored = visible(req, req.params.id)
     return { report: presentReport(stored), history: reports.history(req.params.id) }
   })
 
   r.get('/reports', {
     schema: { summary: 'List reports in occurredAt order, filtered, cursor-paginated', tags: ['reports'], querystring: listQuery },
+    config: { permission: 'reports:read' },
   }, async (req) => {
     const q = req.query
+    if (q.mission) requireMission(req, q.mission, 'query.mission')
     const after = q.cursor ? decodeCursor(q.cursor, reportCursor, 'query.cursor') : null
+    const scope = scopeOf(req)
     const page = reports.list({
-      ...(q.mission ? { mission: q.mission } : {}),
+      ...(q.mission ? { mission: q.mission } : scope ? { mission: scope } : {}),
       ...(q.category ? { category: q.category } : {}),
       ...(q.admin1 ? { admin1: q.admin1 } : {}),
       ...(q.status ? { status: q.status } : {}),

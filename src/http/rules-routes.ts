@@ -57,14 +57,17 @@ export const rulesRoutes: FastifyPluginAsync<RulesRoutesOptions> = async (app, o
 
   r.get('/rules', {
     schema: { summary: 'The live indicator rules: id, title, status, taxonomy, levels', tags: ['rules'] },
+    config: { permission: 'rules:read' },
   }, async () => ruleList(registry.current()))
 
   r.get('/rules/status', {
     schema: { summary: 'The live rule-set version, when it was loaded, the last attempt and the last refused one', tags: ['rules'] },
+    config: { permission: 'rules:manage' },
   }, async () => registry.status())
 
   r.get('/rules/:id', {
     schema: { summary: 'One live rule: parsed, and its source text', tags: ['rules'], params: idParams },
+    config: { permission: 'rules:read' },
   }, async (req) => {
     const found = registry.current().rules.find((x) => x.rule.id === req.params.id)
     if (!found) throw errors.RULE_NOT_FOUND(req.params.id)
@@ -73,6 +76,7 @@ export const rulesRoutes: FastifyPluginAsync<RulesRoutesOptions> = async (app, o
 
   r.post('/rules/reload', {
     schema: { summary: 'Check the rules directory and swap it in when clean (422 and the old set stays live when not)', tags: ['rules'] },
+    config: { permission: 'rules:manage', audit: 'rules.reload' },
   }, async () => {
     // The reloader logs the attempt; the answer carries it whole.
     const attempt = await opts.reload('http')
@@ -86,6 +90,7 @@ export const rulesRoutes: FastifyPluginAsync<RulesRoutesOptions> = async (app, o
       tags: ['rules'],
       body: previewBody,
     },
+    config: { permission: 'rules:manage' },
   }, async (req) => {
     const { rule, from, to, mission } = req.body
     if (mission && !opts.missions.includes(mission)) {

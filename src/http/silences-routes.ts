@@ -5,10 +5,14 @@ import { LEVELS } from '../alerts/levels.js'
 import { isSilenceActive, type Silence } from '../alerts/silence.js'
 import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
+import { errors } from '../errors.js'
+import { canSee, requireMission, scopeOf } from './access.js'
+import type { Auditor } from './audit.js'
 
 export interface SilencesRoutesOptions {
   services: Services
   clock: Clock
+  auditor: Auditor
 }
 
 const matchers = z.strictObject({
@@ -24,11 +28,11 @@ const createBody = z.strictObject({
   startsAt: z.iso.datetime({ offset: true }).optional(),
   endsAt: z.iso.datetime({ offset: true }).describe('required: a silence always ends (at most 90 days)'),
   reason: z.string().trim().min(3).max(1000),
-  author: z.string().trim().min(1).max(200),
+  author: z.string().trim().min(1).max(200).optional().describe('default: the key holder'),
 }).meta({ id: 'SilenceInput' })
 
 const idParams = z.object({ id: z.coerce.number().int().min(1) })
-const endBody = z.strictObject({ by: z.string().trim().min(1).max(200) })
+const endBody = z.strictObject({ by: z.string().trim().min(1).max(200).optional() }).nullish()
 
 function present(s: Silence, now: number) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
@@ -39,31 +43,48 @@ function present(s: Silence, now: number) {
 }
 
 /** Silences: matching alerts are still raised and stored, flagged, and left out of the default poll. */
-export const silencesRoutes: FastifyPluginAsync<SilencesRoutesOptions> = async (app, { services, clock }) => {
+export const silencesRoutes: FastifyPluginAsync<SilencesRoutesOptions> = async (app, { services, clock, auditor }) => {
   const r = app.withTypeProvider<ZodTypeProvider>()
+  /** A silence whose mission the caller may not see answers 404; one for all missions, only to all-mission keys. */
+  const visible = (req: Parameters<typeof canSee>[0], s: Silence) =>
+    (s.matchers.mission ? canSee(req, s.matchers.mission) : scopeOf(req) === null)
 
-  r.post('/silences', { schema: { summary: 'Create a silence', tags: ['silences'], body: createBody } }, async (req, reply) => {
+  r.post('/silences', {
+    schema: { summary: 'Create a silence', tags: ['silences'], body: createBody },
+    config: { permission: 'silences:manage', audit: 'silence.create' },
+  }, async (req, reply) => {
     const b = req.body
+    // A key limited to some missions can only silence within them, so it must name one.
+    if (scopeOf(req) !== null) {
+      if (!b.matchers.mission) throw errors.VALIDATION([{ path: 'matchers.mission', message: "required: this key's silences are limited to its missions" }])
+      requireMission(req, b.matchers.mission, 'matchers.mission')
+    }
     const out = await services.queue.run(() => services.lifecycle.createSilence({
-      matchers: b.matchers, endsAt: Date.parse(b.endsAt), ...(b.startsAt ? { startsAt: Date.parse(b.startsAt) } : {}), reason: b.reason, author: b.author,
-    }, clock()))
-    req.log.info({ silenceId: out.silence.id, author: b.author, silenced: out.changes.length }, 'silence created')
+      matchers: b.matchers, endsAt: Date.parse(b.endsAt), ...(b.startsAt ? { startsAt: Date.parse(b.startsAt) } : {}), reason: b.reason, author: b.author ?? req.principal.name,
+    }, clock()), auditor.after(req, null, b.matchers.mission ?? null))
+    req.log.info({ silenceId: out.silence.id, author: out.silence.author, silenced: out.changes.length }, 'silence created')
     return reply.code(201).send({ silence: present(out.silence, clock()), alertsSilenced: out.changes.length })
   })
 
   r.get('/silences', {
     schema: { summary: 'Silences: the active ones, or all with ?all=true', tags: ['silences'], querystring: z.strictObject({ all: z.enum(['true', 'false']).default('false') }) },
+    config: { permission: 'silences:read' },
   }, async (req) => {
     const now = clock()
-    const list = services.silences.list().filter((s) => req.query.all === 'true' || isSilenceActive(s, now))
+    const list = services.silences.list().filter((s) => visible(req, s) && (req.query.all === 'true' || isSilenceActive(s, now)))
     return { silences: list.map((s) => present(s, now)) }
   })
 
   r.delete('/silences/:id', {
     schema: { summary: 'End a silence now', tags: ['silences'], params: idParams, body: endBody },
+    config: { permission: 'silences:manage', audit: 'silence.delete' },
   }, async (req) => {
-    const out = await services.queue.run(() => services.lifecycle.endSilence(req.params.id, req.body.by, clock()))
-    req.log.info({ silenceId: req.params.id, by: req.body.by }, 'silence ended')
+    const existing = services.silences.get(req.params.id)
+    if (!existing || !visible(req, existing)) throw errors.SILENCE_NOT_FOUND(req.params.id)
+    const by = req.principal.keyId ? req.principal.name : (req.body?.by ?? req.principal.name)
+    const out = await services.queue.run(() => services.lifecycle.endSilence(req.params.id, by, clock()),
+      auditor.after(req, String(req.params.id), existing.matchers.mission ?? null))
+    req.log.info({ silenceId: req.params.id, by }, 'silence ended')
     return { silence: present(out.silence, clock()), alertsUnsilenced: out.changes.length }
   })
 }

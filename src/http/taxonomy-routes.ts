@@ -20,13 +20,14 @@ export const taxonomyRoutes: FastifyPluginAsync<TaxonomyRoutesOptions> = async (
     return out
   }
 
-  r.get('/taxonomy', { schema: { summary: 'The taxonomy tree with its version', tags: ['taxonomy'] } }, async () => ({
+  r.get('/taxonomy', { schema: { summary: 'The taxonomy tree with its version', tags: ['taxonomy'] }, config: { permission: 'taxonomy:read' } }, async () => ({
     version: taxonomy.version,
     categories: taxonomy.categories,
   }))
 
   r.get('/taxonomy/:code', {
     schema: { summary: 'One taxonomy entry (top or sub code) with its mission aliases', tags: ['taxonomy'], params: z.object({ code: z.string().max(100) }) },
+    config: { permission: 'taxonomy:read' },
   }, async (req) => {
     const code = req.params.code.toUpperCase()
     const top = taxonomy.tops.get(code)

@@ -4,7 +4,7 @@ import { classifyReport, fingerprint, type Report } from '../reports/report.js'
 import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
-import type { WriteQueue } from '../storage/write-queue.js'
+import type { JobOutcome, WriteQueue } from '../storage/write-queue.js'
 import type { Clock } from '../clock.js'
 import { presentReport, type PresentedReport } from './present-report.js'
 import { BadNdjsonLine } from './ndjson.js'
@@ -44,6 +44,16 @@ export interface BatchItemResult {
   code?: string
   message?: string
   problems?: Problem[]
+}
+
+/** Runs in a write's transaction once it has finished: its audit record. */
+export type AfterWrite = (outcome: JobOutcome) => void
+
+export interface BatchOptions {
+  /** Throws (e.g. 403) for a report the caller may not write. */
+  authorize?: (mission: string) => void
+  /** The `after` hook for one item's write. */
+  after?: (report: Report) => AfterWrite
 }
 
 export interface IngestDeps {
@@ -103,9 +113,9 @@ export function createIngest(deps: IngestDeps) {
 
   return {
     /** POST /reports: validates, classifies and stores one report, evaluated in the same transaction. */
-    create(input: ReportInput) {
+    create(input: ReportInput, after?: AfterWrite) {
       const report = classify(input)
-      return queue.run(() => storeNew(report))
+      return queue.run(() => storeNew(report), after)
     },
 
     /**
@@ -120,7 +130,7 @@ export function createIngest(deps: IngestDeps) {
      * POST /reports/batch: each item validated on its own; the valid ones stored and evaluated in
      * occurredAt order. One bad item never rejects the others.
      */
-    async batch(items: unknown[]): Promise<BatchItemResult[]> {
+    async batch(items: unknown[], opts: BatchOptions = {}): Promise<BatchItemResult[]> {
       const results: BatchItemResult[] = new Array(items.length)
       const valid: { index: number; report: Report }[] = []
       items.forEach((item, index) => {
@@ -136,14 +146,16 @@ export function createIngest(deps: IngestDeps) {
           return
         }
         try {
-          valid.push({ index, report: classify(parsed.data) })
+          const report = classify(parsed.data)
+          opts.authorize?.(report.mission)
+          valid.push({ index, report })
         } catch (err) {
           results[index] = failure(index, id, err)
         }
       })
       valid.sort((a, b) => Date.parse(a.report.occurredAt) - Date.parse(b.report.occurredAt) || a.index - b.index)
       await Promise.all(valid.map(({ index, report }) =>
-        queue.run(() => storeNew(report)).then(
+        queue.run(() => storeNew(report), opts.after?.(report)).then(
           (out) => { results[index] = { index, id: report.id, status: out.status, replayed: out.replayed, report: out.result.report, alerts: out.result.alerts } },
           (err) => { results[index] = failure(index, report.id, err) },
         )))
@@ -151,7 +163,7 @@ export function createIngest(deps: IngestDeps) {
     },
 
     /** PUT /reports/:id: stores a new revision and re-evaluates what the old and new content touch. */
-    revise(id: string, input: ReportInput) {
+    revise(id: string, input: ReportInput, after?: AfterWrite) {
       if (input.id !== id) throw errors.ID_MISMATCH(id, input.id)
       const report = classify(input)
       return queue.run(async (): Promise<{ status: 200; result: WriteResult }> => {
@@ -164,11 +176,11 @@ export function createIngest(deps: IngestDeps) {
         reports.revise(report, fp, current.revision + 1, now)
         const alerts = await evaluate({ before: current.report, after: report, reportId: id }, now)
         return { status: 200, result: { report: presentReport(reports.get(id)!), alerts } }
-      })
+      }, after)
     },
 
     /** DELETE /reports/:id: marks the report retracted (kept, no longer evaluated). Repeating it is harmless. */
-    retract(id: string, reason: string | null) {
+    retract(id: string, reason: string | null, after?: AfterWrite) {
       return queue.run(async (): Promise<{ status: 200; result: WriteResult }> => {
         const current = reports.get(id)
         if (!current) throw errors.REPORT_NOT_FOUND(id)
@@ -177,7 +189,7 @@ export function createIngest(deps: IngestDeps) {
         reports.retract(id, current.revision + 1, reason, now)
         const alerts = await evaluate({ before: current.report, after: null, reportId: id }, now)
         return { status: 200, result: { report: presentReport(reports.get(id)!), alerts } }
-      })
+      }, after)
     },
   }
 }

@@ -206,8 +206,8 @@ export function createAlertsRepo(db: Db) {
   const familyStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE}`)
   const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
   const countStmt = db.prepare('SELECT level, grade, status, count(*) AS count FROM alerts GROUP BY level, grade, status')
-  const periodStmt = db.prepare(`SELECT * FROM alerts WHERE (? IS NULL OR mission = ?) AND raised_at <= ?
-    AND (${ACTIVE} OR updated_at >= ?) ORDER BY rank DESC, id`)
+  const periodStmt = db.prepare(`SELECT * FROM alerts WHERE (@missions IS NULL OR mission IN (SELECT value FROM json_each(@missions)))
+    AND raised_at <= @to AND (${ACTIVE} OR updated_at >= @from) ORDER BY rank DESC, id`)
   const lastSeqStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'alert_changes'").pluck()
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
 
@@ -338,8 +338,8 @@ export function createAlertsRepo(db: Db) {
      * The alerts live at some time in [from, to] (raised by `to`, and still active or changed
      * since `from`), counted, with the active ones of grade high and above listed worst first.
      */
-    summary(q: { mission?: string; from: number; to: number }) {
-      const rows = (periodStmt.all(q.mission ?? null, q.mission ?? null, q.to, q.from) as AlertRow[]).map(toState)
+    summary(q: { missions?: readonly string[]; from: number; to: number }) {
+      const rows = (periodStmt.all({ missions: q.missions ? JSON.stringify(q.missions) : null, to: q.to, from: q.from }) as AlertRow[]).map(toState)
       const open = rows.filter((a) => (a.status === 'open' || a.status === 'acknowledged') && GRADES.indexOf(a.grade) >= GRADES.indexOf('high'))
       return { ...countAlerts(rows), open }
     },

@@ -1,7 +1,12 @@
 import type { Db } from './db.js'
 
+/** How a job ended, told to its `after` hook inside the same transaction. */
+export type JobOutcome = { ok: true; value: unknown } | { ok: false; err: unknown }
+
 type Job<T> = {
   run: () => T | Promise<T>
+  /** Runs in the job's transaction once the job has finished: its audit record, say. */
+  after?: (outcome: JobOutcome) => void
   resolve: (value: T) => void
   reject: (err: unknown) => void
 }
@@ -35,11 +40,15 @@ export class WriteQueue {
     this.maxBatch = opts.maxBatch ?? 256
   }
 
-  /** Runs `fn` inside the next transaction; settles after that transaction has committed. */
-  run<T>(fn: () => T | Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` inside the next transaction; settles after that transaction has committed.
+   * `after` runs in the same transaction when `fn` has finished, with its outcome: a successful
+   * write and its `after` writes commit together, and a failing `after` fails the write.
+   */
+  run<T>(fn: () => T | Promise<T>, after?: (outcome: JobOutcome) => void): Promise<T> {
     if (this.closed) return Promise.reject(new Error('write queue is closed'))
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run: fn, resolve, reject } as Job<unknown>)
+      this.pending.push({ run: fn, ...(after ? { after } : {}), resolve, reject } as Job<unknown>)
       this.schedule()
     })
   }
@@ -54,6 +63,15 @@ export class WriteQueue {
   async close(): Promise<void> {
     this.closed = true
     await this.idle()
+  }
+
+  /** A refused write is still recorded by its `after` hook (outside the rolled-back savepoint). */
+  private afterFailure(job: Job<unknown>, err: unknown) {
+    try {
+      job.after?.({ ok: false, err })
+    } catch {
+      // Recording a refusal must not turn it into a different failure.
+    }
   }
 
   private schedule() {
@@ -93,12 +111,14 @@ export class WriteQueue {
       this.db.exec('SAVEPOINT job')
       try {
         const value = await job.run()
+        job.after?.({ ok: true, value })
         this.db.exec('RELEASE job')
         outcomes.push({ ok: true, value })
       } catch (err) {
         this.db.exec('ROLLBACK TO job')
         this.db.exec('RELEASE job')
         outcomes.push({ ok: false, err })
+        this.afterFailure(job, err)
       }
     }
     try {

@@ -39,11 +39,12 @@ export interface TestApp {
  * The real app on a real SQLite file in a temp folder, with a fixed clock and a silent logger.
  * `rulesDir` defaults to an empty directory; rules must pass their check or this throws.
  */
-export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string } = {}): Promise<TestApp> {
+export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string; auth?: boolean } = {}): Promise<TestApp> {
   const dir = tempDir()
   const dbFile = opts.dbFile ?? path.join(dir, 'vigil.db')
   const clock = manualClock(opts.now ?? '2026-03-01T12:00:00Z')
-  const config = defaultConfig({ dbPath: dbFile, logLevel: 'silent', ...opts.config })
+  // Tests of other features run with the development switch; access tests ask for auth.
+  const config = defaultConfig({ dbPath: dbFile, logLevel: 'silent', auth: opts.auth ? 'on' : 'off', ...opts.config })
   const store = openStore(dbFile)
   const rules = new RuleRegistry(opts.rulesDir ?? writeRules({}), taxonomy, clock)
   const attempt = rules.reload()

@@ -1,0 +1,47 @@
+/** Who may do what. A key carries one role and the missions it may touch (or all). */
+export const ROLES = ['analyst', 'joc', 'hq', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export const PERMISSIONS = [
+  'reports:write', 'reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read',
+  'taxonomy:read', 'rules:read', 'rules:manage', 'audit:read', 'keys:manage', 'metrics:read',
+] as const
+export type Permission = (typeof PERMISSIONS)[number]
+
+/**
+ * The role table. analyst: post, revise, retract and read reports, read alerts; joc: read,
+ * acknowledge and resolve alerts, manage silences, read reports; hq: read everything, rule
+ * status, reload and preview; admin: keys and the audit log.
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  analyst: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read'],
+  joc: ['reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read', 'taxonomy:read', 'rules:read'],
+  hq: ['reports:read', 'alerts:read', 'silences:read', 'taxonomy:read', 'rules:read', 'rules:manage', 'audit:read', 'metrics:read'],
+  admin: ['keys:manage', 'audit:read', 'taxonomy:read', 'rules:read', 'metrics:read'],
+}
+
+/** Roles whose keys always cover every mission. */
+export const ALL_MISSION_ROLES: readonly Role[] = ['hq', 'admin']
+
+/** The caller of a request. `missions` null means every mission. */
+export interface Principal {
+  keyId: string | null
+  name: string
+  role: Role
+  missions: readonly string[] | null
+  permissions: ReadonlySet<Permission>
+}
+
+export function principalFor(key: { id: string | null; name: string; role: Role; missions: readonly string[] | null }): Principal {
+  return { keyId: key.id, name: key.name, role: key.role, missions: key.missions, permissions: new Set(ROLE_PERMISSIONS[key.role]) }
+}
+
+/** The development switch's caller: every permission, every mission, and a name that says so. */
+export const AUTH_OFF_PRINCIPAL: Principal = {
+  keyId: null, name: 'anonymous (auth off)', role: 'admin', missions: null, permissions: new Set(PERMISSIONS),
+}
+
+/** True when the principal may see data of this mission. */
+export function coversMission(p: Principal, mission: string): boolean {
+  return p.missions === null || p.missions.includes(mission)
+}

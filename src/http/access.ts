@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors } from '../errors.js'
+import { AUTH_OFF_PRINCIPAL, coversMission, principalFor, type Permission, type Principal } from '../auth/roles.js'
+import { hashToken, tokenMatches } from '../auth/tokens.js'
+import type { KeysRepo } from '../storage/keys-repo.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal
+  }
+  interface FastifyContextConfig {
+    /** What the route needs; 'public' for health and docs. A route without one is refused. */
+    permission?: Permission | 'public'
+  }
+}
+
+export interface AccessOptions {
+  auth: 'on' | 'off'
+  keys: KeysRepo
+  /** Route prefixes served to anyone: the API documentation, whose routes a plugin registers. */
+  publicPrefixes?: readonly string[]
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/
+
+/** The key behind a bearer token, or null; the token is compared only through its hash. */
+function authenticate(req: FastifyRequest, keys: KeysRepo): Principal | null {
+  const header = req.headers.authorization
+  if (typeof header !== 'string') return null
+  const m = BEARER.exec(header)
+  if (!m) return null
+  const key = keys.activeByHash(hashToken(m[1]!))
+  if (!key || !tokenMatches(m[1]!, key.tokenHash)) return null
+  return principalFor(key)
+}
+
+/**
+ * Every request is authenticated and authorised before its handler runs: the route's declared
+ * permission against the key's role. Secure by default: a route that declares nothing is refused.
+ * Mission scope is checked where the data is known (handlers), with the helpers below.
+ */
+export function installAccess(app: FastifyInstance, opts: AccessOptions): void {
+  app.decorateRequest('principal', null as unknown as Principal)
+  app.addHook('onRequest', async (req, reply) => {
+    const permission = req.routeOptions.config?.permission
+    const url = req.routeOptions.url
+    if (permission === 'public' || url === undefined || opts.publicPrefixes?.some((p) => url.startsWith(p))) return
+    if (opts.auth === 'off') {
+      req.principal = AUTH_OFF_PRINCIPAL
+      reply.header('x-vigil-auth', 'off')
+      return
+    }
+    const principal = authenticate(req, opts.keys)
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer realm="vigil"')
+      throw errors.UNAUTHENTICATED()
+    }
+    req.principal = principal
+    if (!permission || !principal.permissions.has(permission)) throw errors.FORBIDDEN(principal.role, permission ?? 'an undeclared route')
+  })
+}
+
+/** The missions the caller may see: null for all. */
+export function scopeOf(req: FastifyRequest): readonly string[] | null {
+  return req.principal.missions
+}
+
+/** Refuses (403) a write or an explicit request for a mission outside the caller's scope. */
+export function requireMission(req: FastifyRequest, mission: string, path = 'mission'): void {
+  if (!coversMission(req.principal, mission)) throw errors.OUT_OF_SCOPE(mission, path)
+}
+
+/** True when the caller may see this mission's data; a false answers 404, so existence never leaks. */
+export function canSee(req: FastifyRequest, mission: string): boolean {
+  return coversMission(req.principal, mission)
+}

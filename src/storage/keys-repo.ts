@@ -1,0 +1,74 @@
+import type { Db } from './db.js'
+import type { Role } from '../auth/roles.js'
+
+export interface ApiKey {
+  id: string
+  name: string
+  role: Role
+  /** null: every mission. */
+  missions: string[] | null
+  tokenHash: string
+  createdAt: number
+  createdBy: string
+  revokedAt: number | null
+  revokedBy: string | null
+}
+
+interface KeyRow {
+  id: string
+  name: string
+  role: Role
+  missions: string
+  token_hash: string
+  created_at: number
+  created_by: string
+  revoked_at: number | null
+  revoked_by: string | null
+}
+
+const toKey = (r: KeyRow): ApiKey => {
+  const missions = JSON.parse(r.missions) as string[]
+  return {
+    id: r.id, name: r.name, role: r.role, missions: missions.includes('*') ? null : missions, tokenHash: r.token_hash,
+    createdAt: r.created_at, createdBy: r.created_by, revokedAt: r.revoked_at, revokedBy: r.revoked_by,
+  }
+}
+
+/** Access keys. Lookups read the database every time, so a revocation takes effect at once. */
+export function createKeysRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO api_keys (id, name, role, missions, token_hash, created_at, created_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  const byHash = db.prepare('SELECT * FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
+  const byId = db.prepare('SELECT * FROM api_keys WHERE id = ?')
+  const all = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id')
+  const revoke = db.prepare('UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL')
+  const activeAdmins = db.prepare("SELECT count(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").pluck()
+
+  return {
+    create(k: { id: string; name: string; role: Role; missions: string[] | null; tokenHash: string; now: number; by: string }): ApiKey {
+      insert.run(k.id, k.name, k.role, JSON.stringify(k.missions ?? ['*']), k.tokenHash, k.now, k.by)
+      return toKey(byId.get(k.id) as KeyRow)
+    },
+    /** The live (unrevoked) key with this token hash. */
+    activeByHash(hash: string): ApiKey | null {
+      const row = byHash.get(hash) as KeyRow | undefined
+      return row ? toKey(row) : null
+    },
+    get(id: string): ApiKey | null {
+      const row = byId.get(id) as KeyRow | undefined
+      return row ? toKey(row) : null
+    },
+    list(): ApiKey[] {
+      return (all.all() as KeyRow[]).map(toKey)
+    },
+    /** Revokes a key; false when it was revoked already. */
+    revoke(id: string, by: string, now: number): boolean {
+      return revoke.run(now, by, id).changes > 0
+    },
+    activeAdminCount(): number {
+      return activeAdmins.get() as number
+    },
+  }
+}
+
+export type KeysRepo = ReturnType<typeof createKeysRepo>

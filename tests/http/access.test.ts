@@ -1,0 +1,279 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
+import { report } from '../helpers/reports.js'
+import { PER_INCIDENT } from '../helpers/test-rules.js'
+import type { Role } from '../../src/auth/roles.js'
+
+/**
+ * Every route x role x in-scope/out-of-scope mission, with the expected status, and no
+ * out-of-scope data in any body. Scoped keys (analyst, joc) belong to MINUSMA; the other
+ * mission's data is MINUSCA's, marked so a leak is easy to see.
+ */
+
+const LEAK = 'SECRET-MINUSCA'
+const IN = { mission: 'MINUSMA', report: 'IN-1', narrative: 'in scope' }
+const OUT = { mission: 'MINUSCA', report: 'OUT-1', narrative: LEAK }
+
+type Who = 'analyst' | 'joc' | 'hq' | 'admin'
+const WHO: Who[] = ['analyst', 'joc', 'hq', 'admin']
+
+interface World {
+  t: TestApp
+  tokens: Record<Who, string>
+  ids: Record<Who, string>
+  alert: { in: number; out: number }
+  silence: { in: number; out: number }
+  revokable: string
+}
+
+let world: World | undefined
+afterEach(async () => { await world?.t.close(); world = undefined })
+
+async function setup(config: Record<string, unknown> = {}): Promise<World> {
+  const t = await testApp({ auth: true, now: '2026-03-18T12:00:00Z', rulesDir: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }), config })
+  const v = t.app.vigil
+  const make = (role: Role, missions?: string[]) => v.queue.run(() => v.keyAdmin.create({ name: `${role} key`, role, ...(missions ? { missions } : {}) }, { keyId: null, name: 'test setup' }, t.clock()))
+  const made = { analyst: await make('analyst', ['MINUSMA']), joc: await make('joc', ['MINUSMA']), hq: await make('hq'), admin: await make('admin') }
+  const tokens = { analyst: made.analyst.token, joc: made.joc.token, hq: made.hq.token, admin: made.admin.token }
+  const ids = { analyst: made.analyst.key.id, joc: made.joc.key.id, hq: made.hq.key.id, admin: made.admin.key.id }
+  const revokable = (await make('analyst', ['MINUSMA'])).key.id
+  await make('admin')
+  const seed = async (s: typeof IN) => {
+    const poster = (await make('analyst', [s.mission])).token
+    const res = await t.app.inject({ method: 'POST', url: '/reports', headers: { authorization: `Bearer ${poster}` }, payload: report({ id: s.report, mission: s.mission, occurredAt: '2026-03-18T08:00:00Z', narrative: s.narrative }) })
+    expect(res.statusCode, res.body).toBe(201)
+    const silence = await v.queue.run(() => v.lifecycle.createSilence({ matchers: { mission: s.mission, level: 'strategic' }, endsAt: Date.parse('2026-03-25T00:00:00Z'), reason: `quiet ${s.narrative}`, author: 'setup' }, t.clock()))
+    return { alert: (res.json() as { alerts: { alertId: number }[] }).alerts[0]!.alertId, silence: silence.silence.id }
+  }
+  const a = await seed(IN)
+  const b = await seed(OUT)
+  return { t, tokens, ids, alert: { in: a.alert, out: b.alert }, silence: { in: a.silence, out: b.silence }, revokable }
+}
+
+interface Case {
+  name: string
+  req: (w: World, s: 'in' | 'out') => { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: unknown }
+  /** Expected status per role, in scope and out of scope (hq and admin see every mission). */
+  expect: Record<Who, [number, number]>
+}
+
+const sc = (s: 'in' | 'out') => (s === 'in' ? IN : OUT)
+const all = (status: number): Record<Who, [number, number]> => ({ analyst: [status, status], joc: [status, status], hq: [status, status], admin: [status, status] })
+const only = (role: Who, ok: [number, number], other = 403): Record<Who, [number, number]> => ({ ...all(other), [role]: ok })
+
+const CASES: Case[] = [
+  { name: 'GET /taxonomy', req: () => ({ method: 'GET', url: '/taxonomy' }), expect: all(200) },
+  { name: 'GET /taxonomy/:code', req: () => ({ method: 'GET', url: '/taxonomy/HOS.IED' }), expect: all(200) },
+  {
+    name: 'POST /reports', expect: only('analyst', [201, 403]),
+    req: (_w, s) => ({ method: 'POST', url: '/reports', payload: report({ id: `NEW-${s}`, mission: sc(s).mission, occurredAt: '2026-03-18T09:00:00Z' }) }),
+  },
+  {
+    name: 'POST /reports/batch', expect: only('analyst', [200, 200]),
+    req: (_w, s) => ({ method: 'POST', url: '/reports/batch', payload: [report({ id: `NEWB-${s}`, mission: sc(s).mission, occurredAt: '2026-03-18T09:00:00Z' })] }),
+  },
+  {
+    name: 'PUT /reports/:id', expect: only('analyst', [200, 404]),
+    req: (_w, s) => ({ method: 'PUT', url: `/reports/${sc(s).report}`, payload: report({ id: sc(s).report, mission: sc(s).mission, occurredAt: '2026-03-18T08:00:00Z', narrative: `${sc(s).narrative} (revised)` }) }),
+  },
+  { name: 'DELETE /reports/:id', expect: only('analyst', [200, 404]), req: (_w, s) => ({ method: 'DELETE', url: `/reports/${sc(s).report}` }) },
+  {
+    name: 'GET /reports/:id', req: (_w, s) => ({ method: 'GET', url: `/reports/${sc(s).report}` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
+  {
+    name: 'GET /reports?mission=', req: (_w, s) => ({ method: 'GET', url: `/reports?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
+  { name: 'GET /reports', req: () => ({ method: 'GET', url: '/reports' }), expect: { ...all(200), admin: [403, 403] } },
+  { name: 'GET /alerts', req: () => ({ method: 'GET', url: '/alerts?silenced=include&inhibited=include' }), expect: { ...all(200), admin: [403, 403] } },
+  {
+    name: 'GET /alerts?mission=', req: (_w, s) => ({ method: 'GET', url: `/alerts?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
+  {
+    name: 'GET /alerts/:id', req: (w, s) => ({ method: 'GET', url: `/alerts/${w.alert[s]}` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
+  {
+    name: 'GET /alerts/:id/history', req: (w, s) => ({ method: 'GET', url: `/alerts/${w.alert[s]}/history` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
+  {
+    name: 'GET /alerts/summary?mission=', req: (_w, s) => ({ method: 'GET', url: `/alerts/summary?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
+  { name: 'GET /alerts/summary', req: () => ({ method: 'GET', url: '/alerts/summary' }), expect: { ...all(200), admin: [403, 403] } },
+  { name: 'POST /alerts/:id/ack', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/ack`, payload: {} }) },
+  { name: 'POST /alerts/:id/resolve', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/resolve`, payload: { note: 'done' } }) },
+  {
+    name: 'POST /silences', expect: only('joc', [201, 403]),
+    req: (_w, s) => ({ method: 'POST', url: '/silences', payload: { matchers: { mission: sc(s).mission }, endsAt: '2026-03-19T00:00:00Z', reason: 'exercise' } }),
+  },
+  { name: 'GET /silences', req: () => ({ method: 'GET', url: '/silences' }), expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [403, 403] } },
+  { name: 'DELETE /silences/:id', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'DELETE', url: `/silences/${w.silence[s]}` }) },
+  { name: 'GET /rules', req: () => ({ method: 'GET', url: '/rules' }), expect: all(200) },
+  { name: 'GET /rules/:id', req: () => ({ method: 'GET', url: '/rules/HOS-103' }), expect: all(200) },
+  { name: 'GET /rules/status', req: () => ({ method: 'GET', url: '/rules/status' }), expect: only('hq', [200, 200]) },
+  { name: 'POST /rules/reload', req: () => ({ method: 'POST', url: '/rules/reload' }), expect: only('hq', [200, 200]) },
+  {
+    name: 'POST /rules/preview', expect: only('hq', [200, 200]),
+    req: () => ({ method: 'POST', url: '/rules/preview', payload: { rule: PER_INCIDENT, from: '2026-03-01T00:00:00Z', to: '2026-03-18T12:00:00Z' } }),
+  },
+  { name: 'GET /audit', req: () => ({ method: 'GET', url: '/audit' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
+  { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
+  { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
+  { name: 'DELETE /keys/:id', req: (w) => ({ method: 'DELETE', url: `/keys/${w.revokable}` }), expect: only('admin', [200, 200]) },
+  { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
+]
+
+/** Only to ask a case its method before any world exists. */
+const WORLD_FOR_SHAPE = { alert: { in: 1, out: 2 }, silence: { in: 1, out: 2 }, revokable: 'k' } as World
+
+describe('access: every route x role x mission scope', () => {
+  for (const c of CASES) {
+    // A write changes the world; every other case shares one.
+    const writes = c.req(WORLD_FOR_SHAPE, 'in').method !== 'GET'
+    it(c.name, async () => {
+      for (const who of WHO) {
+        for (const s of ['in', 'out'] as const) {
+          if (writes || !world) world = await setup()
+          const r = c.req(world, s)
+          const res = await world.t.app.inject({ ...r, payload: r.payload as object, headers: { authorization: `Bearer ${world.tokens[who]}` } })
+          expect(res.statusCode, `${who} ${s}: ${res.body.slice(0, 200)}`).toBe(c.expect[who][s === 'in' ? 0 : 1])
+          // Scoped keys never see another mission's data, whatever the route answered.
+          if (who === 'analyst' || who === 'joc') expect(res.body, `${who} ${s} leaked`).not.toContain(LEAK)
+          if (c.name === 'POST /reports/batch' && who === 'analyst' && s === 'out') expect(res.json().results[0].status).toBe(403)
+          if (writes) {
+            await world.t.close()
+            world = undefined
+          }
+        }
+      }
+    })
+  }
+
+  it('list endpoints hold only the key\'s missions', async () => {
+    world = await setup()
+    const get = (url: string) => world!.t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${world!.tokens.analyst}` } })
+    expect((await get('/reports')).json().items.map((r: { id: string }) => r.id)).toEqual(['IN-1'])
+    expect((await get('/alerts?silenced=include&inhibited=include')).json().changes.every((c: { alert: { mission: string } }) => c.alert.mission === 'MINUSMA')).toBe(true)
+    expect((await get('/alerts/summary')).json().total).toBe(1)
+    const joc = await world.t.app.inject({ method: 'GET', url: '/silences', headers: { authorization: `Bearer ${world.tokens.joc}` } })
+    expect(joc.json().silences.map((s: { matchers: { mission: string } }) => s.matchers.mission)).toEqual(['MINUSMA'])
+    const hq = await world.t.app.inject({ method: 'GET', url: '/reports', headers: { authorization: `Bearer ${world.tokens.hq}` } })
+    expect(hq.json().items.map((r: { id: string }) => r.id)).toEqual(['IN-1', 'OUT-1'])
+  })
+})
+
+describe('keys', () => {
+  it('refuses a missing, malformed, unknown or revoked token with 401, at once', async () => {
+    world = await setup()
+    const get = (authorization?: string) => world!.t.app.inject({ method: 'GET', url: '/reports', headers: authorization ? { authorization } : {} })
+    expect((await get()).statusCode).toBe(401)
+    expect((await get()).headers['www-authenticate']).toContain('Bearer')
+    expect((await get('Basic abc')).statusCode).toBe(401)
+    expect((await get('Bearer short')).statusCode).toBe(401)
+    expect((await get(`Bearer ${world.tokens.analyst}x`)).statusCode).toBe(401)
+    expect((await get(`Bearer ${world.tokens.analyst}`)).statusCode).toBe(200)
+    const revoke = await world.t.app.inject({ method: 'DELETE', url: `/keys/${world.ids.analyst}`, headers: { authorization: `Bearer ${world.tokens.admin}` } })
+    expect(revoke.statusCode).toBe(200)
+    expect((await get(`Bearer ${world.tokens.analyst}`)).statusCode).toBe(401)
+  })
+
+  it('stores tokens only as hashes, shows a token once, and keeps the last admin key', async () => {
+    world = await setup()
+    const created = await world.t.app.inject({ method: 'POST', url: '/keys', headers: { authorization: `Bearer ${world.tokens.admin}` }, payload: { name: 'JMAC Gao', role: 'analyst', missions: ['MINUSMA'] } })
+    const { token, key } = created.json()
+    expect(token).toMatch(/^vgl_[A-Za-z0-9_-]{43}$/)
+    const list = await world.t.app.inject({ method: 'GET', url: '/keys', headers: { authorization: `Bearer ${world.tokens.admin}` } })
+    expect(list.body).not.toContain(token)
+    expect(list.body).not.toContain('token_hash')
+    expect(list.json().keys.find((k: { id: string }) => k.id === key.id)).toMatchObject({ name: 'JMAC Gao', role: 'analyst', missions: ['MINUSMA'], active: true })
+    const bad = await world.t.app.inject({ method: 'POST', url: '/keys', headers: { authorization: `Bearer ${world.tokens.admin}` }, payload: { name: 'x', role: 'joc', missions: ['NOPE'] } })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().problems[0].path).toBe('missions.0')
+    const others = world.t.app.vigil.keys.list().filter((k) => k.role === 'admin' && k.id !== world!.ids.admin)
+    for (const k of others) {
+      expect((await world.t.app.inject({ method: 'DELETE', url: `/keys/${k.id}`, headers: { authorization: `Bearer ${world.tokens.admin}` } })).statusCode).toBe(200)
+    }
+    const last = await world.t.app.inject({ method: 'DELETE', url: `/keys/${world.ids.admin}`, headers: { authorization: `Bearer ${world.tokens.admin}` } })
+    expect(last.statusCode).toBe(409)
+    expect(last.json().code).toBe('VIGIL_LAST_ADMIN_KEY')
+  })
+})
+
+describe('audit trail', () => {
+  it('holds one record per write with the right actor, refused writes included, and cannot be edited', async () => {
+    world = await setup()
+    const as = (who: Who, method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+      world!.t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${world!.tokens[who]}` } })
+    const before = world.t.app.vigil.auditReader.list({}, 0, 1000).length
+    await as('analyst', 'POST', '/reports', report({ id: 'AUD-1', occurredAt: '2026-03-18T09:00:00Z' }))
+    await as('analyst', 'POST', '/reports', report({ id: 'AUD-2', mission: 'MINUSCA', occurredAt: '2026-03-18T09:00:00Z' }))
+    await as('analyst', 'PUT', '/reports/AUD-1', report({ id: 'AUD-1', occurredAt: '2026-03-18T09:00:00Z', narrative: 'corrected' }))
+    await as('analyst', 'DELETE', '/reports/AUD-1')
+    await as('joc', 'POST', `/alerts/${world.alert.in}/ack`, {})
+    await as('joc', 'POST', `/alerts/${world.alert.in}/resolve`, {})
+    await as('joc', 'POST', '/silences', { matchers: { mission: 'MINUSMA' }, endsAt: '2026-03-19T00:00:00Z', reason: 'drill' })
+    await as('joc', 'DELETE', `/silences/${world.silence.in}`)
+    await as('hq', 'POST', '/rules/reload')
+    await as('admin', 'POST', '/keys', { name: 'new', role: 'hq' })
+    const records = world.t.app.vigil.auditReader.list({}, 0, 1000).slice(before)
+    expect(records.map((r) => [r.action, r.keyName, r.target, r.outcome])).toEqual([
+      ['report.create', 'analyst key', 'AUD-1', 'success'],
+      ['report.create', 'analyst key', null, 'VIGIL_OUT_OF_SCOPE'],
+      ['report.revise', 'analyst key', 'AUD-1', 'success'],
+      ['report.retract', 'analyst key', 'AUD-1', 'success'],
+      ['alert.ack', 'joc key', String(world.alert.in), 'success'],
+      ['alert.resolve', 'joc key', String(world.alert.in), 'success'],
+      ['silence.create', 'joc key', null, 'success'],
+      ['silence.delete', 'joc key', String(world.silence.in), 'success'],
+      ['rules.reload', 'hq key', null, 'success'],
+      ['key.create', 'admin key', expect.stringMatching(/^key_/), 'success'],
+    ])
+    expect(records.every((r) => r.requestId !== null && r.at > 0)).toBe(true)
+    const audit = await world.t.app.inject({ method: 'GET', url: '/audit?action=report', headers: { authorization: `Bearer ${world.tokens.hq}` } })
+    expect(audit.json().records.filter((r: { target: string }) => r.target === 'AUD-1')).toHaveLength(3)
+  })
+
+  it('is append-only in the database itself', async () => {
+    world = await setup()
+    const Database = (await import('better-sqlite3')).default
+    const db = new Database(world.t.dbFile)
+    try {
+      expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/)
+      expect(() => db.prepare("UPDATE audit_log SET outcome = 'x'").run()).toThrow(/append-only/)
+    } finally {
+      db.close()
+    }
+  })
+})
+
+describe('abuse limits', () => {
+  it('answers 429 with Retry-After past the per-key limit, and recovers after the window', async () => {
+    world = await setup({ rateLimitPerMinute: 3, rateLimitWindowMs: 400 })
+    const get = () => world!.t.app.inject({ method: 'GET', url: '/taxonomy', headers: { authorization: `Bearer ${world!.tokens.joc}` } })
+    const statuses = []
+    for (let i = 0; i < 5; i++) statuses.push((await get()).statusCode)
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200])
+    const limited = await get()
+    expect(limited.statusCode).toBe(429)
+    expect(limited.headers['retry-after']).toBeDefined()
+    // Another key has its own budget.
+    expect((await world.t.app.inject({ method: 'GET', url: '/taxonomy', headers: { authorization: `Bearer ${world.tokens.hq}` } })).statusCode).toBe(200)
+    await new Promise((r) => setTimeout(r, 500))
+    expect((await get()).statusCode).toBe(200)
+  })
+
+  it('serves the docs page with security headers and health checks without a key', async () => {
+    world = await setup()
+    const docs = await world.t.app.inject({ method: 'GET', url: '/docs' })
+    expect(docs.statusCode).toBe(200)
+    expect(docs.headers['content-type']).toContain('text/html')
+    expect(docs.headers['content-security-policy']).toBeDefined()
+    expect(docs.headers['x-content-type-options']).toBe('nosniff')
+    expect((await world.t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+    expect((await world.t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200)
+  })
+})
