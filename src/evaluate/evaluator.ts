@@ -133,11 +133,10 @@ export function createEvaluator(deps: EvaluatorDeps) {
       expiresAt: m.agg.lastSeen + ind.expiresMs, scope: fullScope, summary: sentence(ind, fullScope, m.facts),
       ruleSetVersion: pass.set.version, indicatorVersion: ind.rule.version,
     }
-    const linked = inputs.inputIds(m.q)
     if (!existing) {
       // A situation whose last input is older than the expiry was over before it was reported.
       if (!outcome || base.expiresAt <= pass.now) return
-      await raise(pass, ind, identity, outcome, { ...base, topCategory: familyOf(ind, fresh, topCategory) }, linked, cause, input.id)
+      await raise(pass, ind, identity, outcome, { ...base, topCategory: familyOf(ind, fresh, topCategory) }, inputs.inputIds(m.q), cause, input.id)
       return
     }
     pass.touched.add(existing.id)
@@ -149,6 +148,8 @@ export function createEvaluator(deps: EvaluatorDeps) {
       // An escalation re-opens an acknowledged alert: an acknowledgement never hides a worse situation.
       ...(escalates && existing.status === 'acknowledged' ? { status: 'open' as const, statusReason: 'escalated after acknowledgement' } : {}),
     }
+    // The inputs counted before were linked when they arrived (or at the raise): only this one is new.
+    const linked = inputs.counts(m.q, input.id) ? [input.id] : []
     const saved = writer.save(pass, next, escalates ? 'escalated' : 'updated', cause, [input.id], { linked })
     await cascade(pass, saved)
   }

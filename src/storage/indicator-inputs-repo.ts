@@ -149,6 +149,16 @@ export function createIndicatorInputsRepo(db: Db) {
   const removeStmt = db.prepare('DELETE FROM indicator_inputs WHERE input_id = ?')
   const deactivateStmt = db.prepare('UPDATE indicator_inputs SET active = 0 WHERE input_id = ?')
   const statements = new Map<string, { stmt: Statement; bind: (q: AggregateQuery) => unknown[] }>()
+  const cached = new Map<string, Statement>()
+  /** Scope look-ups vary only by shape, so each SQL text is prepared once. */
+  const prepare = (sql: string) => {
+    let stmt = cached.get(sql)
+    if (!stmt) {
+      stmt = db.prepare(sql)
+      cached.set(sql, stmt)
+    }
+    return stmt
+  }
 
   function prepared(q: AggregateQuery) {
     // The SQL depends only on the query's shape, so one statement serves every evaluation of it.
@@ -197,10 +207,17 @@ export function createIndicatorInputsRepo(db: Db) {
       }
     },
 
+    /** Whether this aggregate counts the input (in scope, in the window, assessed, active). */
+    counts(q: ScopeQuery & { windowMs: number }, inputId: string): boolean {
+      const scope = scopeFilter(q, q.windowMs)
+      return prepare(`SELECT 1 FROM indicator_inputs WHERE ${scope.clauses.join(' AND ')} AND input_id = ?`)
+        .pluck().get(...scope.bind(q), inputId) !== undefined
+    },
+
     /** The ids of the inputs an aggregate over this scope and window counted. */
     inputIds(q: ScopeQuery & { windowMs: number }): string[] {
       const scope = scopeFilter(q, q.windowMs)
-      return db.prepare(`SELECT input_id FROM indicator_inputs WHERE ${scope.clauses.join(' AND ')} ORDER BY occurred_at, input_id`)
+      return prepare(`SELECT input_id FROM indicator_inputs WHERE ${scope.clauses.join(' AND ')} ORDER BY occurred_at, input_id`)
         .pluck().all(...scope.bind(q)) as string[]
     },
   }
