@@ -146,10 +146,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = createMetrics()
   const services = createServices({ ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation })
   app.decorate('vigil', services)
-  app.decorate('reloadRules', createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock))
+  app.decorate('reloadRules', createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock, services.reindex))
   const auditor = createAuditor({ audit: services.audit, queue: services.queue, clock: deps.clock })
   auditor.install(app)
 
+  // Before serving: the live indicators' indexes must match their definitions.
+  app.addHook('onReady', async () => {
+    const result = await services.queue.run(() => services.reindex(deps.rules.current(), deps.clock()))
+    if (result.rebuilt.length + result.dropped.length > 0) app.log.info(result, 'indicator indexes brought up to date')
+  })
   await secure(app, deps, services)
   await routes(app, deps, services, metrics, auditor)
   expirySweeps(app, services, config.expiryIntervalMs)

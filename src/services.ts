@@ -8,6 +8,7 @@ import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
 import { WriteQueue } from './storage/write-queue.js'
 import { CommitSignal } from './commit-signal.js'
 import { createEvaluator } from './evaluate/evaluator.js'
+import { createReindexer } from './evaluate/indicator-reindex.js'
 import { createAlertWriter } from './evaluate/alert-writer.js'
 import { createAlertLifecycle } from './evaluate/alert-lifecycle.js'
 import { createSilencesRepo } from './storage/silences-repo.js'
@@ -43,6 +44,7 @@ export function createServices(deps: ServiceDeps) {
     silences: createSilencesRepo(store.writer),
   }
   const writer = createAlertWriter(repos)
+  const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
   const evaluator = createEvaluator({ ...repos, writer, rules })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
   const ingest = createIngest({
@@ -68,6 +70,8 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditRepo(store.writer),
     auditReader: createAuditRepo(store.reader),
     keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),
+    /** Rebuilds the input index of new or changed indicators; run in a write job. */
+    reindex,
     /** Expires due alerts now, through the single writer. */
     sweep: () => queue.run(() => evaluator.expire(clock())),
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine'
 import { rank } from '../alerts/levels.js'
 import {
@@ -53,6 +54,10 @@ export interface CompiledIndicator {
   readonly storedPaths: readonly string[]
   /** Measures whose trend the thresholds (and every alert, for count) need. */
   readonly trendMeasures: readonly string[]
+  /** What the stored input index depends on (input kind, taxonomy, match, stored fields). */
+  readonly indexSignature: string
+  /** How far back its aggregates ever look: the window and the trend's previous windows. */
+  readonly lookbackMs: number
   /** Whether an input counts toward this indicator. */
   matches(input: object, now: number): Promise<boolean>
   /** The highest satisfied threshold for these aggregates, or null. */
@@ -183,6 +188,8 @@ export function compileIndicator(rule: IndicatorRule, file: string): CompiledInd
     needs: Object.freeze(needs),
     storedPaths: Object.freeze(collectStoredPaths(needs)),
     trendMeasures: Object.freeze(collectTrendMeasures(rule)),
+    indexSignature: createHash('sha256').update(JSON.stringify([rule.input, rule.taxonomy, rule.match ?? null, collectStoredPaths(needs)])).digest('hex').slice(0, 16),
+    lookbackMs: Math.max(windowMs * (rule.trend.periods + 1), ...needs.map((n) => n.windowMs)),
 
     async matches(input: object, now: number) {
       if (!matchEngine) return true

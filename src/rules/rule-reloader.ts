@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.js'
 import type { ReloadAttempt, RuleRegistry } from './rule-registry.js'
+import type { RuleSet } from './rule-set.js'
 
 /** Runs a job between two writes: the service's write queue. */
 export interface Serializer {
@@ -25,11 +26,17 @@ export function logReloadAttempt(logger: Logger, attempt: ReloadAttempt, liveVer
  * the write queue, so a swap never falls inside an evaluation, logged, and never throwing into
  * its caller (a watcher callback or a signal handler has nobody to catch for it).
  */
-export function createRuleReloader(registry: RuleRegistry, queue: Serializer, logger: Logger, clock: Clock): ReloadRules {
+export function createRuleReloader(registry: RuleRegistry, queue: Serializer, logger: Logger, clock: Clock,
+  afterSwap?: (set: RuleSet, now: number) => Promise<unknown>): ReloadRules {
   return async (trigger: string) => {
     let attempt: ReloadAttempt
     try {
-      attempt = await queue.run(() => registry.reload(trigger))
+      // The swap and the rebuild of what it changed run in one job: no evaluation sees one without the other.
+      attempt = await queue.run(async () => {
+        const a = registry.reload(trigger)
+        if (a.ok && a.changed && afterSwap) logger.info({ trigger, ...(await afterSwap(registry.current(), clock()) as object) }, 'indicator indexes brought up to date')
+        return a
+      })
     } catch (err) {
       // The queue refuses work while the service shuts down; the live set simply stays.
       attempt = {

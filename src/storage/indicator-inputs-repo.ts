@@ -147,6 +147,11 @@ export function createIndicatorInputsRepo(db: Db) {
     VALUES (@indicatorId, @inputId, @mission, @category, @topCategory, @occurredAt, @lat, @lon, @admin1, @admin2, @route, @site,
      @source, @reliability, @credibility, @assessed, 1, @unKilled, @unInjured, @unAbducted, @civiliansKilled, @vals)`)
   const removeStmt = db.prepare('DELETE FROM indicator_inputs WHERE input_id = ?')
+  const clearStmt = db.prepare('DELETE FROM indicator_inputs WHERE indicator_id = ?')
+  const signatureStmt = db.prepare('SELECT signature FROM indicator_index WHERE indicator_id = ?').pluck()
+  const setSignatureStmt = db.prepare('INSERT OR REPLACE INTO indicator_index (indicator_id, signature, built_at, inputs) VALUES (?, ?, ?, ?)')
+  const indexedStmt = db.prepare('SELECT indicator_id FROM indicator_index').pluck()
+  const forgetStmt = db.prepare('DELETE FROM indicator_index WHERE indicator_id = ?')
   const deactivateStmt = db.prepare('UPDATE indicator_inputs SET active = 0 WHERE input_id = ?')
   const statements = new Map<string, { stmt: Statement; bind: (q: AggregateQuery) => unknown[] }>()
   const cached = new Map<string, Statement>()
@@ -180,6 +185,31 @@ export function createIndicatorInputsRepo(db: Db) {
     /** Forgets an input everywhere (a retracted or revised report, a withdrawn alert). */
     remove(inputId: string) {
       removeStmt.run(inputId)
+    },
+
+    /** The definition signature an indicator's index was built with, or null. */
+    signature(indicatorId: string): string | null {
+      return (signatureStmt.get(indicatorId) as string | undefined) ?? null
+    },
+
+    /** Empties an indicator's index, ready to rebuild it. */
+    clear(indicatorId: string) {
+      clearStmt.run(indicatorId)
+    },
+
+    markBuilt(indicatorId: string, signature: string, now: number, inputs: number) {
+      setSignatureStmt.run(indicatorId, signature, now, inputs)
+    },
+
+    /** Indicators that have an index, live or not. */
+    indexed(): string[] {
+      return indexedStmt.all() as string[]
+    },
+
+    /** Drops an indicator's index and its record (the indicator left the rule set). */
+    forget(indicatorId: string) {
+      clearStmt.run(indicatorId)
+      forgetStmt.run(indicatorId)
     },
 
     /** Keeps an input for history but stops it counting (an alert that expired or was resolved). */
