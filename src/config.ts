@@ -25,7 +25,7 @@ const envSchema = z.object({
   VIGIL_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   VIGIL_AUTH: z.enum(['on', 'off']).default('on'),
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
-  VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   VIGIL_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

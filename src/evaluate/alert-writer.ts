@@ -1,5 +1,6 @@
 import { isActive, type AlertState, type ChangeKind } from '../alerts/alert.js'
 import { isInhibited } from '../alerts/inhibition.js'
+import { GRADES, LEVELS } from '../alerts/levels.js'
 import { isSilenceActive, silenceMatches, type Silence } from '../alerts/silence.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
@@ -36,12 +37,23 @@ const familyKey = (a: AlertState) => `${a.mission}|${a.topCategory}`
 export function createAlertWriter(deps: AlertWriterDeps) {
   const { alerts, inputs, silences } = deps
 
+  /** The first rank of the level above an alert's: only alerts from there up can inhibit it. */
+  const nextLevelRank = (a: AlertState) => (LEVELS.indexOf(a.level) + 1) * GRADES.length
+
   function flags(pass: Pass, a: AlertState): { silenced: boolean; inhibited: boolean } {
     if (!isActive(a.status)) return { silenced: a.silenced, inhibited: a.inhibited }
     return {
       silenced: pass.silences.some((s) => silenceMatches(s.matchers, a)),
-      inhibited: isInhibited(a, alerts.activeFamily(a.mission, a.topCategory)),
+      inhibited: isInhibited(a, alerts.activeAbove(a.mission, a.topCategory, nextLevelRank(a))),
     }
+  }
+
+  /**
+   * Whether a change can alter who is inhibited below the alert: a higher-level alert appearing,
+   * changing level, or ending. Tactical alerts inhibit nobody; plain updates move no boundary.
+   */
+  function movesInhibition(a: AlertState, kind: ChangeKind): boolean {
+    return a.level !== 'tactical' && ['raised', 'escalated', 'downgraded', 'expired', 'withdrawn', 'resolved'].includes(kind)
   }
 
   /** Writes an alert (id 0: a new one) and records the change; returns the alert as recorded. */
@@ -53,7 +65,7 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     const change = alerts.recordChange({ ...flagged, id }, kind, pass.now, opts.actor ?? null, cause, inputIds)
     pass.changes.push(change)
     pass.touched.add(id)
-    pass.families.add(familyKey(flagged))
+    if (movesInhibition(flagged, kind)) pass.families.add(familyKey(flagged))
     return change.alert
   }
 
@@ -65,9 +77,10 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     while ((key = [...pass.families].find((k) => !done.has(k))) !== undefined) {
       done.add(key)
       const [mission, top] = key.split('|') as [string, string]
-      const family = alerts.activeFamily(mission, top)
-      for (const a of family) {
-        const inhibited = isInhibited(a, family)
+      // Only operational and strategic alerts inhibit: load those once, then the ones below them.
+      const higher = alerts.activeAbove(mission, top, GRADES.length)
+      for (const a of alerts.activeBelow(mission, top, LEVELS.length * GRADES.length)) {
+        const inhibited = isInhibited(a, higher)
         if (inhibited !== a.inhibited) save(pass, a, inhibited ? 'inhibited' : 'released', 'inhibition', [])
       }
     }

@@ -203,7 +203,8 @@ export function createAlertsRepo(db: Db) {
   const setSeqStmt = db.prepare('UPDATE alerts SET seq = ? WHERE id = ?')
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
   const allStmt = db.prepare('SELECT * FROM alerts ORDER BY id')
-  const familyStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE}`)
+  const aboveStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank >= ?`)
+  const belowStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank < ?`)
   const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
   const countStmt = db.prepare('SELECT level, grade, status, count(*) AS count FROM alerts GROUP BY level, grade, status')
   const periodStmt = db.prepare(`SELECT * FROM alerts WHERE (@missions IS NULL OR mission IN (SELECT value FROM json_each(@missions)))
@@ -234,9 +235,14 @@ export function createAlertsRepo(db: Db) {
       return (allStmt.all() as AlertRow[]).map(toState)
     },
 
-    /** The active alerts of one mission and top category: an inhibition family. */
-    activeFamily(mission: string, topCategory: string): AlertState[] {
-      return (familyStmt.all(mission, topCategory) as AlertRow[]).map(toState)
+    /** Active alerts of a family at or above a rank: the only ones that can inhibit below it. */
+    activeAbove(mission: string, topCategory: string, minRank: number): AlertState[] {
+      return (aboveStmt.all(mission, topCategory, minRank) as AlertRow[]).map(toState)
+    },
+
+    /** Active alerts of a family below a rank: the ones a higher alert may inhibit. */
+    activeBelow(mission: string, topCategory: string, maxRankExclusive: number): AlertState[] {
+      return (belowStmt.all(mission, topCategory, maxRankExclusive) as AlertRow[]).map(toState)
     },
 
     active(): AlertState[] {

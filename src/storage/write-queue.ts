@@ -35,9 +35,19 @@ export class WriteQueue {
   private closed = false
   private idleWaiters: (() => void)[] = []
   private readonly maxBatch: number
+  /** Transaction control, prepared once: db.exec would parse each statement on every job. */
+  private readonly tx: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit' | 'rollback', { run(): unknown }>
 
   constructor(private readonly db: Db, private readonly opts: WriteQueueOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 256
+    this.tx = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      savepoint: db.prepare('SAVEPOINT job'),
+      release: db.prepare('RELEASE job'),
+      rollbackTo: db.prepare('ROLLBACK TO job'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+    }
   }
 
   /**
@@ -102,29 +112,29 @@ export class WriteQueue {
   private async commitBatch(batch: Job<unknown>[]) {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = []
     try {
-      this.db.exec('BEGIN IMMEDIATE')
+      this.tx.begin.run()
     } catch (err) {
       for (const job of batch) job.reject(err)
       return
     }
     for (const job of batch) {
-      this.db.exec('SAVEPOINT job')
+      this.tx.savepoint.run()
       try {
         const value = await job.run()
         job.after?.({ ok: true, value })
-        this.db.exec('RELEASE job')
+        this.tx.release.run()
         outcomes.push({ ok: true, value })
       } catch (err) {
-        this.db.exec('ROLLBACK TO job')
-        this.db.exec('RELEASE job')
+        this.tx.rollbackTo.run()
+        this.tx.release.run()
         outcomes.push({ ok: false, err })
         this.afterFailure(job, err)
       }
     }
     try {
-      this.db.exec('COMMIT')
+      this.tx.commit.run()
     } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      if (this.db.inTransaction) this.tx.rollback.run()
       for (const job of batch) job.reject(err)
       return
     }
