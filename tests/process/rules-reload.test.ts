@@ -23,7 +23,7 @@ const status = async () => (await fetch(`${svc!.url}/rules/status`)).json() as P
 }>
 
 /** Polls until `check` holds on the rules status; the watcher reloads on its own time. */
-async function waitForStatus(check: (s: Awaited<ReturnType<typeof status>>) => boolean, ms = 5000) {
+async function waitForStatus(check: (s: Awaited<ReturnType<typeof status>>) => boolean, ms = 20_000) {
   const end = Date.now() + ms
   for (;;) {
     const s = await status()
