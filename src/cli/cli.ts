@@ -2,6 +2,8 @@ import { serve } from '../main.js'
 import { ConfigError } from '../config.js'
 import { buildSchemas } from './schemas-build.js'
 import { rulesCheck, rulesDiff, rulesTest } from './rules-commands.js'
+import { importCommand, IMPORT_USAGE } from './import-command.js'
+import { backtestCommand, BACKTEST_USAGE } from './backtest-command.js'
 import { keysCommand } from './keys-commands.js'
 
 const USAGE = `usage: vigil <command>
@@ -14,7 +16,16 @@ commands:
   keys create|list|revoke   manage access keys (vigil keys --help)
   schemas build         regenerate schemas/*.schema.json from the zod sources
   schemas check         fail when a generated schema is stale
+  import <file> --format ucdp-ged|csv --mission <code> [--map <mapping.yaml>] [--out <file>]
+                        external event data into incident reports (vigil import --help)
+  backtest --reports <file|db> --rules <dir> [--from --to] [--outcomes <csv> --mission <code>] [--out <dir>]
+                        replay reports through the rules and score the alerts (vigil backtest --help)
 `
+
+function help(text: string): number {
+  process.stdout.write(text)
+  return 0
+}
 
 /** Runs a vigil command; returns the exit code. Long-running commands never return. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -34,6 +45,12 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'schemas':
         if (sub === 'build' || sub === 'check') return buildSchemas({ check: sub === 'check' })
         break
+      case 'import':
+        if (sub === '--help') return help(IMPORT_USAGE)
+        return await importCommand(argv.slice(1), process.stdout, process.stderr, process.stderr)
+      case 'backtest':
+        if (sub === '--help') return help(BACKTEST_USAGE)
+        return await backtestCommand(argv.slice(1), process.stdout, process.stderr, process.stderr)
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,228 @@
+import { replay } from '../evaluate/replay.js'
+import { checkRuleDir } from '../rules/rule-registry.js'
+import { buildRuleSet, type RuleSet } from '../rules/rule-set.js'
+import type { Report } from '../reports/report.js'
+import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import type { AlertChange } from '../storage/alerts-repo.js'
+import type { Progress } from '../import/progress.js'
+import type { RejectionGroup } from '../import/rejections.js'
+import { loadReportFile, openReportDb, type ReportSource } from './backtest-reports.js'
+import { readFatalIncidents, type FatalIncident } from './outcomes.js'
+import { DAY_MS, score, type Period, type Score } from './scoring.js'
+import { warningsOf, type AlertStep, type Warning } from './warnings.js'
+import { ALL_LEVELS, LEVEL_ROWS } from './level-rows.js'
+import { BacktestError } from './backtest-error.js'
+
+export { BacktestError }
+
+/**
+ * A backtest: the reports replayed in occurredAt order through the real engine (replay.ts, on a
+ * temporary database, the clock at each report and every expiry at its time), every alert
+ * change recorded, and the warnings scored against the fatal incidents of the mission.
+ */
+
+export interface BacktestOptions {
+  reports: ReportSource
+  rulesDir: string
+  taxonomy: Taxonomy
+  /** Missions the intake accepts (the mission under test is added). */
+  missions: readonly string[]
+  mission?: string
+  /** First and last day scored, YYYY-MM-DD (UTC, both included); default: the reports' first and last day (a database: today). */
+  from?: string
+  to?: string
+  /** How far before `from` reports are replayed unscored, so windows and trends start full; default from the rules. */
+  warmupMs?: number
+  /** The fatalities CSV; needs `mission`. */
+  outcomes?: string
+  /** A warning with no fatal incident while active or this many days after is a false alarm. */
+  falseAlarmDays?: number
+  progress?: Progress
+  /** The time source for "today" (a database's default end). */
+  now?: () => number
+}
+
+export interface LevelResult extends Score {
+  key: string
+  label: string
+}
+
+export interface IndicatorResult extends Score {
+  indicatorId: string
+}
+
+export interface BacktestSummary {
+  mission: string | null
+  period: { from: string; to: string; days: number }
+  warmupFrom: string
+  reports: { source: string; kind: string; read: number | null; replayed: number; rejected: number; rejections: RejectionGroup[] }
+  rules: { dir: string; version: string; indicators: number }
+  outcomes: { file: string; incidents: number; fatalities: number; undated: number } | null
+  alerts: { raised: number; changes: number }
+  falseAlarmDays: number
+  levels: LevelResult[]
+  indicators: IndicatorResult[]
+  timings: { loadSeconds: number; replaySeconds: number; reportsPerSecond: number }
+}
+
+export interface BacktestResult {
+  summary: BacktestSummary
+  changes: AlertChange[]
+  /** Warnings by level row key, and `all` (every level), for the timeline. */
+  warnings: Record<string, Warning[]>
+  incidents: FatalIncident[]
+  period: Period
+}
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10)
+
+function parseDay(s: string, flag: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!) : Number.NaN
+  if (Number.isNaN(t) || day(t) !== s) throw new BacktestError(`${flag} must be a date YYYY-MM-DD, not '${s}'`)
+  return t
+}
+
+/**
+ * How far back the rules look from a report: the longest window with its trend baseline (or a
+ * fact's own longer window), plus the longest expiry (an alert raised before the period may
+ * still be active in it).
+ */
+export function ruleWarmupMs(set: RuleSet): number {
+  const look = Math.max(0, ...set.indicators.flatMap((i) => [i.windowMs * (1 + i.trendPeriods), ...i.needs.map((n) => n.windowMs)]))
+  const expiry = Math.max(0, ...set.indicators.map((i) => i.expiresMs))
+  return look + expiry
+}
+
+function loadRules(dir: string, taxonomy: Taxonomy): RuleSet {
+  const { rules, problems, version } = checkRuleDir(dir, taxonomy)
+  if (problems.length > 0) {
+    throw new BacktestError(`the rules in ${dir} fail their check (vigil rules check):\n${problems.map((p) => `  ${p.file}:${p.line}:${p.column}  ${p.path || '-'}  ${p.message}`).join('\n')}`)
+  }
+  return buildRuleSet(rules, version, 0)
+}
+
+/** Passes items through, telling the progress bar how many have been handed on. */
+function* counted<T>(items: Iterable<T>, progress: Progress | undefined): Generator<T> {
+  let n = 0
+  for (const item of items) {
+    yield item
+    progress?.update(++n)
+  }
+}
+
+const stepOf = (c: AlertChange): AlertStep => ({
+  alertId: c.alertId, at: c.at, level: c.alert.level, grade: c.alert.grade, status: c.alert.status,
+  indicatorId: c.alert.indicatorId, summary: c.alert.summary,
+})
+
+const day0 = (t: number) => Math.floor(t / DAY_MS) * DAY_MS
+
+/** The scored period: the given days, else from the first report's day to the last one's (both included). */
+function resolvePeriod(opts: BacktestOptions, first: number | null, last: number | null): Period {
+  const from = opts.from ? parseDay(opts.from, '--from') : first === null ? null : day0(first)
+  const to = opts.to ? parseDay(opts.to, '--to') + DAY_MS : last === null ? null : day0(last) + DAY_MS
+  if (from === null || to === null) throw new BacktestError('no reports to replay')
+  if (to <= from) throw new BacktestError('--to must not be before --from')
+  return { from, to }
+}
+
+/** The reports to replay (the period and its warm-up), with what reading them cost. */
+interface Selection {
+  reports: Iterable<Report>
+  total: number | null
+  read: number | null
+  rejected: { rows: number; list(): RejectionGroup[] } | null
+  period: Period
+  close(): void
+}
+
+function missionsFor(opts: BacktestOptions): readonly string[] {
+  return opts.mission && !opts.missions.includes(opts.mission) ? [...opts.missions, opts.mission] : opts.missions
+}
+
+/** A database is streamed in order (a database's period ends today by default); a file is read whole. */
+function selectReports(opts: BacktestOptions, warmupMs: number): Selection {
+  const src = opts.reports
+  if (src.kind === 'db') {
+    const db = openReportDb(src.file)
+    try {
+      const period = resolvePeriod(opts, db.first(opts.mission), day0(opts.now?.() ?? Date.now()))
+      return { reports: db.inRange(period.from - warmupMs, period.to, opts.mission), total: null, read: null, rejected: null, period, close: () => db.close() }
+    } catch (err) {
+      db.close()
+      throw err
+    }
+  }
+  const loaded = loadReportFile(src, {
+    taxonomy: opts.taxonomy, missions: missionsFor(opts),
+    ...(opts.mission ? { mission: opts.mission } : {}), ...(opts.progress ? { progress: opts.progress } : {}),
+  })
+  const times = loaded.reports.map((r) => Date.parse(r.occurredAt))
+  const period = resolvePeriod(opts, times[0] ?? null, times.length > 0 ? times[times.length - 1]! : null)
+  const reports = loaded.reports.filter((_, i) => times[i]! >= period.from - warmupMs && times[i]! < period.to)
+  return { reports, total: reports.length, read: loaded.read, rejected: loaded.rejected, period, close: () => undefined }
+}
+
+/** Runs a backtest; throws BacktestError on bad options or rules. */
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
+  if (opts.outcomes && !opts.mission) throw new BacktestError('--outcomes needs --mission: the fatalities file lists every mission')
+  const started = performance.now()
+  const set = loadRules(opts.rulesDir, opts.taxonomy)
+  const warmupMs = opts.warmupMs ?? ruleWarmupMs(set)
+  const input = selectReports(opts, warmupMs)
+  const { period } = input
+  const loadSeconds = (performance.now() - started) / 1000
+  const missions = missionsFor(opts)
+  const replayStarted = performance.now()
+  opts.progress?.start('replaying', input.total)
+  let out: Awaited<ReturnType<typeof replay>>
+  try {
+    out = await replay({ reports: counted(input.reports, opts.progress), set, taxonomy: opts.taxonomy, missions, until: period.to })
+  } finally {
+    opts.progress?.finish()
+    input.close()
+  }
+  const replaySeconds = (performance.now() - replayStarted) / 1000
+
+  const changes = opts.mission ? out.changes.filter((c) => c.alert.mission === opts.mission) : out.changes
+  const steps = changes.map(stepOf)
+  const outcomes = opts.outcomes ? readFatalIncidents(opts.outcomes, opts.mission!) : null
+  const incidents = outcomes?.incidents ?? null
+  const falseAlarmDays = opts.falseAlarmDays ?? 30
+  const warnings: Record<string, Warning[]> = { all: warningsOf(steps, ALL_LEVELS, period.to) }
+  const levels = LEVEL_ROWS.map((row) => {
+    warnings[row.key] = warningsOf(steps, row.levels, period.to)
+    return { key: row.key, label: row.label, ...score(warnings[row.key]!, incidents, period, { falseAlarmDays }) }
+  })
+  const indicatorIds = [...new Set(warnings.all!.map((w) => w.indicatorId))].sort()
+  const indicators = indicatorIds.map((id) => ({ indicatorId: id, ...score(warnings.all!.filter((w) => w.indicatorId === id), incidents, period, { falseAlarmDays }) }))
+  const inPeriod = (incidents ?? []).filter((i) => i.day >= period.from && i.day < period.to)
+
+  return {
+    summary: {
+      mission: opts.mission ?? null,
+      period: { from: day(period.from), to: day(period.to - DAY_MS), days: Math.round((period.to - period.from) / DAY_MS) },
+      warmupFrom: day(period.from - warmupMs),
+      reports: {
+        source: opts.reports.file, kind: opts.reports.kind === 'db' ? 'database' : opts.reports.format,
+        read: input.read, replayed: out.replayed, rejected: (input.rejected?.rows ?? 0) + out.rejected.length,
+        rejections: [...(input.rejected?.list() ?? []), ...(out.rejected.length > 0 ? [{ reason: 'refused by the engine', count: out.rejected.length, examples: out.rejected.slice(0, 5).map((r) => ({ ref: r.id, id: r.id, detail: r.message })) }] : [])],
+      },
+      rules: { dir: opts.rulesDir, version: set.version, indicators: set.indicators.length },
+      outcomes: outcomes && opts.outcomes
+        ? { file: opts.outcomes, incidents: inPeriod.length, fatalities: inPeriod.reduce((n, i) => n + i.fatalities, 0), undated: outcomes.undated }
+        : null,
+      // An alert leaves active status for good, so it is one warning at "every level".
+      alerts: { raised: warnings.all!.filter((w) => w.start >= period.from).length, changes: changes.length },
+      falseAlarmDays,
+      levels,
+      indicators,
+      timings: { loadSeconds, replaySeconds, reportsPerSecond: replaySeconds > 0 ? Math.round(out.replayed / replaySeconds) : 0 },
+    },
+    changes,
+    warnings,
+    incidents: incidents ?? [],
+    period,
+  }
+}

@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { loadTaxonomy } from '../taxonomy/taxonomy.js'
+import { ALIASES_DIR, TAXONOMY_FILE } from '../paths.js'
+import { DURATION_PATTERN, durationMs } from '../rules/rule-schema.js'
+import { progressBar, type ProgressStream } from '../import/progress.js'
+import { BacktestError, runBacktest, type BacktestOptions } from '../backtest/backtest-run.js'
+import { guessSource } from '../backtest/backtest-reports.js'
+import { levelTable } from '../backtest/level-table.js'
+import { writeBacktestOutputs } from '../backtest/backtest-report.js'
+import { formatRejections } from '../import/import-run.js'
+import { CrosswalkError } from '../import/ucdp-crosswalk.js'
+import { MappingError } from '../import/csv-mapping.js'
+import { CsvSyntaxError } from '../import/csv-reader.js'
+
+type Out = { write(s: string): unknown }
+
+export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules <dir> [--from <day> --to <day>]
+                      [--outcomes <fatalities.csv> --mission <code>] [--out <dir>]
+
+  --reports    a vigil database (.db), the NDJSON of \`vigil import --out\`, or an external file
+               read through the importer (--format ucdp-ged|csv [--map <mapping.yaml>], needs --mission)
+  --rules      the indicator rules to replay (default: VIGIL_RULES_DIR)
+  --from/--to  first and last day scored, YYYY-MM-DD, UTC (default: the reports' first and last
+               day; a database: to today). Reports up to --warmup before --from are replayed
+               unscored, so windows and trends start full (default: from the rules).
+  --outcomes   the UN peacekeeping fatalities CSV: the mission's "Malicious Act" rows, grouped
+               by date into incidents, score detection, lead time, lift and false alarms
+  --out        write summary.json, report.md, timeline.html and changes.ndjson there
+
+Reports are replayed in occurredAt order through the real engine on a temporary database, with
+the clock at each report and every alert expiring at its own time, as it would have live.
+`
+
+function parse(argv: string[]): BacktestOptions & { out?: string } | string {
+  let v
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        reports: { type: 'string' }, rules: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+        outcomes: { type: 'string' }, mission: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+        map: { type: 'string' }, warmup: { type: 'string' }, 'false-alarm-days': { type: 'string' },
+      },
+    }).values
+  } catch (err) {
+    return (err as Error).message
+  }
+  if (!v.reports) return '--reports is required'
+  if (v.mission !== undefined && !/^[A-Z][A-Z0-9-]{1,15}$/.test(v.mission)) return '--mission must be a mission code such as MINUSCA'
+  if (v.warmup !== undefined && v.warmup !== '0' && !DURATION_PATTERN.test(v.warmup)) return '--warmup must be a duration such as 365d, or 0'
+  const fad = v['false-alarm-days'] === undefined ? 30 : Number(v['false-alarm-days'])
+  if (!Number.isInteger(fad) || fad < 0) return '--false-alarm-days must be a whole number of days'
+  const config = loadConfig()
+  let reports
+  try {
+    reports = guessSource(v.reports, v.format, v.map)
+  } catch (err) {
+    return (err as Error).message
+  }
+  return {
+    reports,
+    rulesDir: v.rules ?? config.rulesDir,
+    taxonomy: loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR),
+    missions: config.missions,
+    falseAlarmDays: fad,
+    ...(v.mission ? { mission: v.mission } : {}),
+    ...(v.from ? { from: v.from } : {}),
+    ...(v.to ? { to: v.to } : {}),
+    ...(v.outcomes ? { outcomes: v.outcomes } : {}),
+    ...(v.warmup !== undefined ? { warmupMs: v.warmup === '0' ? 0 : durationMs(v.warmup) } : {}),
+    ...(v.out ? { out: v.out } : {}),
+  }
+}
+
+/** Errors that mean the input was wrong, not vigil: a message and exit code 2, no stack. */
+function isUsageError(e: unknown): boolean {
+  return e instanceof BacktestError || e instanceof CrosswalkError || e instanceof MappingError || e instanceof CsvSyntaxError
+    || e instanceof SyntaxError || (e as NodeJS.ErrnoException).code === 'ENOENT'
+}
+
+/** `vigil backtest`: replay, score, and print the level table (and write the outputs with --out). */
+export async function backtestCommand(argv: string[], out: Out, err: Out, progress: ProgressStream): Promise<number> {
+  const opts = parse(argv)
+  if (typeof opts === 'string') {
+    err.write(`${opts}\n\n${BACKTEST_USAGE}`)
+    return 2
+  }
+  let result
+  try {
+    result = await runBacktest({ ...opts, progress: progressBar(progress) })
+  } catch (e) {
+    if (!isUsageError(e)) throw e
+    err.write(`${(e as Error).message}\n`)
+    return 2
+  }
+  const s = result.summary
+  if (s.reports.rejected > 0) err.write(`${s.reports.rejected} report(s) of ${s.reports.source} not replayed; ${formatRejections(s.reports.rejections)}`)
+  out.write(`${s.mission ?? 'all missions'} ${s.period.from} to ${s.period.to}: ${s.reports.replayed} reports replayed in ${s.timings.replaySeconds.toFixed(1)}s `
+    + `(${s.timings.reportsPerSecond}/s), ${s.alerts.raised} alerts raised, ${s.alerts.changes} changes\n`)
+  if (s.outcomes) out.write(`${s.outcomes.incidents} fatal incidents (${s.outcomes.fatalities} fatalities) in the period\n`)
+  out.write(`${levelTable(s.levels)}\n`)
+  if (opts.out) {
+    for (const f of writeBacktestOutputs(opts.out, result)) out.write(`wrote ${f}\n`)
+  }
+  return 0
+}
