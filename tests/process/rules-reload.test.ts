@@ -33,6 +33,17 @@ async function waitForStatus(check: (s: Awaited<ReturnType<typeof status>>) => b
   }
 }
 
+/** Polls until a log line matches: the reloader logs after its write job, a moment after the swap. */
+async function waitForLog(match: (l: Record<string, unknown>) => boolean, ms = 20_000) {
+  const end = Date.now() + ms
+  for (;;) {
+    const found = svc!.logs.find(match)
+    if (found) return found
+    if (Date.now() > end) throw new Error('timed out waiting for a log line')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 async function serve(rulesDir: string, env: Record<string, string> = {}) {
   svc = await startService({ VIGIL_DB: path.join(tempDir(), 'vigil.db'), VIGIL_RULES_DIR: rulesDir, ...env })
   return svc
@@ -49,14 +60,14 @@ describe('live reload in the running service', () => {
     const refused = await waitForStatus((s) => s.lastFailure !== null)
     expect(refused).toMatchObject({ version: first.version, rules: 1, lastFailure: { trigger: 'watch', problems: [{ file: 'inter-communal/COM-101-clashes.yaml', path: 'alerts.0.when.all.0.value' }] } })
     expect((await fetch(`${svc!.url}/readyz`)).status).toBe(200)
-    const warn = svc!.logs.find((l) => l.level === 40 && l.file === 'inter-communal/COM-101-clashes.yaml')
+    const warn = await waitForLog((l) => l.level === 40 && l.file === 'inter-communal/COM-101-clashes.yaml')
     expect(warn).toMatchObject({ line: 11, path: 'alerts.0.when.all.0.value', msg: 'greaterThanInclusive needs a number' })
-    expect(svc!.logs.find((l) => l.msg === `rules reload refused; version ${first.version} stays live`)).toMatchObject({ level: 50, trigger: 'watch', ok: false, problems: 1 })
+    expect(await waitForLog((l) => l.msg === `rules reload refused; version ${first.version} stays live`)).toMatchObject({ level: 50, trigger: 'watch', ok: false, problems: 1 })
 
     writeRules({ 'inter-communal/COM-101-clashes.yaml': CLASHES }, dir)
     const swapped = await waitForStatus((s) => s.version !== first.version)
     expect(swapped).toMatchObject({ rules: 2, lastAttempt: { trigger: 'watch', ok: true } })
-    expect(svc!.logs.find((l) => l.msg === 'rules reloaded')).toMatchObject({ trigger: 'watch', ok: true, changed: true, version: swapped.version, problems: 0 })
+    expect(await waitForLog((l) => l.msg === 'rules reloaded')).toMatchObject({ trigger: 'watch', ok: true, changed: true, version: swapped.version, problems: 0 })
   })
 
   it('reloads on SIGHUP; with VIGIL_WATCH_RULES=false a file change alone does nothing', async () => {
