@@ -18,6 +18,7 @@ import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
 import { installAccess } from './http/access.js'
+import { strictUtf8Json } from './http/strict-json.js'
 import { createAuditor, type Auditor } from './http/audit.js'
 import rateLimit from '@fastify/rate-limit'
 import helmet from '@fastify/helmet'
@@ -137,7 +138,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     connectionTimeout: 60_000,
     requestTimeout: 30_000,
+    // Report ids may be 128 characters; fastify's default of 100 would answer 414 on GET/PUT/DELETE.
+    routerOptions: { maxParamLength: 256 },
   })
+  strictUtf8Json(app)
   app.setValidatorCompiler(zodValidatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(makeErrorHandler(config.bodyLimit))

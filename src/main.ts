@@ -49,7 +49,10 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
       await app.close()
       store.close()
       logger.info('closed cleanly')
-      process.exit(0)
+      // Exit when the last buffered bytes (an ended stream's backlog) are written, not before;
+      // the timer only guards against a handle that would keep the process alive.
+      process.exitCode = 0
+      setTimeout(() => process.exit(0), 10_000).unref()
     } catch (err) {
       logger.error({ err }, 'unclean shutdown')
       process.exit(1)

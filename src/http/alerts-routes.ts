@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { wellFormedText } from '../well-formed-text.js'
 import { errors } from '../errors.js'
 import type { ChangeFilter } from '../storage/alerts-repo.js'
 import { presentAlert, presentChange } from '../alerts/present-alert.js'
@@ -46,8 +47,8 @@ const pollQuery = filterQuery.extend({
 }).strict()
 
 const actionBody = z.strictObject({
-  by: z.string().trim().min(1).max(200).optional().describe('the person acting, when a desk key is shared'),
-  note: z.string().trim().max(2000).optional(),
+  by: wellFormedText(200).optional().describe('the person acting, when a desk key is shared'),
+  note: wellFormedText(2000, 0).optional(),
 })
 
 const summaryQuery = z.strictObject({
@@ -71,8 +72,15 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   const { services, clock } = opts
   const { alerts } = services
   const open = new Set<() => void>()
-  // Streams never end on their own; a graceful shutdown ends them so close() can finish.
-  app.addHook('preClose', async () => { for (const end of [...open]) end() })
+  const closing = new AbortController()
+  // Streams never end on their own and long polls may wait half a minute: a graceful shutdown
+  // ends the streams and answers the polls at once, so close() can finish.
+  app.addHook('preClose', async () => {
+    closing.abort()
+    // In-flight writes commit first, so every stream receives every committed change before it ends.
+    await services.queue.idle()
+    for (const end of [...open]) end()
+  })
 
   r.get('/alerts', {
     schema: {
@@ -90,7 +98,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     let page = read()
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
     if (waitMs > 0 && (page.changes.length === 0 || etagOf(page.nextCursor) === known)) {
-      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts)
+      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts, closing.signal)
     }
     const etag = etagOf(page.nextCursor)
     reply.header('etag', etag).header('cache-control', 'no-cache')
@@ -162,11 +170,13 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
 
 /** Holds a long poll until `ready` says the page is worth sending, the wait ends, or the client leaves. */
 async function waitForNew<P>(reply: FastifyReply, waitMs: number, read: () => P, ready: (p: P) => boolean,
-  opts: AlertsRoutesOptions): Promise<P> {
+  opts: AlertsRoutesOptions, shutdown: AbortSignal): Promise<P> {
   const deadline = Date.now() + waitMs
   const abort = new AbortController()
   const onClose = () => abort.abort()
   reply.raw.once('close', onClose)
+  if (shutdown.aborted) abort.abort()
+  shutdown.addEventListener('abort', onClose, { once: true })
   opts.clients.polling++
   try {
     let page = read()
@@ -180,5 +190,7 @@ async function waitForNew<P>(reply: FastifyReply, waitMs: number, read: () => P,
   } finally {
     opts.clients.polling--
     reply.raw.off('close', onClose)
+    shutdown.removeEventListener('abort', onClose)
+    if (shutdown.aborted) reply.header('connection', 'close')
   }
 }

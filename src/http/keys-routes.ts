@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { wellFormedText } from '../well-formed-text.js'
 import { ROLES } from '../auth/roles.js'
 import { presentKey, type KeyAdmin } from '../auth/key-admin.js'
 import type { KeysRepo } from '../storage/keys-repo.js'
@@ -15,7 +16,7 @@ export interface KeysRoutesOptions {
 }
 
 const createBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).describe('who holds the key, e.g. "JMAC Gao"'),
+  name: wellFormedText(200).describe('who holds the key, e.g. "JMAC Gao"'),
   role: z.enum(ROLES),
   missions: z.array(z.string().max(20)).max(50).optional().describe('required for analyst and joc keys'),
 }).meta({ id: 'KeyInput' })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { wellFormedText } from '../well-formed-text.js'
 import { LEVELS } from '../alerts/levels.js'
 import { isSilenceActive, type Silence } from '../alerts/silence.js'
 import type { Services } from '../services.js'
@@ -27,8 +28,8 @@ const createBody = z.strictObject({
   matchers,
   startsAt: z.iso.datetime({ offset: true }).optional(),
   endsAt: z.iso.datetime({ offset: true }).describe('required: a silence always ends (at most 90 days)'),
-  reason: z.string().trim().min(3).max(1000),
-  author: z.string().trim().min(1).max(200).optional().describe('default: the key holder'),
+  reason: wellFormedText(1000, 3),
+  author: wellFormedText(200).optional().describe('default: the key holder'),
 }).meta({ id: 'SilenceInput' })
 
 const idParams = z.object({ id: z.coerce.number().int().min(1) })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NOT_WELL_FORMED, wellFormedText } from '../well-formed-text.js'
 
 /**
  * The incident report as an analyst posts it: the ingest contract. Strict objects, so a
@@ -15,7 +16,8 @@ export const TARGETS = [
 export const ACTOR_TYPES = ['armed-group', 'state-force', 'communal-militia', 'criminal', 'unknown'] as const
 export const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const
 
-const text = (max: number) => z.string().trim().min(1).max(max)
+const wellFormed = (s: string) => s.isWellFormed()
+const text = (max: number) => wellFormedText(max)
 const count = z.number().int().min(0).max(1_000_000).default(0)
 const isoDateTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with time zone, e.g. 2026-03-01T14:30:00Z' })
 
@@ -64,12 +66,12 @@ export const reportInputSchema = z.strictObject({
   actors: z.array(actorSchema).max(50).default([]),
   weapons: z.array(text(100)).max(50).default([]),
   source: sourceSchema,
-  narrative: z.string().max(10_000).default(''),
+  narrative: z.string().max(10_000).refine(wellFormed, NOT_WELL_FORMED).default(''),
   tags: z.array(text(100)).max(50).default([]),
 }).meta({ id: 'IncidentReport', title: 'Incident report', description: 'An incident report as a JMAC analyst posts it.' })
 
 export const retractInputSchema = z.strictObject({
-  reason: z.string().trim().max(1000).optional(),
+  reason: z.string().trim().max(1000).refine(wellFormed, NOT_WELL_FORMED).optional(),
 }).meta({ id: 'Retraction' })
 
 export type ReportInput = z.infer<typeof reportInputSchema>

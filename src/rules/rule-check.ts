@@ -22,6 +22,9 @@ export const RULE_FOLDERS: Record<string, string> = {
   ESC: 'escalation',
 }
 
+/** A quantified group holding a quantifier: (a+)+, (\w*)*, (x+){2,}: the classic catastrophic backtracking shapes. */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/
+
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
 const LIST_OPERATORS = new Set(['in', 'notIn', 'intersects'])
 
@@ -40,6 +43,9 @@ function checkValue(leaf: LeafCondition, report: Report, at: (string | number)[]
   if (op === 'matches') {
     try {
       new RegExp(String(v), 'iu')
+      if (NESTED_QUANTIFIER.test(String(v))) {
+        report([...at, 'value'], 'a repeated group that itself repeats, such as (a+)+, can take exponential time on some texts and freeze the service; write it without the nested repetition')
+      }
     } catch (err) {
       report([...at, 'value'], `bad regular expression: ${(err as Error).message}`)
     }

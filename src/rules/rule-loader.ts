@@ -115,7 +115,14 @@ export function parseRuleText(file: string, text: string): { rule: LoadedRule } 
     }
   }
   const locate = locator(doc, counter)
-  const parsed = indicatorRuleSchema.safeParse(doc.toJS())
+  let data: unknown
+  try {
+    // A rule is small: a file whose aliases expand beyond that is refused, not expanded.
+    data = doc.toJS({ maxAliasCount: 50 })
+  } catch (err) {
+    return { problems: [{ file, line: 1, column: 1, path: '', message: `syntax: ${(err as Error).message}` }] }
+  }
+  const parsed = indicatorRuleSchema.safeParse(data)
   if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => issueProblems(file, i, doc, counter, locate)) }
   return { rule: { file, text, rule: parsed.data, locate } }
 }

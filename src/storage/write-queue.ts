@@ -3,6 +3,9 @@ import type { Db } from './db.js'
 /** How a job ended, told to its `after` hook inside the same transaction. */
 export type JobOutcome = { ok: true; value: unknown } | { ok: false; err: unknown }
 
+/** Longest a transaction keeps taking jobs: bounds how long one commit holds everyone up. */
+const MAX_TRANSACTION_MS = 25
+
 type Job<T> = {
   run: () => T | Promise<T>
   /** Runs in the job's transaction once the job has finished: its audit record, say. */
@@ -101,6 +104,9 @@ export class WriteQueue {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch)
         await this.commitBatch(batch)
+        // Let sockets, health checks and polls in between transactions: a long queue must not
+        // hold the event loop for the whole backlog.
+        if (this.pending.length > 0) await new Promise<void>((resolve) => setImmediate(resolve))
       }
     } finally {
       this.flushing = false
@@ -117,7 +123,14 @@ export class WriteQueue {
       for (const job of batch) job.reject(err)
       return
     }
-    for (const job of batch) {
+    const started = performance.now()
+    for (let i = 0; i < batch.length; i++) {
+      // A transaction stops taking jobs after MAX_TRANSACTION_MS; the rest go first in the next.
+      if (i > 0 && performance.now() - started > MAX_TRANSACTION_MS) {
+        this.pending.unshift(...batch.splice(i))
+        break
+      }
+      const job = batch[i]!
       this.tx.savepoint.run()
       try {
         const value = await job.run()

@@ -47,3 +47,11 @@ export function startService(env: Record<string, string>): Promise<ServiceProces
     void exited.then(({ code }) => reject(new Error(`service exited (${code}) before listening: ${stderr}`)))
   })
 }
+
+/** Kills a service a test left running (SIGKILL: a test's leftovers need no grace). */
+export async function killIfRunning(svc: ServiceProcess | undefined): Promise<void> {
+  if (svc && svc.child.exitCode === null && svc.child.signalCode === null) {
+    svc.child.kill('SIGKILL')
+    await svc.exited
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * 1. HTTP single-report ingest: autocannon against POST /reports of the real service (child
+ * process, standard library, synchronous=FULL, pre-filled history), unique ids, realistic bodies,
+ * at saturation and at a fixed 1,000 req/s. Baseline: a bare fastify POST route in a child
+ * process of the same shape. Ends with one profiled saturation run (--cpu-prof) on the largest
+ * history.
+ */
+import path from 'node:path'
+import type { BenchContext } from './lib/context.js'
+import { load, type LoadResult } from './lib/load.js'
+import { row, summarize, type BenchResult, type Row } from './lib/stats.js'
+import { liveBodies, withId } from './lib/synthetic.js'
+import { startBare, startVigil } from './lib/vigil-server.js'
+import { summarizeProfile } from './lib/cpuprofile.js'
+import type { ServerProcess } from './lib/server-process.js'
+
+const SATURATION_CONNECTIONS = 64
+const FIXED_RATE = 1000
+const FIXED_CONNECTIONS = 32
+
+/** A body source: pre-rendered reports cycled, each request with a new id. */
+export function bodySource(tag: string, end: number, seed: number, pool = 4000) {
+  const bodies = liveBodies(seed, pool, (i) => end - ((i * 7919) % 3_600_000))
+  let n = 0
+  return {
+    next: () => { const b = withId(`LIVE-${tag}-${n}`, bodies[n % pool]!); n++; return b },
+    count: () => n,
+  }
+}
+
+async function measure(server: ServerProcess, next: () => string, o: { durationS: number; rate?: number }): Promise<LoadResult & { serverCpu: number }> {
+  const c0 = server.cpuSeconds()
+  const r = await load({
+    url: server.url, method: 'POST', path: '/reports', body: next,
+    connections: o.rate ? FIXED_CONNECTIONS : SATURATION_CONNECTIONS,
+    durationS: o.durationS,
+    ...(o.rate ? { overallRate: o.rate } : {}),
+  })
+  return { ...r, serverCpu: (server.cpuSeconds() - c0) / r.seconds }
+}
+
+const fmtRun = (r: LoadResult & { serverCpu: number }) =>
+  `${Math.round(r.rps)} req/s p50 ${r.p50} ms p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, server CPU ${r.serverCpu.toFixed(2)} cores, autocannon CPU ${r.clientCpu.toFixed(2)} cores`
+
+export async function ingestHttp(ctx: BenchContext): Promise<BenchResult> {
+  const t0 = performance.now()
+  const rows: Row[] = []
+  const notes: string[] = []
+  const { repeats, durationS } = ctx
+  const runTag = Date.now().toString(36)
+
+  // Baseline: bare fastify, same process shape.
+  ctx.log('  baseline: bare fastify POST')
+  const bare = await startBare()
+  const bareBodies = bodySource(`${runTag}-bare`, Date.now(), 7)
+  await measure(bare, bareBodies.next, { durationS: 2 })
+  const bareSat: LoadResult[] = []
+  const bareFixed: LoadResult[] = []
+  for (let i = 0; i < repeats; i++) {
+    const s = await measure(bare, bareBodies.next, { durationS })
+    ctx.log(`    saturation: ${fmtRun(s)}`)
+    bareSat.push(s)
+    const f = await measure(bare, bareBodies.next, { durationS, rate: FIXED_RATE })
+    ctx.log(`    ${FIXED_RATE} req/s: ${fmtRun(f)}`)
+    bareFixed.push(f)
+  }
+  await bare.stop()
+  const baseRps = summarize(bareSat.map((r) => r.rps))
+  const bareAvgClient = bareSat.reduce((s, r) => s + r.clientCpu, 0) / bareSat.length
+
+  const extra: Record<string, unknown> = { runs: {} as Record<string, unknown> }
+  const largest = Math.max(...ctx.ingestHistories)
+  for (const size of ctx.ingestHistories) {
+    const meta = ctx.histories.get(size)!
+    const db = ctx.workCopy(size)
+    ctx.log(`  vigil, ${size.toLocaleString('en-US')}-report history`)
+    const server = await startVigil({ db, history: meta })
+    const bodies = bodySource(`${runTag}-${size}`, meta.end, 11 + size)
+    const warm = await measure(server, bodies.next, { durationS: 2 })
+    ctx.log(`    warm-up: ${fmtRun(warm)}`)
+    const sat: (LoadResult & { serverCpu: number })[] = []
+    const fixed: (LoadResult & { serverCpu: number })[] = []
+    for (let i = 0; i < repeats; i++) {
+      const f = await measure(server, bodies.next, { durationS, rate: FIXED_RATE })
+      ctx.log(`    ${FIXED_RATE} req/s: ${fmtRun(f)}`)
+      fixed.push(f)
+      const s = await measure(server, bodies.next, { durationS })
+      ctx.log(`    saturation: ${fmtRun(s)}`)
+      sat.push(s)
+    }
+    await server.stop()
+    ;(extra.runs as Record<string, unknown>)[String(size)] = { saturation: sat, fixed, posted: bodies.count() }
+    const label = `${size.toLocaleString('en-US')} history`
+    const isTarget = size === largest
+    const targetNote = isTarget && size < 1_000_000 ? ' (quick: largest history in place of 1M)' : ''
+    rows.push(row({
+      figure: `POST /reports at saturation, ${label}`, unit: 'req/s',
+      value: summarize(sat.map((r) => r.rps)), baseline: { label: 'bare fastify', value: baseRps },
+      ...(isTarget ? { target: { on: 'ratio', op: '>=', limit: 0.25, text: `>= 0.25x${targetNote}` } } : {}),
+    }))
+    rows.push(row({ figure: `  p50 / p99 latency at saturation, ${label}`, unit: 'ms (p50)', value: summarize(sat.map((r) => r.p50)), baseline: { label: 'bare p50', value: summarize(bareSat.map((r) => r.p50)) } }))
+    rows.push(row({ figure: '  p99 at saturation', unit: 'ms', value: summarize(sat.map((r) => r.p99)), baseline: { label: 'bare p99', value: summarize(bareSat.map((r) => r.p99)) } }))
+    rows.push(row({
+      figure: `  p99 at ${FIXED_RATE.toLocaleString('en-US')} req/s, ${label}`, unit: 'ms',
+      value: summarize(fixed.map((r) => r.p99)), baseline: { label: 'bare p99', value: summarize(bareFixed.map((r) => r.p99)) },
+      ...(isTarget ? { target: { on: 'value', op: '<=', limit: 10, text: `< 10 ms${targetNote}` } } : {}),
+    }))
+    rows.push(row({ figure: `  p50 at ${FIXED_RATE.toLocaleString('en-US')} req/s`, unit: 'ms', value: summarize(fixed.map((r) => r.p50)), baseline: { label: 'bare p50', value: summarize(bareFixed.map((r) => r.p50)) } }))
+    rows.push(row({ figure: `  achieved at ${FIXED_RATE.toLocaleString('en-US')} req/s`, unit: 'req/s', value: summarize(fixed.map((r) => r.rps)) }))
+    const bad = [...sat, ...fixed].reduce((s, r) => s + r.non2xx + r.errors + r.timeouts, 0)
+    if (bad > 0) notes.push(`${label}: ${bad} non-2xx/errors/timeouts (not counted in req/s)`)
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+    notes.push(`${label}: at saturation the service used ${avg(sat.map((r) => r.serverCpu)).toFixed(2)} cores and autocannon ${avg(sat.map((r) => r.clientCpu)).toFixed(2)} cores (bare baseline: autocannon ${bareAvgClient.toFixed(2)}); ${bodies.count().toLocaleString('en-US')} reports posted on this history`)
+  }
+
+  // One profiled saturation run on the largest history (after a warm-up, so start-up is left out).
+  ctx.log('  profile: one saturation run, CPU-profiled (inspector Profiler, as --cpu-prof)')
+  const meta = ctx.histories.get(largest)!
+  const prof = await startVigil({ db: ctx.workCopy(largest), history: meta })
+  const profBodies = bodySource(`${runTag}-prof`, meta.end, 99)
+  await measure(prof, profBodies.next, { durationS: 2 })
+  const file = path.join(ctx.workDir, 'ingest.cpuprofile')
+  const stopProfile = await prof.profile(file)
+  const pr = await measure(prof, profBodies.next, { durationS })
+  await stopProfile()
+  ctx.log(`    profiled: ${fmtRun(pr)}`)
+  await prof.stop()
+  extra.profile = { ...summarizeProfile(file, 15), file: path.relative(process.cwd(), file), history: largest, rps: pr.rps }
+  notes.push('latency from autocannon in this process (it shares the 2 cores with the server); the fixed-rate runs correct for coordinated omission (autocannon default)')
+  return { name: 'ingest-http', title: '1. HTTP single-report ingest (POST /reports)', rows, notes, extra, seconds: (performance.now() - t0) / 1000 }
+}

@@ -1,0 +1,42 @@
+/** The vigil service under test, as a child process, on a given database. */
+import path from 'node:path'
+import { STANDARD_RULES_DIR } from '../../../src/paths.js'
+import type { HistoryMeta } from './history.js'
+import { startServer, type ServerProcess } from './server-process.js'
+
+export interface VigilOptions {
+  db: string
+  /** The history on the database: the service's clock is shifted so the history ends "now". */
+  history?: HistoryMeta | null
+  env?: Record<string, string>
+  nodeArgs?: string[]
+  logFile?: string
+}
+
+/**
+ * Starts vigil with the standard library, synchronous=FULL (the default), info logging to
+ * /dev/null, and VIGIL_AUTH=off: authentication is being added by another engineer, and this is
+ * the loudly-logged development switch. The per-key rate limit is raised out of the way (all load
+ * comes from one address); the plugin still runs on every request.
+ */
+export function startVigil(o: VigilOptions): Promise<ServerProcess> {
+  const offset = o.history ? Date.now() - o.history.end : 0
+  return startServer({
+    kind: 'vigil',
+    env: {
+      VIGIL_DB: o.db,
+      VIGIL_RULES_DIR: STANDARD_RULES_DIR,
+      VIGIL_AUTH: 'off',
+      VIGIL_RATE_LIMIT_PER_MINUTE: '1000000000',
+      LOG_LEVEL: 'info',
+      BENCH_CLOCK_OFFSET_MS: String(offset),
+      ...o.env,
+    },
+    ...(o.nodeArgs ? { nodeArgs: o.nodeArgs } : {}),
+    ...(o.logFile ? { logFile: o.logFile } : {}),
+  })
+}
+
+export const startBare = () => startServer({ kind: 'bare' })
+
+export const dbIn = (dir: string, name: string) => path.join(dir, `${name}.db`)

@@ -1,0 +1,194 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startService, type ServiceProcess, killIfRunning } from '../helpers/service-process.js'
+import { tempDir, writeRules } from '../helpers/test-app.js'
+import { prng } from '../helpers/seeded.js'
+import { liveReport } from '../helpers/load.js'
+import { MONOTONE_RULES } from '../helpers/reliability-rules.js'
+import { consistencyProblems, walSize, withDb } from '../helpers/db-checks.js'
+
+/**
+ * Graceful shutdown of the real service: SIGTERM while a large batch, single posts, a long poll
+ * and an alert stream are in flight. The listening socket closes first (new connections are
+ * refused), every in-flight request still gets its answer, the stream is ended, the database is
+ * closed cleanly (no write-ahead log left to replay), and a restart serves everything at once.
+ */
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+async function until(what: string, check: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await pause(5)
+  }
+}
+
+/** Whether a new TCP connection to the port is refused right now. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port })
+    s.once('connect', () => { s.destroy(); resolve(false) })
+    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'))
+  })
+}
+
+/**
+ * A POST on its own connection that closes after the answer (`Connection: close`), so the only
+ * connection-lifetime question in these tests is the one the long-poll test asks on purpose.
+ */
+function postOnce(url: string, route: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${route}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close', ...headers } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => { text += d })
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** The exit, or 'still running' once `ms` have passed: a stuck shutdown fails fast, it does not hang the test. */
+function exitWithin(p: ServiceProcess, ms: number) {
+  return Promise.race([p.exited, new Promise<string>((resolve) => setTimeout(() => resolve(`still running ${ms} ms after SIGTERM`), ms))])
+}
+
+let svc: ServiceProcess | undefined
+afterEach(async () => {
+  await killIfRunning(svc)
+  svc = undefined
+})
+
+describe('graceful shutdown (SIGTERM)', () => {
+  it('stops accepting, answers every in-flight request, ends streams, closes the database cleanly; a restart needs no recovery', { timeout: 60_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-'), 'vigil.db')
+    const env = { VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' }
+    svc = await startService(env)
+    const url = svc.url
+    const port = Number(new URL(url).port)
+    const rand = prng(20260323)
+    // Categories whose indicators are cheap to evaluate: the batch is big, not slow per report.
+    const batch = Array.from({ length: 1200 }, (_, i) => ({ ...liveReport(rand, `TERM-B-${i}`), category: rand.pick(['COM.CLASH', 'SAF.ROAD', 'POC.KILL', 'ARM.CLASH']) }))
+    const single = (id: string) => JSON.stringify(liveReport(rand, id))
+
+    // An idle alert stream (another mission: nothing to send), on a raw socket. `Connection: close`
+    // keeps this test to the stream's own end; a kept-alive connection is the long-poll test's.
+    const streamSocket = net.connect({ host: '127.0.0.1', port })
+    await new Promise((resolve) => streamSocket.once('connect', resolve))
+    let streamed = ''
+    streamSocket.on('data', (d: Buffer) => { streamed += d.toString() })
+    const streamEnded = new Promise<string>((resolve) => streamSocket.on('close', () => resolve(streamed.endsWith('0\r\n\r\n') ? 'ended' : `cut off: ${JSON.stringify(streamed.slice(-80))}`)))
+    streamSocket.write('GET /alerts/stream?mission=UNMISS HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+
+    // Posts whose headers and half their body are in: in flight at the SIGTERM, finished after it.
+    const halfSent = await Promise.all([0, 1, 2].map(async (i) => {
+      const body = single(`TERM-S-${i}`)
+      const s = net.connect({ host: '127.0.0.1', port })
+      await new Promise((resolve) => s.once('connect', resolve))
+      let said = ''
+      s.on('data', (d: Buffer) => { said += d.toString() })
+      const closed = new Promise<string>((resolve) => s.on('close', () => resolve(said.split('\r\n')[0] ?? '')))
+      s.write(`POST /reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: half-${i}\r\nConnection: close\r\n\r\n${body.slice(0, 40)}`)
+      return { finish: () => s.end(body.slice(40)), answer: closed }
+    }))
+    await until('the half-sent posts to reach the service', () => [0, 1, 2].every((i) => svc!.logs.some((l) => l.reqId === `half-${i}` && l.msg === 'incoming request')))
+
+    let batchAnsweredAt = 0
+    const batchAnswer = postOnce(url, '/reports/batch', JSON.stringify(batch), { 'x-request-id': 'shutdown-batch' })
+      .then((r) => { batchAnsweredAt = Date.now(); return { status: r.status, body: JSON.parse(r.body) as { accepted: number; results: { status: number }[] } } })
+    await until('the batch to reach the service', () => svc!.logs.some((l) => l.reqId === 'shutdown-batch' && l.msg === 'incoming request'))
+
+    const termAt = Date.now()
+    svc.child.kill('SIGTERM')
+    await until('the shutdown to begin', () => svc!.logs.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
+    // The listener closes: new connections are refused from now on.
+    let refusedAt = 0
+    for (const end = Date.now() + 5000; Date.now() < end && !refusedAt;) {
+      if (await refused(port)) refusedAt = Date.now()
+      else await pause(10)
+    }
+    expect(refusedAt, 'new connections were never refused').toBeGreaterThan(0)
+
+    // The in-flight requests still complete: the half-sent posts send the rest of their body now.
+    for (const h of halfSent) h.finish()
+    expect(await Promise.all(halfSent.map((h) => h.answer)), 'the posts in flight at the SIGTERM').toEqual(['HTTP/1.1 201 Created', 'HTTP/1.1 201 Created', 'HTTP/1.1 201 Created'])
+    const answered = await batchAnswer
+    expect(answered.status).toBe(200)
+    expect(answered.body.accepted).toBe(batch.length)
+    expect(await streamEnded).toBe('ended')
+
+    const exit = await exitWithin(svc, 15_000)
+    const took = Date.now() - termAt
+    console.log(`shutdown: batch answered ${batchAnsweredAt - termAt} ms after SIGTERM, listener closed after ${refusedAt - termAt} ms, exit after ${took} ms`)
+    expect(exit).toEqual({ code: 0, signal: null })
+    expect(svc.logs.some((l) => l.msg === 'closed cleanly')).toBe(true)
+
+    // Closed cleanly: the last connection checkpointed and removed the write-ahead log.
+    expect(walSize(db), 'bytes left in the -wal file: a restart would have to recover them').toBe(0)
+    expect(fs.existsSync(`${db}-shm`), 'a -shm file left behind').toBe(false)
+    expect(consistencyProblems(db)).toEqual([])
+    const stored = withDb(db, (d) => d.prepare('SELECT count(*) FROM reports').pluck().get() as number)
+    expect(stored).toBe(batch.length + halfSent.length)
+
+    // The restart opens the database as it was left and serves it at once.
+    svc = await startService(env)
+    expect((await fetch(`${svc.url}/reports/TERM-B-0`)).status).toBe(200)
+    expect((await fetch(`${svc.url}/reports/TERM-S-2`)).status).toBe(200)
+    const changes = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
+    const page = await (await fetch(`${svc.url}/alerts?after=0&limit=1000&inhibited=include&silenced=include`)).json() as { nextCursor: number }
+    expect(page.nextCursor).toBe(Math.min(changes, 1000))
+    svc.child.kill('SIGTERM')
+    expect(await svc.exited).toEqual({ code: 0, signal: null })
+  })
+})
+
+describe('graceful shutdown with clients that stay connected', () => {
+  it('a long poll in flight is answered at once and neither it nor its kept-alive connection holds the exit', { timeout: 30_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-poll-'), 'vigil.db')
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
+    // JOC clients long-poll all day: one of them is always waiting (25 s here, up to 30 s by default).
+    const longPoll = fetch(`${svc.url}/alerts?after=0&wait=25`).then((r) => ({ status: r.status, at: Date.now() }), (e: Error) => ({ status: `no answer: ${e.message}`, at: Date.now() }))
+    await until('the long poll to be held', () => svc!.logs.some((l) => l.msg === 'incoming request' && String(l.req && (l.req as { url?: string }).url).includes('wait=25')))
+    await pause(100)
+    const termAt = Date.now()
+    svc.child.kill('SIGTERM')
+    const exit = await exitWithin(svc, 10_000)
+    const poll = await Promise.race([longPoll, pause(100).then(() => ({ status: 'not answered', at: Date.now() }))])
+    console.log(`shutdown with a long poll: poll answered ${poll.status} after ${poll.at - termAt} ms; exit ${JSON.stringify(exit)} after ${Date.now() - termAt} ms`)
+    expect({ poll: poll.status, exit }, 'within 10 s of SIGTERM').toEqual({ poll: 200, exit: { code: 0, signal: null } })
+    expect(poll.at - termAt, 'the long poll answered at the shutdown, not at the end of its wait').toBeLessThan(5_000)
+  })
+
+
+  it('a stream that is still sending when SIGTERM arrives receives every committed change, then a clean end', { timeout: 60_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-stream-'), 'vigil.db')
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
+    const port = Number(new URL(svc.url).port)
+    // A reader that keeps reading, on a raw socket so that nothing is hidden: bytes as they came.
+    const s = net.connect({ host: '127.0.0.1', port })
+    await new Promise((resolve) => s.once('connect', resolve))
+    let got = ''
+    s.on('data', (d: Buffer) => { got += d.toString() })
+    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
+    s.write('GET /alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+
+    // One batch raises many alert changes at once; SIGTERM arrives while the stream sends them.
+    const rand = prng(20260324)
+    const batch = Array.from({ length: 2000 }, (_, i) => ({ ...liveReport(rand, `FLUSH-${i}`), category: rand.pick(['COM.CLASH', 'SAF.ROAD', 'POC.KILL']) }))
+    const answer = postOnce(svc.url, '/reports/batch', JSON.stringify(batch), { 'x-request-id': 'flush-batch' }).then((r) => r.status)
+    await until('the batch to reach the service', () => svc!.logs.some((l) => l.reqId === 'flush-batch' && l.msg === 'incoming request'))
+    svc.child.kill('SIGTERM')
+    expect(await answer).toBe(200)
+    expect(await exitWithin(svc, 15_000)).toEqual({ code: 0, signal: null })
+    await closed
+
+    const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
+    const events = (got.match(/^event: alert$/gm) ?? []).length
+    expect(committed).toBeGreaterThan(100)
+    expect({ events, cleanEnd: got.endsWith('0\r\n\r\n') }, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
+  })
+})
