@@ -10,15 +10,16 @@ import { runRuleTests, type AlertOutcome, type RuleTestResult } from '../evaluat
 
 type Out = { write(s: string): unknown }
 
-export function formatProblem(p: RuleProblem): string {
-  return `${p.file}:${p.line}:${p.column}  ${p.path || '-'}  ${p.message}`
+/** One problem as an editor can jump to it: `file:line:column  path  message`, the file under `dir`. */
+export function formatProblem(p: RuleProblem, dir = ''): string {
+  return `${path.join(dir, p.file)}:${p.line}:${p.column}  ${p.path || '-'}  ${p.message}`
 }
 
 /** `vigil rules check [dir]`: every problem of every file; exit 1 when there is any. */
 export function rulesCheck(dir: string, out: Out, err: Out): number {
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
   const { rules, problems } = checkRuleDir(dir, taxonomy)
-  for (const p of problems) err.write(`${path.join(dir, p.file)}:${p.line}:${p.column}  ${p.path || '-'}  ${p.message}\n`)
+  for (const p of problems) err.write(`${formatProblem(p, dir)}\n`)
   out.write(`${rules.length} rule file(s) checked, ${problems.length} problem(s)\n`)
   return problems.length === 0 ? 0 : 1
 }
@@ -47,7 +48,7 @@ export async function rulesTest(target: string, out: Out, err: Out): Promise<num
   const dir = isFile ? path.dirname(path.dirname(target)) : target
   const { rules, problems, version } = checkRuleDir(dir, taxonomy)
   if (problems.length > 0) {
-    for (const p of problems) err.write(`${path.join(dir, p.file)}:${p.line}:${p.column}  ${p.path || '-'}  ${p.message}\n`)
+    for (const p of problems) err.write(`${formatProblem(p, dir)}\n`)
     err.write('the rules fail their check; fix that first (vigil rules check)\n')
     return 1
   }

@@ -1,4 +1,4 @@
-import type { Report } from '../reports/report.js'
+import { reportCodes, type Report } from '../reports/report.js'
 import type { AlertState } from '../alerts/alert.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import type { IndicatorInputRow } from '../storage/indicator-inputs-repo.js'
@@ -37,7 +37,7 @@ function watchedCode(codes: string[], ind: CompiledIndicator): string {
 }
 
 export function reportInput(report: Report): IndicatorInput {
-  const codes = [report.category, ...report.categories]
+  const codes = reportCodes(report)
   const loc = report.location
   const groups: Record<string, string | undefined> = {
     admin1: loc.admin1, admin2: loc.admin2, route: loc.route, site: loc.site,

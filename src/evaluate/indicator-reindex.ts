@@ -4,6 +4,7 @@ import type { ReportsRepo } from '../storage/reports-repo.js'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
+import { isUnder } from '../taxonomy/taxonomy.js'
 
 export interface ReindexDeps {
   inputs: IndicatorInputsRepo
@@ -32,7 +33,7 @@ export function createReindexer(deps: ReindexDeps) {
     let n = 0
     for (const input of candidates) {
       if (input.fromIndicator === ind.rule.id) continue
-      if (!input.codes.some((c) => ind.rule.taxonomy.some((t) => c === t || c.startsWith(`${t}.`)))) continue
+      if (!input.codes.some((c) => ind.rule.taxonomy.some((t) => isUnder(c, t)))) continue
       if (!(await ind.matches(input.view, now))) continue
       deps.inputs.upsert(input.row(ind))
       n++

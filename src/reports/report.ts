@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Problem } from '../errors.js'
-import { closestCodes, resolveCategory, topOf, type Taxonomy } from '../taxonomy/taxonomy.js'
+import { closestCodes, resolveCategory, type Taxonomy } from '../taxonomy/taxonomy.js'
 import type { ReportInput } from './report-schema.js'
 
 /**
@@ -89,10 +89,6 @@ export function classifyReport(input: ReportInput, ctx: ClassifyContext): { repo
 /** Every harmonized code a report carries, main first. */
 export function reportCodes(report: Report): string[] {
   return [report.category, ...report.categories]
-}
-
-export function reportTop(report: Report): string {
-  return topOf(report.category)
 }
 
 /** A stable hash of a report's content: the same content always gives the same fingerprint. */

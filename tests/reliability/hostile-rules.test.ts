@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
