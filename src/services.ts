@@ -36,10 +36,12 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { store, clock } = deps
   const signal = new CommitSignal()
-  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify() })
+  const inputs = createIndicatorInputsRepo(store.writer)
+  // The input index keeps a write-through copy in memory, which must follow rollbacks.
+  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal: inputs.journal })
   const rules = () => deps.rules.current()
   const repos = {
-    inputs: createIndicatorInputsRepo(store.writer),
+    inputs,
     alerts: createAlertsRepo(store.writer),
     silences: createSilencesRepo(store.writer),
   }

@@ -1,6 +1,9 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
 import { boundingBox } from '../geo.js'
+import { InputSeries, type SeriesRow } from './input-series.js'
+import { aggregateSeries, lookbackOf, seriesCounts } from './series-aggregate.js'
+import type { WriteJournal } from './write-queue.js'
 
 /** One input as stored for an indicator: the columns the aggregates read. */
 export interface IndicatorInputRow {
@@ -68,54 +71,6 @@ export interface AggregateResult {
 const COLUMNS: Record<string, string> = {
   admin1: 'admin1', admin2: 'admin2', route: 'route', site: 'site', category: 'category',
   topCategory: 'top_category', source: 'source', report: 'input_id',
-  unKilled: 'un_killed', unInjured: 'un_injured', unAbducted: 'un_abducted', civiliansKilled: 'civilians_killed',
-}
-
-/** A JSON path into `vals` for a field that has no column; the key is quoted, never interpolated raw. */
-const valsExpr = (path: string) => `json_extract(vals, '$."${path.replace(/[^A-Za-z0-9_.]/g, '')}"')`
-const measureExpr = (m: string) => COLUMNS[m] ?? valsExpr(m)
-const count = 'count'
-
-/**
- * Builds the one SELECT that answers every aggregate of an evaluation. Each aggregate carries its
- * own FILTER (window, category); the WHERE clause spans the widest window and the trend
- * baseline so the (indicator, mission, occurred_at) index bounds the rows read.
- */
-function buildSql(q: AggregateQuery): { sql: string; bind: (q: AggregateQuery) => unknown[] } {
-  const binders: ((q: AggregateQuery) => unknown[])[] = []
-  const select: string[] = []
-  const inWindow = (w: number) => { binders.push((x) => [x.anchor - w]); return 'occurred_at > ?' }
-  for (const s of q.specs) {
-    const filters = [inWindow(s.windowMs)]
-    if (s.category) {
-      filters.push(s.category.includes('.') ? 'category = ?' : 'top_category = ?')
-      const c = s.category
-      binders.push(() => [c])
-    }
-    const f = `FILTER (WHERE ${filters.join(' AND ')})`
-    if (s.kind === count) select.push(`count(*) ${f}`)
-    else if (s.kind === 'sum') select.push(`coalesce(total(${measureExpr(s.measure!)}) ${f}, 0)`)
-    else select.push(`count(DISTINCT ${measureExpr(s.measure!)}) ${f}`)
-  }
-  for (const m of q.trendMeasures) {
-    binders.push((x) => [x.anchor - (x.trendPeriods + 1) * x.windowMs, x.anchor - x.windowMs])
-    const expr = m === count ? '1' : measureExpr(m)
-    select.push(`coalesce(total(${expr}) FILTER (WHERE occurred_at > ? AND occurred_at <= ?), 0)`)
-  }
-  select.push(
-    `min(occurred_at) FILTER (WHERE ${inWindow(q.windowMs)})`,
-    `max(occurred_at) FILTER (WHERE ${inWindow(q.windowMs)})`,
-    `avg(lat) FILTER (WHERE ${inWindow(q.windowMs)})`,
-    `avg(lon) FILTER (WHERE ${inWindow(q.windowMs)})`,
-    `max(reliability IN ('A', 'B') AND credibility <= 2) FILTER (WHERE ${inWindow(q.windowMs)})`,
-    `max(reliability IN ('A', 'B', 'C') AND credibility <= 3) FILTER (WHERE ${inWindow(q.windowMs)})`,
-  )
-  const widest = Math.max(q.windowMs * (q.trendPeriods + 1), ...q.specs.map((s) => s.windowMs))
-  const scope = scopeFilter(q, widest)
-  binders.push(scope.bind)
-  const where = scope.clauses
-  const sql = `SELECT ${select.map((s, i) => `${s} AS a${i}`).join(', ')} FROM indicator_inputs WHERE ${where.join(' AND ')}`
-  return { sql, bind: (x) => binders.flatMap((b) => b(x)) }
 }
 
 type ScopeQuery = Pick<AggregateQuery, 'indicatorId' | 'scope' | 'anchor' | 'includeUnassessed'>
@@ -139,7 +94,47 @@ function scopeFilter(q: ScopeQuery, lookBackMs: number) {
   return { clauses, bind }
 }
 
-/** The per-indicator input index and its aggregates. Writes run inside the caller's transaction. */
+const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, route, site,
+  source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals`
+
+type StoredRow = {
+  input_id: string; mission: string; category: string; top_category: string; occurred_at: number
+  lat: number | null; lon: number | null; admin1: string | null; admin2: string | null; route: string | null; site: string | null
+  source: string; reliability: string; credibility: number; assessed: number; active: number
+  un_killed: number; un_injured: number; un_abducted: number; civilians_killed: number; vals: string | null
+}
+
+function fromStored(indicatorId: string, r: StoredRow): SeriesRow {
+  return {
+    indicatorId, inputId: r.input_id, mission: r.mission, category: r.category, topCategory: r.top_category,
+    occurredAt: r.occurred_at, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2, route: r.route, site: r.site,
+    source: r.source, reliability: r.reliability, credibility: r.credibility, assessed: r.assessed === 1,
+    unKilled: r.un_killed, unInjured: r.un_injured, unAbducted: r.un_abducted, civiliansKilled: r.civilians_killed,
+    vals: r.vals === null ? null : JSON.parse(r.vals) as Record<string, unknown>, active: r.active === 1,
+  }
+}
+
+/** The same shape as fromStored (one hidden class for every row the aggregates scan). */
+function fromWritten(r: IndicatorInputRow, vals: string | null): SeriesRow {
+  return {
+    indicatorId: r.indicatorId, inputId: r.inputId, mission: r.mission, category: r.category, topCategory: r.topCategory,
+    occurredAt: r.occurredAt, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2, route: r.route, site: r.site,
+    source: r.source, reliability: r.reliability, credibility: r.credibility, assessed: r.assessed,
+    unKilled: r.unKilled, unInjured: r.unInjured, unAbducted: r.unAbducted, civiliansKilled: r.civiliansKilled,
+    vals: vals === null ? null : JSON.parse(vals) as Record<string, unknown>, active: true,
+  }
+}
+
+/** A series lets go of rows once they are this many look-backs behind (a reassessment reads at an older anchor). */
+const TRIM_AFTER_LOOKBACKS = 2
+
+/**
+ * The per-indicator input index and its aggregates. Writes run inside the caller's transaction
+ * and go to SQLite and, for an (indicator, mission) series already in memory, to the series
+ * too; aggregates are computed from the series, loaded from SQLite on first use. The write
+ * queue tells `journal` about rollbacks; a commit by another connection (a CLI on the same
+ * file) is noticed through PRAGMA data_version and empties the memory.
+ */
 export function createIndicatorInputsRepo(db: Db) {
   const upsertStmt = db.prepare(`INSERT OR REPLACE INTO indicator_inputs
     (indicator_id, input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, route, site,
@@ -153,7 +148,9 @@ export function createIndicatorInputsRepo(db: Db) {
   const indexedStmt = db.prepare('SELECT indicator_id FROM indicator_index').pluck()
   const forgetStmt = db.prepare('DELETE FROM indicator_index WHERE indicator_id = ?')
   const deactivateStmt = db.prepare('UPDATE indicator_inputs SET active = 0 WHERE input_id = ?')
-  const statements = new Map<string, { stmt: Statement; bind: (q: AggregateQuery) => unknown[] }>()
+  const loadStmt = db.prepare(`SELECT ${SERIES_COLUMNS} FROM indicator_inputs
+    WHERE indicator_id = ? AND mission = ? AND occurred_at > ? ORDER BY occurred_at, input_id`)
+  const dataVersionStmt = db.prepare('PRAGMA data_version').pluck()
   const cached = new Map<string, Statement>()
   /** Scope look-ups vary only by shape, so each SQL text is prepared once. */
   const prepare = (sql: string) => {
@@ -165,26 +162,62 @@ export function createIndicatorInputsRepo(db: Db) {
     return stmt
   }
 
-  function prepared(q: AggregateQuery) {
-    // The SQL depends only on the query's shape, so one statement serves every evaluation of it.
-    const shape = JSON.stringify([q.specs, q.windowMs, q.trendPeriods, q.trendMeasures, q.includeUnassessed, Object.keys(q.scope.eq).sort(), !!q.scope.circle])
-    let entry = statements.get(shape)
-    if (!entry) {
-      const { sql, bind } = buildSql(q)
-      entry = { stmt: db.prepare(sql).raw(true), bind }
-      statements.set(shape, entry)
+  /** indicator -> mission -> its inputs in memory. */
+  const series = new Map<string, Map<string, InputSeries>>()
+  let dataVersion = dataVersionStmt.get() as number
+  /** Whether memory changed (or loaded what this job wrote) since the job began. */
+  let changed = false
+
+  /**
+   * The series for an indicator in a mission, holding every input after `from`. Given the
+   * indicator's whole look-back, rows far behind it are let go.
+   */
+  function seriesFor(indicatorId: string, mission: string, from: number, lookbackMs?: number): InputSeries {
+    const version = dataVersionStmt.get() as number
+    if (version !== dataVersion) {
+      series.clear()
+      dataVersion = version
     }
-    return entry
+    let missions = series.get(indicatorId)
+    if (!missions) series.set(indicatorId, missions = new Map())
+    let s = missions.get(mission)
+    if (!s || s.from > from) {
+      const rows = (loadStmt.all(indicatorId, mission, from) as StoredRow[]).map((r) => fromStored(indicatorId, r))
+      s = new InputSeries(from, rows)
+      missions.set(mission, s)
+      changed = true
+    } else if (lookbackMs !== undefined && from - s.from > TRIM_AFTER_LOOKBACKS * lookbackMs) {
+      s.trim(from - lookbackMs)
+    }
+    return s
+  }
+
+  /** Every series in memory. */
+  function* everySeries() {
+    for (const missions of series.values()) yield* missions.values()
   }
 
   return {
     upsert(row: IndicatorInputRow) {
-      upsertStmt.run({ ...row, assessed: row.assessed ? 1 : 0, vals: row.vals ? JSON.stringify(row.vals) : null })
+      const vals = row.vals ? JSON.stringify(row.vals) : null
+      upsertStmt.run({ ...row, assessed: row.assessed ? 1 : 0, vals })
+      const missions = series.get(row.indicatorId)
+      if (!missions) return
+      changed = true
+      // The row replaces this input's earlier row for the indicator, in whichever mission it was.
+      for (const s of missions.values()) s.remove(row.inputId)
+      missions.get(row.mission)?.put(fromWritten(row, vals))
     },
 
     /** Forgets an input everywhere (a retracted or revised report, a withdrawn alert). */
     remove(inputId: string) {
       removeStmt.run(inputId)
+      for (const s of everySeries()) {
+        if (s.get(inputId)) {
+          s.remove(inputId)
+          changed = true
+        }
+      }
     },
 
     /** The definition signature an indicator's index was built with, or null. */
@@ -195,6 +228,7 @@ export function createIndicatorInputsRepo(db: Db) {
     /** Empties an indicator's index, ready to rebuild it. */
     clear(indicatorId: string) {
       clearStmt.run(indicatorId)
+      series.delete(indicatorId)
     },
 
     markBuilt(indicatorId: string, signature: string, now: number, inputs: number) {
@@ -210,38 +244,30 @@ export function createIndicatorInputsRepo(db: Db) {
     forget(indicatorId: string) {
       clearStmt.run(indicatorId)
       forgetStmt.run(indicatorId)
+      series.delete(indicatorId)
     },
 
     /** Keeps an input for history but stops it counting (an alert that expired or was resolved). */
     deactivate(inputId: string) {
       deactivateStmt.run(inputId)
+      for (const s of everySeries()) if (s.deactivate(inputId)) changed = true
     },
 
+    /** Keeps memory in step with the write queue's savepoints: a rolled-back write is forgotten. */
+    journal: {
+      begin() { changed = false },
+      rollback() { if (changed) series.clear() },
+      reset() { series.clear() },
+    } satisfies WriteJournal,
+
     aggregate(q: AggregateQuery): AggregateResult {
-      const { stmt, bind } = prepared(q)
-      const row = stmt.get(...bind(q)) as (number | null)[]
-      const values: Record<string, number> = {}
-      q.specs.forEach((s, i) => { values[s.key] = Number(row[i] ?? 0) })
-      const baselines: Record<string, number> = {}
-      q.trendMeasures.forEach((m, i) => { baselines[m] = Number(row[q.specs.length + i] ?? 0) / q.trendPeriods })
-      const tail = row.slice(q.specs.length + q.trendMeasures.length)
-      const [first, last, lat, lon, strong, medium] = tail
-      return {
-        values,
-        baselines,
-        firstSeen: first ?? null,
-        lastSeen: last ?? null,
-        centroid: lat !== null && lat !== undefined && lon !== null && lon !== undefined ? { lat, lon } : null,
-        strongSource: strong === 1,
-        mediumSource: medium === 1,
-      }
+      const lookback = lookbackOf(q)
+      return aggregateSeries(seriesFor(q.indicatorId, q.scope.mission, q.anchor - lookback, lookback), q)
     },
 
     /** Whether this aggregate counts the input (in scope, in the window, assessed, active). */
     counts(q: ScopeQuery & { windowMs: number }, inputId: string): boolean {
-      const scope = scopeFilter(q, q.windowMs)
-      return prepare(`SELECT 1 FROM indicator_inputs WHERE ${scope.clauses.join(' AND ')} AND input_id = ?`)
-        .pluck().get(...scope.bind(q), inputId) !== undefined
+      return seriesCounts(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q, inputId)
     },
 
     /** The ids of the inputs an aggregate over this scope and window counted. */

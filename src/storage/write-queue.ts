@@ -19,6 +19,18 @@ export interface WriteQueueOptions {
   maxBatch?: number
   /** Called after every commit with the number of jobs it held (metrics, change notifications). */
   onCommit?: (jobs: number) => void
+  /** State kept beside the database (a write-through cache) that must follow its rollbacks. */
+  journal?: WriteJournal
+}
+
+/** Told where each job starts and what was rolled back, so a cache never keeps an undone write. */
+export interface WriteJournal {
+  /** A job starts (its savepoint is open). */
+  begin(): void
+  /** The job's savepoint was rolled back. */
+  rollback(): void
+  /** The whole transaction was rolled back. */
+  reset(): void
 }
 
 /**
@@ -132,6 +144,7 @@ export class WriteQueue {
       }
       const job = batch[i]!
       this.tx.savepoint.run()
+      this.opts.journal?.begin()
       try {
         const value = await job.run()
         job.after?.({ ok: true, value })
@@ -140,6 +153,7 @@ export class WriteQueue {
       } catch (err) {
         this.tx.rollbackTo.run()
         this.tx.release.run()
+        this.opts.journal?.rollback()
         outcomes.push({ ok: false, err })
         this.afterFailure(job, err)
       }
@@ -148,6 +162,7 @@ export class WriteQueue {
       this.tx.commit.run()
     } catch (err) {
       if (this.db.inTransaction) this.tx.rollback.run()
+      this.opts.journal?.reset()
       for (const job of batch) job.reject(err)
       return
     }
