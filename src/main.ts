@@ -17,7 +17,7 @@ import { ensureFirstAdminKey } from './auth/first-admin-key.js'
  */
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const logger = createLogger(config.logLevel)
-  const store = openStore(config.dbPath, { synchronous: config.synchronous })
+  const store = openStore(config.dbPath, { synchronous: config.synchronous, backgroundCheckpoint: true })
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
   const rules = new RuleRegistry(config.rulesDir, taxonomy, systemClock)
   const attempt = rules.reload('startup')

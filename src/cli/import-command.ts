@@ -83,7 +83,7 @@ async function intoDatabase(a: ImportArgs, source: ImportSource, taxonomy: Taxon
     return null
   }
   const set = buildRuleSet(rules, version, systemClock())
-  const store = openStore(config.dbPath, { synchronous: config.synchronous })
+  const store = openStore(config.dbPath, { synchronous: config.synchronous, backgroundCheckpoint: true })
   const services = createServices({ store, taxonomy, missions: config.missions, rules: { current: () => set }, clock: systemClock })
   try {
     return { summary: await importToDb(source, services.ingest), target: config.dbPath }

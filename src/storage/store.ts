@@ -1,5 +1,6 @@
 import { openDb, migrate, isMigrated, type Db } from './db.js'
 import { distanceKm } from '../geo.js'
+import { startBackgroundCheckpoint } from './background-checkpoint.js'
 
 /**
  * The database as the service uses it: one writer connection (owned by the write queue) and one
@@ -20,10 +21,19 @@ function registerFunctions(db: Db) {
     distanceKm(Number(lat1), Number(lon1), Number(lat2), Number(lon2)))
 }
 
+export interface StoreOptions {
+  synchronous?: 'FULL' | 'NORMAL'
+  /** Checkpoint the WAL from a worker thread instead of inside the writer's commits (long-running writers). */
+  backgroundCheckpoint?: boolean
+}
+
 /** Opens (creating if needed) the database file and applies pending migrations. */
-export function openStore(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}): Store {
+export function openStore(file: string, opts: StoreOptions = {}): Store {
   const writer = openDb(file, { synchronous: opts.synchronous ?? 'FULL' })
   migrate(writer)
+  const checkpoints = opts.backgroundCheckpoint && file !== ':memory:'
+    ? startBackgroundCheckpoint(writer, { synchronous: opts.synchronous ?? 'FULL' })
+    : null
   const reader = openDb(file, { synchronous: opts.synchronous ?? 'FULL' })
   reader.pragma('query_only = ON')
   registerFunctions(writer)
@@ -37,6 +47,7 @@ export function openStore(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' 
     close() {
       if (closed) return
       closed = true
+      checkpoints?.stop()
       reader.close()
       writer.close()
     },

@@ -145,7 +145,7 @@ function query(indicatorId: string, x: { mission: string; eq: Record<string, str
 const queryArb = fc.record({
   indicatorId: fc.constantFrom('HOS-001', 'POC-002'),
   mission: fc.constantFrom('MINUSCA', 'MINUSMA'),
-  eq: fc.constantFrom({}, { admin1: 'Ouham' }, { admin1: 'Vakaga', site: 'Birao' }, { report: 'R-03' }, { category: 'HOS.IED' }, { topCategory: 'POC' }),
+  eq: fc.constantFrom<Record<string, string>[]>({}, { admin1: 'Ouham' }, { admin1: 'Vakaga', site: 'Birao' }, { report: 'R-03' }, { category: 'HOS.IED' }, { topCategory: 'POC' }),
   circle: fc.option(fc.record({ lat: fc.constant(5), lon: fc.constant(19), km: fc.integer({ min: 10, max: 200 }) }), { nil: undefined }),
   anchorDay: fc.integer({ min: 0, max: 35 }),
   includeUnassessed: fc.boolean(),

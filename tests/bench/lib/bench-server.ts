@@ -28,7 +28,7 @@ async function vigil(): Promise<{ app: FastifyInstance; close: () => Promise<voi
   const offset = Number(process.env.BENCH_CLOCK_OFFSET_MS ?? 0)
   const clock = () => Date.now() - offset
   const logger = createLogger(config.logLevel)
-  const store = openStore(config.dbPath, { synchronous: config.synchronous })
+  const store = openStore(config.dbPath, { synchronous: config.synchronous, backgroundCheckpoint: true })
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
   const rules = new RuleRegistry(config.rulesDir, taxonomy, clock)
   const attempt = rules.reload('startup')

@@ -35,7 +35,7 @@ export interface Engine {
 }
 
 export function openEngine(file: string, set: RuleSet, opts: { synchronous?: 'FULL' | 'NORMAL'; now?: number } = {}): Engine {
-  const store = openStore(file, { synchronous: opts.synchronous ?? 'NORMAL' })
+  const store = openStore(file, { synchronous: opts.synchronous ?? 'NORMAL', backgroundCheckpoint: true })
   const clock = manualClock(opts.now ?? 0)
   const evaluations: number[] = []
   const services = createServices({
