@@ -2,7 +2,10 @@ import { distanceKm } from '../geo.js'
 import { isActive, type AlertState } from './alert.js'
 import { LEVELS } from './levels.js'
 
-const levelOf = (a: AlertState) => LEVELS.indexOf(a.level)
+/** What inhibition reads of an alert: who, where, how high, whether active. */
+export type InhibitionView = Pick<AlertState, 'id' | 'status' | 'mission' | 'topCategory' | 'level' | 'scope'>
+
+const levelOf = (a: InhibitionView) => LEVELS.indexOf(a.level)
 const PLACE_FIELDS = ['admin1', 'admin2', 'route', 'site'] as const
 
 /**
@@ -11,7 +14,7 @@ const PLACE_FIELDS = ['admin1', 'admin2', 'route', 'site'] as const
  * alerts centred inside its circle; a per-incident alert covers its incident's district.
  * When in doubt it does not cover: an alert is never hidden on a guess.
  */
-export function covers(higher: AlertState, lower: AlertState): boolean {
+export function covers(higher: InhibitionView, lower: InhibitionView): boolean {
   const h = higher.scope
   const l = lower.scope
   if (h.center && h.radiusKm !== undefined) {
@@ -31,7 +34,7 @@ export function covers(higher: AlertState, lower: AlertState): boolean {
  * level in the same mission and indicator family (top category) whose area it covers. The JOC
  * then reads one alert, not three.
  */
-export function inhibits(higher: AlertState, lower: AlertState): boolean {
+export function inhibits(higher: InhibitionView, lower: InhibitionView): boolean {
   return higher.id !== lower.id
     && isActive(higher.status) && isActive(lower.status)
     && higher.mission === lower.mission
@@ -41,6 +44,6 @@ export function inhibits(higher: AlertState, lower: AlertState): boolean {
 }
 
 /** Whether any of `family` inhibits `alert`. */
-export function isInhibited(alert: AlertState, family: readonly AlertState[]): boolean {
+export function isInhibited(alert: InhibitionView, family: readonly InhibitionView[]): boolean {
   return family.some((other) => inhibits(other, alert))
 }

@@ -27,6 +27,7 @@ export interface AlertWriterDeps {
 }
 
 const familyKey = (a: AlertState) => `${a.mission}|${a.topCategory}`
+const TOP_LEVEL = LEVELS[LEVELS.length - 1]
 
 /**
  * The one place alerts are written: every insert and update goes with a recorded change, so
@@ -44,7 +45,8 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     if (!isActive(a.status)) return { silenced: a.silenced, inhibited: a.inhibited }
     return {
       silenced: pass.silences.some((s) => silenceMatches(s.matchers, a)),
-      inhibited: isInhibited(a, alerts.activeAbove(a.mission, a.topCategory, nextLevelRank(a))),
+      // Nothing ranks above the top level: no query for a strategic alert.
+      inhibited: a.level !== TOP_LEVEL && isInhibited(a, alerts.activeAbove(a.mission, a.topCategory, nextLevelRank(a))),
     }
   }
 

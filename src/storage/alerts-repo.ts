@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
 import type { AlertState, AlertStatus, ChangeKind } from '../alerts/alert.js'
+import type { InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
@@ -203,7 +204,9 @@ export function createAlertsRepo(db: Db) {
   const setSeqStmt = db.prepare('UPDATE alerts SET seq = ? WHERE id = ?')
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
   const allStmt = db.prepare('SELECT * FROM alerts ORDER BY id')
-  const aboveStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank >= ?`)
+  // Only the columns inhibition reads: this runs on every alert write.
+  const aboveStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope FROM alerts
+    WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank >= ?`)
   const belowStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank < ?`)
   const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
   const countStmt = db.prepare('SELECT level, grade, status, count(*) AS count FROM alerts GROUP BY level, grade, status')
@@ -236,8 +239,9 @@ export function createAlertsRepo(db: Db) {
     },
 
     /** Active alerts of a family at or above a rank: the only ones that can inhibit below it. */
-    activeAbove(mission: string, topCategory: string, minRank: number): AlertState[] {
-      return (aboveStmt.all(mission, topCategory, minRank) as AlertRow[]).map(toState)
+    activeAbove(mission: string, topCategory: string, minRank: number): InhibitionView[] {
+      return (aboveStmt.all(mission, topCategory, minRank) as Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'scope'>[])
+        .map((r) => ({ id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, scope: JSON.parse(r.scope) as AlertState['scope'] }))
     },
 
     /** Active alerts of a family below a rank: the ones a higher alert may inhibit. */
