@@ -19,9 +19,10 @@ import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
 import { installAccess } from './http/access.js'
 import { strictUtf8Json } from './http/strict-json.js'
+import { RequestLog } from './http/request-log.js'
+import { securityHeaders } from './http/security-headers.js'
 import { createAuditor, type Auditor } from './http/audit.js'
 import rateLimit from '@fastify/rate-limit'
-import helmet from '@fastify/helmet'
 import { taxonomyRoutes } from './http/taxonomy-routes.js'
 import { healthRoutes } from './http/health-routes.js'
 import { rulesRoutes } from './http/rules-routes.js'
@@ -62,7 +63,7 @@ async function secure(app: FastifyInstance, deps: AppDeps, services: Services) {
     keyGenerator: (req) => req.principal?.keyId ?? req.ip,
     allowList: (req) => req.routeOptions.config?.permission === 'public' || (req.routeOptions.url ?? '').startsWith('/docs'),
   })
-  await app.register(helmet, { global: true, contentSecurityPolicy: false })
+  securityHeaders(app)
 }
 
 /** Every route, each given only what it needs. */
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new RequestLog(),
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     // Prototype-poisoning keys (__proto__, constructor.prototype) are refused, not stripped.

@@ -6,9 +6,13 @@
 export class CommitSignal {
   private waiters = new Set<() => void>()
   private listeners = new Set<() => void>()
+  /** Commits notified so far: a reader caches what it read under this count (see FeedHead). */
+  commits = 0
 
   /** Wakes every waiter and listener; called after each commit. */
   notify(): void {
+    // Counted before anyone wakes, so whoever runs next sees every cache as stale.
+    this.commits++
     const now = [...this.waiters]
     this.waiters.clear()
     for (const w of now) w()

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { wellFormedText } from '../well-formed-text.js'
 import { errors } from '../errors.js'
-import type { ChangeFilter } from '../storage/alerts-repo.js'
+import type { AlertChange, ChangeFilter } from '../storage/alerts-repo.js'
+import { FeedHead } from '../storage/feed-head.js'
 import { presentAlert, presentChange } from '../alerts/present-alert.js'
 import { ALERT_STATUSES } from '../alerts/alert.js'
 import { GRADES, LEVELS } from '../alerts/levels.js'
@@ -57,20 +58,33 @@ const summaryQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
 })
 
+const FILTER_KEYS = ['mission', 'level', 'minGrade', 'status', 'taxonomy', 'admin1', 'indicator'] as const
+
 /** The poll filter from the query, narrowed to the missions the caller may see. */
 export function toFilter(req: FastifyRequest, q: z.infer<typeof filterQuery>): ChangeFilter {
-  const { silenced, inhibited, ...rest } = q
   if (q.mission) requireMission(req, q.mission, 'query.mission')
-  const defined = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== undefined && k !== 'after'))
+  // A plain loop: this runs on every poll.
+  const filter: Record<string, unknown> = {}
+  for (const k of FILTER_KEYS) if (q[k] !== undefined) filter[k] = q[k]
   const scope = scopeOf(req)
-  return { ...defined, ...(scope ? { missions: scope } : {}), silenced, inhibited }
+  if (scope) filter.missions = scope
+  filter.silenced = q.silenced
+  filter.inhibited = q.inhibited
+  return filter as ChangeFilter
 }
+
+/** The weak ETag of a page: its cursor, which names everything the page reflects. */
+const etagOf = (next: number) => `W/"${next}"`
 
 /** Alerts for the JOC: the change feed (poll, long poll, stream), one alert, its history, actions, summary. */
 export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app, opts) => {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { services, clock } = opts
   const { alerts } = services
+  const head = new FeedHead(alerts.lastSeq, services.signal)
+  // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
+  const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>
+    (head.caughtUp(after) ? { changes: [] as AlertChange[], nextCursor: after } : alerts.changesAfter(after, limit, filter))
   const open = new Set<() => void>()
   const closing = new AbortController()
   // Streams never end on their own and long polls may wait half a minute: a graceful shutdown
@@ -88,17 +102,15 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
       tags: ['alerts'],
       querystring: pollQuery,
     },
-    config: { permission: 'alerts:read' },
+    config: { permission: 'alerts:read', quietLog: true },
   }, async (req, reply) => {
     const q = req.query
     const filter = toFilter(req, q)
-    const read = () => alerts.changesAfter(q.after, q.limit, filter)
-    const etagOf = (next: number) => `W/"${next}"`
     const known = req.headers['if-none-match']
-    let page = read()
+    let page = pageAfter(q.after, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
     if (waitMs > 0 && (page.changes.length === 0 || etagOf(page.nextCursor) === known)) {
-      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts, closing.signal)
+      page = await waitForNew(reply, waitMs, () => pageAfter(q.after, q.limit, filter), (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts, closing.signal)
     }
     const etag = etagOf(page.nextCursor)
     reply.header('etag', etag).header('cache-control', 'no-cache')

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onErrorAsyncHookHandler, onResponseAsyncHookHandler } from 'fastify'
 import { VigilError } from '../errors.js'
 import type { AuditRepo } from '../storage/audit-repo.js'
 import type { JobOutcome, WriteQueue } from '../storage/write-queue.js'
@@ -51,22 +51,32 @@ export function createAuditor(deps: { audit: AuditRepo; queue: WriteQueue; clock
       return deps.queue.run(() => deps.audit.append(entry(req, action, target, mission, outcome, detail)))
     },
 
-    /** Audits the writes that were refused before reaching a transaction. */
+    /**
+     * Audits the writes that were refused before reaching a transaction. The hooks go only on
+     * routes that declare an audit action, so reads (polled many times a second) never run them.
+     */
     install(app: FastifyInstance) {
       app.decorateRequest('audited', false)
       app.decorateRequest('auditError', null)
-      app.addHook('onError', async (req, _reply, err) => {
+      const onError: onErrorAsyncHookHandler = async (req, _reply, err) => {
         req.auditError = (err as { code?: string }).code ?? 'VIGIL_INTERNAL'
-      })
-      app.addHook('onResponse', async (req, reply) => {
+      }
+      const onResponse: onResponseAsyncHookHandler = async (req, reply) => {
         const action = req.routeOptions.config?.audit
         if (!action || req.audited) return
         const target = (req.params as { id?: string } | undefined)?.id ?? null
         const outcome = reply.statusCode < 400 ? 'success' : req.auditError ?? `HTTP_${reply.statusCode}`
         await deps.queue.run(() => deps.audit.append(entry(req, action, target, null, outcome)))
+      }
+      app.addHook('onRoute', (route) => {
+        if (!route.config?.audit) return
+        route.onError = [...toArray(route.onError), onError]
+        route.onResponse = [...toArray(route.onResponse), onResponse]
       })
     },
   }
 }
+
+const toArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h])
 
 export type Auditor = ReturnType<typeof createAuditor>

@@ -31,6 +31,24 @@ describe('operations', () => {
     expect((await t.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400)
   })
 
+  it('sends the security headers on every answer, errors included', async () => {
+    t = await testApp()
+    for (const url of ['/alerts', '/healthz', '/nope']) {
+      const res = await t.app.inject({ method: 'GET', url })
+      expect(res.headers, url).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'x-dns-prefetch-control': 'off',
+        'x-permitted-cross-domain-policies': 'none',
+      })
+      expect(res.headers['x-powered-by'], url).toBeUndefined()
+    }
+  })
+
   it('answers an unknown route with a coded 404', async () => {
     t = await testApp()
     const res = await t.app.inject({ method: 'GET', url: '/nope' })

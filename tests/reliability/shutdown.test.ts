@@ -149,7 +149,8 @@ describe('graceful shutdown (SIGTERM)', () => {
 describe('graceful shutdown with clients that stay connected', () => {
   it('a long poll in flight is answered at once and neither it nor its kept-alive connection holds the exit', { timeout: 30_000 }, async () => {
     const db = path.join(tempDir('vigil-shutdown-poll-'), 'vigil.db')
-    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
+    // Polls are logged at debug (desks poll many times a second): debug shows when this one is held.
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', LOG_LEVEL: 'debug' })
     // JOC clients long-poll all day: one of them is always waiting (25 s here, up to 30 s by default).
     const longPoll = fetch(`${svc.url}/alerts?after=0&wait=25`).then((r) => ({ status: r.status, at: Date.now() }), (e: Error) => ({ status: `no answer: ${e.message}`, at: Date.now() }))
     await until('the long poll to be held', () => svc!.logs.some((l) => l.msg === 'incoming request' && String(l.req && (l.req as { url?: string }).url).includes('wait=25')))
