@@ -78,31 +78,40 @@ function addToSpec(st: SpecState, r: SeriesRow) {
 /** Integer measures a running total can answer exactly (no rounding drift from subtraction). */
 const INTEGER_MEASURES = new Set(['count', 'unKilled', 'unInjured', 'unAbducted', 'civiliansKilled'])
 
-/** A trend measure's value for a row: 1 for count, else the measure as a number. */
-const trendValue = (m: string) => {
+/** A measure's value for a row: 1 for count, else the measure as a number. */
+const measureValue = (m: string) => {
   if (m === 'count') return () => 1
   const read = fieldReader(m)
   return (r: SeriesRow) => numeric(read(r))
 }
 
+const isStrong = (r: SeriesRow) => (r.reliability === 'A' || r.reliability === 'B') && r.credibility <= 2
+const isMedium = (r: SeriesRow) => (r.reliability === 'A' || r.reliability === 'B' || r.reliability === 'C') && r.credibility <= 3
+
 /**
- * The trend baselines over (from, to]: a running total when the scope needs no per-row test
- * beyond the flags (no circle) and the measure is an integer, else a pass over the rows.
+ * Totals over rows[from..to-1] of the rows that count. Without a circle, whether a row counts
+ * depends only on its flags, so a running total answers (named by what it adds up); with one,
+ * the rows are read.
  */
-function baselines(group: TimeRows, q: AggregateQuery, from: number, to: number): number[] {
-  const lo = group.firstAfter(from)
-  const hi = group.firstAfter(to)
+function totaller(group: TimeRows, q: AggregateQuery, inScope: (r: SeriesRow) => boolean) {
   const incl = q.includeUnassessed
-  return q.trendMeasures.map((m) => {
-    const value = trendValue(m)
-    if (!q.scope.circle && INTEGER_MEASURES.has(m)) {
-      return group.total(`${incl ? 'all' : 'assessed'}:${m}`, (r) => (r.active && (incl || r.assessed) ? value(r) : 0), lo, hi)
-    }
-    const inScope = scopeTest(q.scope, incl)
+  const flags = incl ? 'all' : 'assessed'
+  return (name: string, value: (r: SeriesRow) => number, from: number, to: number): number => {
+    if (!q.scope.circle) return group.total(`${flags}:${name}`, (r) => (r.active && (incl || r.assessed) ? value(r) : 0), from, to)
     let total = 0
-    for (let i = lo; i < hi; i++) if (inScope(group.rows[i]!)) total += value(group.rows[i]!)
+    for (let i = from; i < to; i++) if (inScope(group.rows[i]!)) total += value(group.rows[i]!)
     return total
-  })
+  }
+}
+
+/** The first and last time a counted row of rows[from..to-1] holds, read inward from each end. */
+function firstLast(group: TimeRows, inScope: (r: SeriesRow) => boolean, from: number, to: number) {
+  let first: number | null = null
+  let last: number | null = null
+  for (let i = from; i < to; i++) if (inScope(group.rows[i]!)) { first = group.rows[i]!.occurredAt; break }
+  if (first === null) return { first, last }
+  for (let i = to - 1; i >= from; i--) if (inScope(group.rows[i]!)) { last = group.rows[i]!.occurredAt; break }
+  return { first, last }
 }
 
 const EMPTY: AggregateResult = { values: {}, baselines: {}, firstSeen: null, lastSeen: null, centroid: null, strongSource: false, mediumSource: false }
@@ -110,52 +119,61 @@ const EMPTY: AggregateResult = { values: {}, baselines: {}, firstSeen: null, las
 /**
  * Every aggregate of an evaluation from the rows of its group in memory: the same figures the
  * SQL aggregate computed (count, total, count DISTINCT, trend baselines, first/last seen,
- * centroid, strongest source). The window (and any wider spec window) is one pass over its
- * rows; the trend's previous windows come from running totals.
+ * centroid, strongest source). Counts and integer sums come from running totals, distinct
+ * counts from a scan that stops once every value is seen; only category-filtered and
+ * fractional measures, and circles, read every row of their window.
  */
 export function aggregateSeries(series: InputSeries, q: AggregateQuery): AggregateResult {
   const group = series.group(q.scope.eq)
-  const specs = specStates(q)
   const values: Record<string, number> = {}
   if (!group) {
     q.specs.forEach((s) => { values[s.key] = 0 })
     return { ...EMPTY, values, baselines: Object.fromEntries(q.trendMeasures.map((m) => [m, 0])) }
   }
   const inScope = scopeTest(q.scope, q.includeUnassessed)
-  const trendFrom = q.anchor - (q.trendPeriods + 1) * q.windowMs
-  const trendTo = q.anchor - q.windowMs
-  let first: number | null = null
-  let last: number | null = null
-  let latSum = 0, latN = 0, lonSum = 0, lonN = 0
-  let strong = false, medium = false
-  const rows = group.rows
-  // The rows any spec's window holds (the indicator's own window, or a wider one).
-  const from = Math.min(trendTo, ...specs.map((st) => st.since))
-  for (let i = group.firstAfter(from); i < rows.length; i++) {
-    const r = rows[i]!
-    if (r.occurredAt > q.anchor) break
-    if (!inScope(r)) continue
-    for (const st of specs) addToSpec(st, r)
-    if (r.occurredAt <= trendTo) continue
-    // In the indicator's own window: when, where and how well sourced.
-    if (first === null) first = r.occurredAt
-    last = r.occurredAt
-    if (r.lat !== null) { latSum += r.lat; latN++ }
-    if (r.lon !== null) { lonSum += r.lon; lonN++ }
-    const rel = r.reliability
-    if (!strong && (rel === 'A' || rel === 'B') && r.credibility <= 2) strong = true
-    if (!medium && (rel === 'A' || rel === 'B' || rel === 'C') && r.credibility <= 3) medium = true
+  const total = totaller(group, q, inScope)
+  const hi = group.firstAfter(q.anchor)
+  const scanned: SpecState[] = []
+  const scannedKeys: string[] = []
+  specStates(q).forEach((st, i) => {
+    const spec = q.specs[i]!
+    const lo = group.firstAfter(st.since)
+    if (!st.category && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
+      values[spec.key] = total(spec.kind === 'count' ? 'count' : spec.measure!, measureValue(spec.kind === 'count' ? 'count' : spec.measure!), lo, hi)
+    } else if (!st.category && st.kind === 'distinct') {
+      const read = st.read!
+      values[spec.key] = group.distinct(`distinct:${spec.measure}`, (r) => distinctKey(read(r)), inScope, lo, hi)
+    } else {
+      scanned.push(st)
+      scannedKeys.push(spec.key)
+    }
+  })
+  if (scanned.length > 0) {
+    for (let i = group.firstAfter(Math.min(...scanned.map((st) => st.since))); i < hi; i++) {
+      const r = group.rows[i]!
+      if (inScope(r)) for (const st of scanned) addToSpec(st, r)
+    }
+    scanned.forEach((st, i) => { values[scannedKeys[i]!] = st.seen ? st.seen.size : st.total })
   }
-  q.specs.forEach((s, i) => { const st = specs[i]!; values[s.key] = st.seen ? st.seen.size : st.total })
-  const totals = baselines(group, q, trendFrom, trendTo)
+  // The previous windows, for the trend.
+  const trendLo = group.firstAfter(q.anchor - (q.trendPeriods + 1) * q.windowMs)
+  const windowLo = group.firstAfter(q.anchor - q.windowMs)
+  const baselines = Object.fromEntries(q.trendMeasures.map((m) => [m, total(m, measureValue(m), trendLo, windowLo) / q.trendPeriods]))
+  // The indicator's own window: when, where and how well sourced.
+  const { first, last } = firstLast(group, inScope, windowLo, hi)
+  if (first === null) return { ...EMPTY, values, baselines }
+  const latN = total('latN', (r) => (r.lat === null ? 0 : 1), windowLo, hi)
+  const lonN = total('lonN', (r) => (r.lon === null ? 0 : 1), windowLo, hi)
   return {
     values,
-    baselines: Object.fromEntries(q.trendMeasures.map((m, i) => [m, totals[i]! / q.trendPeriods])),
+    baselines,
     firstSeen: first,
     lastSeen: last,
-    centroid: latN > 0 && lonN > 0 ? { lat: latSum / latN, lon: lonSum / lonN } : null,
-    strongSource: strong,
-    mediumSource: medium,
+    centroid: latN > 0 && lonN > 0
+      ? { lat: total('lat', (r) => r.lat ?? 0, windowLo, hi) / latN, lon: total('lon', (r) => r.lon ?? 0, windowLo, hi) / lonN }
+      : null,
+    strongSource: total('strong', (r) => (isStrong(r) ? 1 : 0), windowLo, hi) > 0,
+    mediumSource: total('medium', (r) => (isMedium(r) ? 1 : 0), windowLo, hi) > 0,
   }
 }
 
