@@ -105,7 +105,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
-  metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients })
+  metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }
 

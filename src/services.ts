@@ -72,6 +72,8 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditRepo(store.writer),
     auditReader: createAuditRepo(store.reader),
     keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),
+    /** What the indicator input index holds in memory. */
+    inputsInMemory: () => inputs.memory(),
     /** Rebuilds the input index of new or changed indicators; run in a write job. */
     reindex,
     /** Expires due alerts now, through the single writer. */

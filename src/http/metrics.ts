@@ -7,6 +7,7 @@ export interface MetricSources {
   alerts: AlertsRepo
   rules: () => RuleSet
   clients: { polling: number; streaming: number }
+  inputsInMemory: () => { series: number; rows: number }
 }
 
 /**
@@ -43,6 +44,15 @@ export function createMetrics() {
   new Gauge({
     name: 'vigil_rules_loaded', help: 'Indicators in the live rule set', registers: [registry],
     collect() { this.set(sources?.rules().indicators.length ?? 0) },
+  })
+  new Gauge({
+    name: 'vigil_indicator_inputs_in_memory', help: 'Indicator inputs held in memory for the aggregates: (indicator, mission) series and their rows',
+    labelNames: ['kind'] as const, registers: [registry],
+    collect() {
+      const m = sources?.inputsInMemory() ?? { series: 0, rows: 0 }
+      this.set({ kind: 'series' }, m.series)
+      this.set({ kind: 'rows' }, m.rows)
+    },
   })
   new Gauge({
     name: 'vigil_poll_waiting_clients', help: 'Long polls being held', registers: [registry],

@@ -253,6 +253,14 @@ export function createIndicatorInputsRepo(db: Db) {
       for (const s of everySeries()) if (s.deactivate(inputId)) changed = true
     },
 
+    /** What is held in memory: (indicator, mission) series and their rows (the metrics show it). */
+    memory(): { series: number; rows: number } {
+      let n = 0
+      let rows = 0
+      for (const s of everySeries()) { n++; rows += s.all.rows.length }
+      return { series: n, rows }
+    },
+
     /** Keeps memory in step with the write queue's savepoints: a rolled-back write is forgotten. */
     journal: {
       begin() { changed = false },

@@ -310,5 +310,10 @@ describe('GET /metrics', () => {
     expect(text).toContain('vigil_rules_loaded 2')
     expect(text).toContain('vigil_stream_clients 0')
     expect(text).toContain('vigil_poll_waiting_clients 0')
+    // Both accepted reports (one mission) are held in memory for the aggregates of the indicators they matched.
+    const rows = Number(/vigil_indicator_inputs_in_memory\{kind="rows"\} (\d+)/.exec(text)?.[1])
+    const series = Number(/vigil_indicator_inputs_in_memory\{kind="series"\} (\d+)/.exec(text)?.[1])
+    expect(series).toBeGreaterThanOrEqual(1)
+    expect(rows).toBeGreaterThanOrEqual(2)
   })
 })
