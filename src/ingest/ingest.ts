@@ -104,10 +104,10 @@ export function createIngest(deps: IngestDeps) {
       return { status: 201, result: JSON.parse(existing.result ?? 'null') as WriteResult, replayed: true }
     }
     const now = clock()
-    reports.insert(report, fp, now)
+    const stored = reports.insert(report, fp, now)
     const alerts = await evaluate({ before: null, after: report, reportId: report.id }, now)
-    const result = { report: presentReport(reports.get(report.id)!), alerts }
-    reports.saveResult(report.id, 1, result)
+    const result = { report: presentReport(stored), alerts }
+    reports.created(report, fp, now, result)
     return { status: 201, result, replayed: false }
   }
 

@@ -71,6 +71,8 @@ export function createReportsRepo(db: Db) {
   const revisionsStmt = db.prepare('SELECT * FROM report_revisions WHERE report_id = ? ORDER BY revision')
   const firstStmt = db.prepare('SELECT fingerprint, result FROM report_revisions WHERE report_id = ? AND revision = 1')
   const resultStmt = db.prepare('UPDATE report_revisions SET result = ? WHERE report_id = ? AND revision = ?')
+  const createdStmt = db.prepare(`INSERT INTO report_revisions (report_id, revision, kind, fingerprint, body, result, at)
+    VALUES (?, 1, 'create', ?, ?, ?, ?)`)
 
   const columns = (report: Report, fp: string, revision: number, now: number) => ({
     id: report.id,
@@ -131,9 +133,18 @@ export function createReportsRepo(db: Db) {
       return (firstStmt.get(id) as { fingerprint: string; result: string | null } | undefined) ?? null
     },
 
-    insert(report: Report, fp: string, now: number) {
+    /**
+     * Stores a new report (revision 1) and returns it as stored. Its revision record is written
+     * by created() once the answer is known, so the answer goes in with it (one write, not two).
+     */
+    insert(report: Report, fp: string, now: number): StoredReport {
       insertStmt.run(columns(report, fp, 1, now))
-      revisionStmt.run(report.id, 1, 'create', fp, JSON.stringify(report), null, now)
+      return { report, revision: 1, status: 'active', receivedAt: iso(now), updatedAt: iso(now), retractedReason: null }
+    },
+
+    /** The revision record of a new report, with the answer an identical retry replays. */
+    created(report: Report, fp: string, now: number, result: unknown) {
+      createdStmt.run(report.id, fp, JSON.stringify(report), result === null ? null : JSON.stringify(result), now)
     },
 
     revise(report: Report, fp: string, revision: number, now: number) {
