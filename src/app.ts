@@ -156,10 +156,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auditor = createAuditor({ audit: services.audit, queue: services.queue, clock: deps.clock })
   auditor.install(app)
 
-  // Before serving: the live indicators' indexes must match their definitions.
+  // Before serving: the live indicators' indexes must match their definitions, and be in memory.
   app.addHook('onReady', async () => {
     const result = await services.queue.run(() => services.reindex(deps.rules.current(), deps.clock()))
     if (result.rebuilt.length + result.dropped.length > 0) app.log.info(result, 'indicator indexes brought up to date')
+    const started = performance.now()
+    const held = await services.queue.run(() => services.warmInputs(deps.rules.current(), deps.clock()))
+    app.log.info({ ...held, ms: Math.round(performance.now() - started) }, 'indicator inputs loaded into memory')
   })
   await secure(app, deps, services)
   await routes(app, deps, services, metrics, auditor)

@@ -72,6 +72,14 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditRepo(store.writer),
     auditReader: createAuditRepo(store.reader),
     keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),
+    /**
+     * Loads every live indicator's look-back in every mission into memory (run in a write job at
+     * start-up), so the first report after a restart is evaluated as fast as the next.
+     */
+    warmInputs(set: RuleSet, now: number) {
+      for (const ind of set.indicators) for (const m of deps.missions) inputs.warm(ind.rule.id, m, now - ind.lookbackMs)
+      return inputs.memory()
+    },
     /** What the indicator input index holds in memory. */
     inputsInMemory: () => inputs.memory(),
     /** Rebuilds the input index of new or changed indicators; run in a write job. */

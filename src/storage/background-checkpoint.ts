@@ -25,7 +25,7 @@ parentPort.once('message', () => {
 `
 
 /** WAL pages after which the writer checkpoints itself: only if the worker has fallen behind. */
-const WRITER_BACKSTOP_PAGES = 16384
+const WRITER_BACKSTOP_PAGES = 4096
 const SQLITE_DEFAULT_PAGES = 1000
 /** Longest close() waits for the worker to let go of the file (it may be mid-checkpoint). */
 const STOP_WAIT_MS = 5000
@@ -45,7 +45,7 @@ export function startBackgroundCheckpoint(writer: Db, opts: { synchronous: 'FULL
   const done = new SharedArrayBuffer(4)
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver, file: writer.name, synchronous: opts.synchronous, intervalMs: opts.intervalMs ?? 250, done },
+    workerData: { driver, file: writer.name, synchronous: opts.synchronous, intervalMs: opts.intervalMs ?? 100, done },
   })
   worker.unref()
   writer.pragma(`wal_autocheckpoint = ${WRITER_BACKSTOP_PAGES}`)

@@ -253,6 +253,11 @@ export function createIndicatorInputsRepo(db: Db) {
       for (const s of everySeries()) if (s.deactivate(inputId)) changed = true
     },
 
+    /** Loads an indicator's inputs in a mission after `from` into memory, ahead of its first evaluation. */
+    warm(indicatorId: string, mission: string, from: number) {
+      seriesFor(indicatorId, mission, from)
+    },
+
     /** What is held in memory: (indicator, mission) series and their rows (the metrics show it). */
     memory(): { series: number; rows: number } {
       let n = 0

@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
+import { tempDir, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
 import { CLASHES, IED_CLUSTER } from '../helpers/test-rules.js'
+import { DEFAULT_MISSIONS } from '../../src/config.js'
 
 let t: TestApp | undefined
 afterEach(async () => { await t?.close(); t = undefined })
@@ -54,5 +55,22 @@ describe('rolling out a new or changed indicator', () => {
     } finally {
       db.close()
     }
+  })
+})
+
+describe('restarting on a stored history', () => {
+  it('loads every indicator\'s look-back into memory before serving, so the first report is not the one that waits', async () => {
+    const dir = writeRules({ 'inter-communal/COM-101-clashes.yaml': CLASHES })
+    const dbFile = path.join(tempDir(), 'vigil.db')
+    t = await testApp({ rulesDir: dir, now: '2026-03-18T12:00:00Z', dbFile })
+    await post(clash('C1', 1))
+    await post(clash('C2', 2))
+    await t.close()
+    t = await testApp({ rulesDir: dir, now: '2026-03-18T12:00:00Z', dbFile })
+    const held = t.app.vigil.inputsInMemory()
+    // One series per (indicator, mission), before any report arrives; the two clashes in it.
+    expect(held.series).toBe(DEFAULT_MISSIONS.length)
+    expect(held.rows).toBe(2)
+    expect((await post(clash('C3', 3))).alerts).toMatchObject([{ kind: 'raised', indicatorId: 'COM-101' }])
   })
 })
