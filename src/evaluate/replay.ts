@@ -125,7 +125,7 @@ function collect(services: ReplayServices) {
  */
 export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-replay-'))
-  const store = openStore(path.join(dir, 'replay.db'), { synchronous: 'NORMAL', backgroundCheckpoint: true })
+  const store = openStore(path.join(dir, 'replay.db'), { synchronous: 'NORMAL' })
   // A throwaway database needs no durability: without fsyncs at WAL checkpoints a long replay runs
   // about a fifth faster.
   store.writer.pragma('synchronous = OFF')
