@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AlertsRepo, ChangeFilter } from '../storage/alerts-repo.js'
 import type { CommitSignal } from '../commit-signal.js'
+import type { FeedHead } from '../storage/feed-head.js'
 import { presentChange } from '../alerts/present-alert.js'
 
 export interface StreamOptions {
   alerts: AlertsRepo
   signal: CommitSignal
+  /** The last committed change: a commit that added none wakes the stream without a read. */
+  head: FeedHead
   filter: ChangeFilter
   after: number
   heartbeatMs: number
@@ -39,7 +42,7 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
 
   // Reads until caught up; a commit during a send sets `again` so nothing is left unread.
   const send = () => {
-    if (closed) return
+    if (closed || opts.head.caughtUp(cursor)) return
     if (sending) {
       again = true
       return

@@ -124,7 +124,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req, reply) => {
     const lastEventId = Number(req.headers['last-event-id'])
     const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
-    streamChanges(req, reply, { alerts, signal: services.signal, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open })
+    streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open })
   })
 
   r.get('/alerts/summary', {
