@@ -81,7 +81,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { services, clock } = opts
   const { alerts } = services
-  const head = new FeedHead(alerts.lastSeq, services.signal)
+  const head = new FeedHead(alerts.lastSeq, services.signal, alerts.dataVersion)
   // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
   const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>
     (head.caughtUp(after) ? { changes: [] as AlertChange[], nextCursor: after } : alerts.changesAfter(after, limit, filter))

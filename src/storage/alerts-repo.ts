@@ -214,6 +214,7 @@ export function createAlertsRepo(db: Db) {
     AND raised_at <= @to AND (${ACTIVE} OR updated_at >= @from) ORDER BY rank DESC, id`)
   const lastSeqStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'alert_changes'").pluck()
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
+  const dataVersionStmt = db.prepare('PRAGMA data_version').pluck()
 
   const filtered = new Map<string, Statement>()
   const toChange = (r: ChangeRow): AlertChange => ({
@@ -339,6 +340,8 @@ export function createAlertsRepo(db: Db) {
     },
 
     lastSeq,
+    /** Moves whenever another connection commits (PRAGMA data_version): when lastSeq may have moved. */
+    dataVersion: () => dataVersionStmt.get() as number,
 
     countByState(): { level: string; grade: string; status: string; count: number }[] {
       return countStmt.all() as { level: string; grade: string; status: string; count: number }[]

@@ -1,28 +1,44 @@
 import type { CommitSignal } from '../commit-signal.js'
 
+/** How often a caught-up poll asks whether another process committed (a read-transaction start). */
+const EXTERNAL_CHECK_MS = 100
+
 /**
- * The sequence number of the last committed alert change, read once per commit instead of once
- * per poll: a poller that is caught up (the steady state of a JOC desk) is answered from memory.
+ * The sequence number of the last committed alert change, kept in memory: a poller that is
+ * caught up (the steady state of a JOC desk) is answered without reading the log.
  *
- * The value is re-read after every commit the signal announces. The single writer commits and
- * notifies in one synchronous step, so no poll can run between a commit and its notification:
- * a cached head is never older than the last commit of this process. A write by another process
- * (`vigil import` into a running service's database) shows at the next commit here, at the latest
- * the expiry sweep's, as it already does for long polls and streams; the poller's cursor does
- * not move meanwhile, so nothing is skipped.
+ * It is read again after every commit of this process's writer (the signal counts them before
+ * anyone wakes, and the writer commits and notifies in one synchronous step, so no poll runs
+ * between the two), and whenever `version` (the reader's PRAGMA data_version, which moves when any
+ * other connection commits) has moved, checked at most every 100 ms: a change committed by
+ * another process (`vigil import` into a running service's database) reaches caught-up polls
+ * within that. Checking it on every poll would cost a third of a poll.
  */
 export class FeedHead {
   private head = 0
-  private readAt = -1
+  private readAtCommit = -1
+  private readAtVersion: number | null = null
+  private checkedAt = Number.NEGATIVE_INFINITY
 
-  constructor(private readonly read: () => number, private readonly signal: CommitSignal) {}
+  constructor(
+    private readonly read: () => number,
+    private readonly signal: CommitSignal,
+    private readonly version: () => number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** The last committed change's sequence number. */
   current(): number {
-    if (this.readAt !== this.signal.commits) {
-      // Counted before the read: a commit during it (none, in one thread) would force a re-read.
-      this.readAt = this.signal.commits
-      this.head = this.read()
+    const t = this.now()
+    const local = this.readAtCommit !== this.signal.commits
+    if (local || t - this.checkedAt >= EXTERNAL_CHECK_MS) {
+      this.checkedAt = t
+      const v = this.version()
+      if (local || v !== this.readAtVersion) {
+        this.readAtCommit = this.signal.commits
+        this.readAtVersion = v
+        this.head = this.read()
+      }
     }
     return this.head
   }

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
+import { taxonomy, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
+import { openStore } from '../../src/storage/store.js'
+import { createServices } from '../../src/services.js'
+import { manualClock } from '../../src/clock.js'
+import { DEFAULT_MISSIONS } from '../../src/config.js'
+import { reportInputSchema } from '../../src/reports/report-schema.js'
 import { report } from '../helpers/reports.js'
 import { IED_CLUSTER, PER_INCIDENT } from '../helpers/test-rules.js'
 
@@ -128,6 +133,27 @@ describe('polling the change feed', () => {
       expect(changesAfter(after)).toEqual({ changes: [], nextCursor: after })
       expect((await get(`/alerts?after=${after}`)).json()).toEqual({ changes: [], nextCursor: after })
     }
+  })
+
+  it('a caught-up poll sees, within 100 ms, a change another process committed to the same database (vigil import beside the service)', async () => {
+    await start()
+    const cursor = ((await get('/alerts')).json() as Page).nextCursor
+    expect(((await get(`/alerts?after=${cursor}`)).json() as Page).changes).toEqual([])
+    // A second writer on the same file, as `vigil import` runs while the service serves.
+    const other = openStore(t!.dbFile)
+    const clock = manualClock('2026-03-18T09:00:00Z')
+    const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t!.rules.current() }, clock })
+    try {
+      const created = await services.ingest.create(reportInputSchema.parse(ied('IMPORTED-1', '18')))
+      expect(created.status).toBe(201)
+    } finally {
+      await services.queue.close()
+      other.close()
+    }
+    // Within 100 ms (the feed head's check for other writers).
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    const page = (await get(`/alerts?after=${cursor}`)).json() as Page
+    expect(page.changes.map((c) => c.kind)).toContain('raised')
   })
 
   it('a long poll returns as soon as a change lands, and times out cleanly with nothing', async () => {

@@ -1,16 +1,25 @@
-import { describe, expect, it } from 'vitest'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
 import { CommitSignal } from '../../src/commit-signal.js'
 import { FeedHead } from '../../src/storage/feed-head.js'
+import { openStore, type Store } from '../../src/storage/store.js'
+import { tempDir } from '../helpers/test-app.js'
+
+let stores: Store[] = []
+afterEach(() => { for (const s of stores) s.close(); stores = [] })
 
 describe('FeedHead', () => {
-  it('reads the head once per commit, and again after every commit the signal announces', () => {
+  it("reads the head again after each of this process's commits, and only then", () => {
     const signal = new CommitSignal()
     let last = 7
     let reads = 0
-    const head = new FeedHead(() => { reads++; return last }, signal)
+    let t = 0
+    const head = new FeedHead(() => { reads++; return last }, signal, () => 1, () => t)
     expect(head.current()).toBe(7)
     expect(head.caughtUp(7)).toBe(true)
     expect(head.caughtUp(6)).toBe(false)
+    t = 1_000
+    expect(head.current()).toBe(7)
     expect(reads).toBe(1)
     last = 9
     signal.notify()
@@ -22,12 +31,37 @@ describe('FeedHead', () => {
   it('is already stale for a listener woken by the commit, whatever the order of subscription', () => {
     const signal = new CommitSignal()
     let last = 1
-    const head = new FeedHead(() => last, signal)
+    const head = new FeedHead(() => last, signal, () => 1)
     const seen: number[] = []
     signal.subscribe(() => seen.push(head.current()))
     expect(head.current()).toBe(1)
     last = 2
     signal.notify()
     expect(seen).toEqual([2])
+  })
+
+  it("sees another process's commit within 100 ms, through the reader's data_version", () => {
+    const file = path.join(tempDir('vigil-head-'), 'v.db')
+    const mine = openStore(file)
+    const other = openStore(file)
+    stores.push(mine, other)
+    mine.writer.exec('CREATE TABLE feed (seq INTEGER PRIMARY KEY)')
+    const signal = new CommitSignal()
+    let t = 0
+    const head = new FeedHead(
+      () => (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0,
+      signal,
+      () => mine.reader.pragma('data_version', { simple: true }) as number,
+      () => t,
+    )
+    expect(head.current()).toBe(0)
+    mine.writer.prepare('INSERT INTO feed VALUES (1)').run()
+    signal.notify()
+    expect(head.current()).toBe(1)
+    other.writer.prepare('INSERT INTO feed VALUES (2)').run()
+    t = 50
+    expect(head.current()).toBe(1)
+    t = 100
+    expect(head.current()).toBe(2)
   })
 })
