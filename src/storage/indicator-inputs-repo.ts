@@ -1,8 +1,6 @@
-import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
-import { boundingBox } from '../geo.js'
 import { InputSeries, type SeriesRow } from './input-series.js'
-import { aggregateSeries, lookbackOf, seriesCounts } from './series-aggregate.js'
+import { aggregateSeries, lookbackOf, seriesCounts, seriesInputIds } from './series-aggregate.js'
 import type { WriteJournal } from './write-queue.js'
 
 /** One input as stored for an indicator: the columns the aggregates read. */
@@ -68,31 +66,8 @@ export interface AggregateResult {
   mediumSource: boolean
 }
 
-const COLUMNS: Record<string, string> = {
-  admin1: 'admin1', admin2: 'admin2', route: 'route', site: 'site', category: 'category',
-  topCategory: 'top_category', source: 'source', report: 'input_id',
-}
-
+/** What selects an indicator's inputs: its scope at a point in time. */
 type ScopeQuery = Pick<AggregateQuery, 'indicatorId' | 'scope' | 'anchor' | 'includeUnassessed'>
-
-/** The WHERE clauses that select an indicator's inputs in scope over `lookBackMs`, and their values. */
-function scopeFilter(q: ScopeQuery, lookBackMs: number) {
-  const clauses = ['indicator_id = ?', 'mission = ?', 'active = 1', 'occurred_at > ?', 'occurred_at <= ?']
-  if (!q.includeUnassessed) clauses.push('assessed = 1')
-  const fields = Object.keys(q.scope.eq).sort()
-  for (const field of fields) clauses.push(`${COLUMNS[field]} = ?`)
-  if (q.scope.circle) clauses.push('lat BETWEEN ? AND ?', 'lon BETWEEN ? AND ?', 'vigil_km(lat, lon, ?, ?) <= ?')
-  const bind = (x: ScopeQuery): unknown[] => {
-    const values: unknown[] = [x.indicatorId, x.scope.mission, x.anchor - lookBackMs, x.anchor, ...fields.map((f) => x.scope.eq[f])]
-    const c = x.scope.circle
-    if (c) {
-      const b = boundingBox(c.lat, c.lon, c.km)
-      values.push(b.minLat, b.maxLat, b.minLon, b.maxLon, c.lat, c.lon, c.km)
-    }
-    return values
-  }
-  return { clauses, bind }
-}
 
 const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, route, site,
   source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals`
@@ -151,17 +126,6 @@ export function createIndicatorInputsRepo(db: Db) {
   const loadStmt = db.prepare(`SELECT ${SERIES_COLUMNS} FROM indicator_inputs
     WHERE indicator_id = ? AND mission = ? AND occurred_at > ? ORDER BY occurred_at, input_id`)
   const dataVersionStmt = db.prepare('PRAGMA data_version').pluck()
-  const cached = new Map<string, Statement>()
-  /** Scope look-ups vary only by shape, so each SQL text is prepared once. */
-  const prepare = (sql: string) => {
-    let stmt = cached.get(sql)
-    if (!stmt) {
-      stmt = db.prepare(sql)
-      cached.set(sql, stmt)
-    }
-    return stmt
-  }
-
   /** indicator -> mission -> its inputs in memory. */
   const series = new Map<string, Map<string, InputSeries>>()
   let dataVersion = dataVersionStmt.get() as number
@@ -285,9 +249,7 @@ export function createIndicatorInputsRepo(db: Db) {
 
     /** The ids of the inputs an aggregate over this scope and window counted. */
     inputIds(q: ScopeQuery & { windowMs: number }): string[] {
-      const scope = scopeFilter(q, q.windowMs)
-      return prepare(`SELECT input_id FROM indicator_inputs WHERE ${scope.clauses.join(' AND ')} ORDER BY occurred_at, input_id`)
-        .pluck().all(...scope.bind(q)) as string[]
+      return seriesInputIds(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q)
     },
   }
 }

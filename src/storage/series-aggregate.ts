@@ -184,3 +184,18 @@ export function seriesCounts(series: InputSeries, q: { scope: AggregateScope; an
   const eqHolds = Object.entries(q.scope.eq).every(([field, value]) => fieldReader(field)(r) === value)
   return eqHolds && scopeTest(q.scope, q.includeUnassessed)(r)
 }
+
+/**
+ * The ids of the inputs the aggregate over this scope and window counts, in time order (then id:
+ * ids are ASCII, so this is SQLite's order too): the ones an alert links when it is raised.
+ */
+export function seriesInputIds(series: InputSeries, q: { scope: AggregateScope; anchor: number; windowMs: number; includeUnassessed: boolean }): string[] {
+  const group = series.group(q.scope.eq)
+  if (!group) return []
+  const inScope = scopeTest(q.scope, q.includeUnassessed)
+  const ids: string[] = []
+  for (let i = group.firstAfter(q.anchor - q.windowMs), hi = group.firstAfter(q.anchor); i < hi; i++) {
+    if (inScope(group.rows[i]!)) ids.push(group.rows[i]!.inputId)
+  }
+  return ids
+}

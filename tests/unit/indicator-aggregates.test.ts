@@ -27,6 +27,27 @@ const COLUMNS: Record<string, string> = {
 }
 const measureSql = (m: string) => COLUMNS[m] ?? `json_extract(vals, '$."${m.replace(/[^A-Za-z0-9_.]/g, '')}"')`
 
+/** The WHERE clause selecting an indicator's inputs in scope over `lookbackMs` before the anchor. */
+function scopeWhere(q: AggregateQuery, lookbackMs: number) {
+  const where = ['indicator_id = ?', 'mission = ?', 'active = 1', 'occurred_at > ?', 'occurred_at <= ?']
+  const args: unknown[] = [q.indicatorId, q.scope.mission, q.anchor - lookbackMs, q.anchor]
+  if (!q.includeUnassessed) where.push('assessed = 1')
+  for (const [f, v] of Object.entries(q.scope.eq)) { where.push(`${COLUMNS[f]} = ?`); args.push(v) }
+  const c = q.scope.circle
+  if (c) {
+    const b = boundingBox(c.lat, c.lon, c.km)
+    where.push('lat BETWEEN ? AND ?', 'lon BETWEEN ? AND ?', 'vigil_km(lat, lon, ?, ?) <= ?')
+    args.push(b.minLat, b.maxLat, b.minLon, b.maxLon, c.lat, c.lon, c.km)
+  }
+  return { where: where.join(' AND '), args }
+}
+
+/** The ids of the inputs in the window, as SQL orders them: the oracle for what a raise links. */
+function sqlInputIds(db: Database.Database, q: AggregateQuery): string[] {
+  const { where, args } = scopeWhere(q, q.windowMs)
+  return db.prepare(`SELECT input_id FROM indicator_inputs WHERE ${where} ORDER BY occurred_at, input_id`).pluck().all(...args) as string[]
+}
+
 /** The aggregate as one SQL statement over the stored rows: the oracle. */
 function sqlAggregate(db: Database.Database, q: AggregateQuery): AggregateResult {
   const sel: string[] = []
@@ -52,17 +73,8 @@ function sqlAggregate(db: Database.Database, q: AggregateQuery): AggregateResult
     args.push(q.anchor - q.windowMs)
   }
   const widest = Math.max(q.windowMs * (q.trendPeriods + 1), ...q.specs.map((s) => s.windowMs))
-  const where = ['indicator_id = ?', 'mission = ?', 'active = 1', 'occurred_at > ?', 'occurred_at <= ?']
-  args.push(q.indicatorId, q.scope.mission, q.anchor - widest, q.anchor)
-  if (!q.includeUnassessed) where.push('assessed = 1')
-  for (const [f, v] of Object.entries(q.scope.eq)) { where.push(`${COLUMNS[f]} = ?`); args.push(v) }
-  const c = q.scope.circle
-  if (c) {
-    const b = boundingBox(c.lat, c.lon, c.km)
-    where.push('lat BETWEEN ? AND ?', 'lon BETWEEN ? AND ?', 'vigil_km(lat, lon, ?, ?) <= ?')
-    args.push(b.minLat, b.maxLat, b.minLon, b.maxLon, c.lat, c.lon, c.km)
-  }
-  const row = db.prepare(`SELECT ${sel.join(', ')} FROM indicator_inputs WHERE ${where.join(' AND ')}`).raw(true).get(...args) as (number | null)[]
+  const scope = scopeWhere(q, widest)
+  const row = db.prepare(`SELECT ${sel.join(', ')} FROM indicator_inputs WHERE ${scope.where}`).raw(true).get(...args, ...scope.args) as (number | null)[]
   const n = q.specs.length
   const t = q.trendMeasures.length
   const [first, last, lat, lon, strong, medium] = row.slice(n + t)
@@ -211,6 +223,7 @@ describe('indicator aggregates in memory', () => {
             else if (o.op === 'deactivate') repo.deactivate(o.inputId)
             else {
               expectSame(repo.aggregate(o.q), sqlAggregate(s.writer, o.q))
+              expect(repo.inputIds(o.q)).toEqual(sqlInputIds(s.writer, o.q))
               const counted = new Set(repo.inputIds(o.q))
               for (let i = 0; i < 16; i += 3) {
                 const id = `R-${String(i).padStart(2, '0')}`
