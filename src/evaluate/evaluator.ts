@@ -52,6 +52,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       trendMeasures: [...ind.trendMeasures],
       includeUnassessed: ind.rule.includeUnassessed,
       specs: ind.needs,
+      lookbackMs: ind.lookbackMs,
     }
   }
 

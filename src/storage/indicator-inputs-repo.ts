@@ -1,6 +1,6 @@
 import type { Db } from './db.js'
 import { InputSeries, type SeriesRow } from './input-series.js'
-import { aggregateSeries, lookbackOf, seriesCounts, seriesInputIds } from './series-aggregate.js'
+import { aggregateSeries, seriesCounts, seriesInputIds } from './series-aggregate.js'
 import type { WriteJournal } from './write-queue.js'
 
 /** One input as stored for an indicator: the columns the aggregates read. */
@@ -53,6 +53,8 @@ export interface AggregateQuery {
   trendMeasures: string[]
   includeUnassessed: boolean
   specs: readonly AggregateSpec[]
+  /** How far back any of its aggregates reads (the indicator's look-back). */
+  lookbackMs: number
 }
 
 export interface AggregateResult {
@@ -238,8 +240,7 @@ export function createIndicatorInputsRepo(db: Db) {
     } satisfies WriteJournal,
 
     aggregate(q: AggregateQuery): AggregateResult {
-      const lookback = lookbackOf(q)
-      return aggregateSeries(seriesFor(q.indicatorId, q.scope.mission, q.anchor - lookback, lookback), q)
+      return aggregateSeries(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.lookbackMs, q.lookbackMs), q)
     },
 
     /** Whether this aggregate counts the input (in scope, in the window, assessed, active). */

@@ -38,10 +38,6 @@ function scopeTest(scope: AggregateScope, includeUnassessed: boolean): (r: Serie
   }
 }
 
-/** How far back a query's aggregates read: its window with the trend's previous windows, or a wider spec. */
-export const lookbackOf = (q: Pick<AggregateQuery, 'windowMs' | 'trendPeriods' | 'specs'>) =>
-  Math.max(q.windowMs * (q.trendPeriods + 1), ...q.specs.map((s) => s.windowMs))
-
 interface SpecState {
   since: number
   category: ((r: SeriesRow) => boolean) | null

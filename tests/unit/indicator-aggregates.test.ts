@@ -151,6 +151,7 @@ function query(indicatorId: string, x: { mission: string; eq: Record<string, str
       { key: 'count:POC', kind: 'count', category: 'POC', windowMs },
       ...(shape.wideDays ? [{ key: 'count:wide', kind: 'count' as const, windowMs: shape.wideDays * DAY }] : []),
     ],
+    lookbackMs: Math.max(windowMs * (shape.trendPeriods + 1), (shape.wideDays ?? 0) * DAY),
   }
 }
 
@@ -256,7 +257,7 @@ describe('indicator aggregates in memory', () => {
   it("sees another connection's commit (a CLI on the same file) at the next evaluation", () => {
     const s = open()
     const repo = createIndicatorInputsRepo(s.writer)
-    const q: AggregateQuery = { indicatorId: 'HOS-001', scope: { mission: 'MINUSCA', eq: {} }, anchor: T0 + 10 * DAY, windowMs: 7 * DAY, trendPeriods: 1, trendMeasures: ['count'], includeUnassessed: false, specs: [{ key: 'count', kind: 'count', windowMs: 7 * DAY }] }
+    const q: AggregateQuery = { indicatorId: 'HOS-001', scope: { mission: 'MINUSCA', eq: {} }, anchor: T0 + 10 * DAY, windowMs: 7 * DAY, trendPeriods: 1, trendMeasures: ['count'], includeUnassessed: false, specs: [{ key: 'count', kind: 'count', windowMs: 7 * DAY }], lookbackMs: 14 * DAY }
     const row = fc.sample(rowArb, { numRuns: 1, seed: 7 })[0]!
     repo.upsert({ ...row, indicatorId: 'HOS-001', inputId: 'R-01', mission: 'MINUSCA', occurredAt: T0 + 9 * DAY, assessed: true })
     expect(repo.aggregate(q).values.count).toBe(1)
