@@ -37,6 +37,11 @@ export class CommitSignal {
     })
   }
 
+  /** Whether anyone waits or listens: only then is it worth looking for other writers' commits. */
+  watched(): boolean {
+    return this.waiters.size > 0 || this.listeners.size > 0
+  }
+
   /** Calls `fn` after every commit until the returned function is called. */
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn)

@@ -82,6 +82,8 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   const { services, clock } = opts
   const { alerts } = services
   const head = new FeedHead(alerts.lastSeq, services.signal, alerts.dataVersion)
+  const stopWatching = head.watch()
+  app.addHook('onClose', async () => stopWatching())
   // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
   const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>
     (head.caughtUp(after) ? { changes: [] as AlertChange[], nextCursor: after } : alerts.changesAfter(after, limit, filter))

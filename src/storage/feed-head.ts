@@ -12,7 +12,8 @@ const EXTERNAL_CHECK_MS = 100
  * between the two), and whenever `version` (the reader's PRAGMA data_version, which moves when any
  * other connection commits) has moved, checked at most every 100 ms: a change committed by
  * another process (`vigil import` into a running service's database) reaches caught-up polls
- * within that. Checking it on every poll would cost a third of a poll.
+ * within that, and waiting long polls and streams through `watch`. Checking it on every poll
+ * would cost a third of a poll.
  */
 export class FeedHead {
   private head = 0
@@ -29,9 +30,14 @@ export class FeedHead {
 
   /** The last committed change's sequence number. */
   current(): number {
+    return this.refresh(false)
+  }
+
+  /** `external`: ask about other processes' commits now, however recently that was asked. */
+  private refresh(external: boolean): number {
     const t = this.now()
     const local = this.readAtCommit !== this.signal.commits
-    if (local || t - this.checkedAt >= EXTERNAL_CHECK_MS) {
+    if (local || external || t - this.checkedAt >= EXTERNAL_CHECK_MS) {
       this.checkedAt = t
       const v = this.version()
       if (local || v !== this.readAtVersion) {
@@ -41,6 +47,26 @@ export class FeedHead {
       }
     }
     return this.head
+  }
+
+  /**
+   * Wakes long polls and streams when another process committed alert changes: without it they
+   * would learn of them only at this process's next commit (at the latest the expiry sweep, a
+   * minute away). Every `intervalMs` while anyone waits, the head is read as a poll reads it; if
+   * it moved, the signal fires. A move this process made itself fires it a second time, which
+   * costs each waiter one look at the head. Returns the function that stops it.
+   */
+  watch(intervalMs = EXTERNAL_CHECK_MS): () => void {
+    let seen = this.current()
+    const timer = setInterval(() => {
+      if (!this.signal.watched()) return
+      const h = this.refresh(true)
+      if (h === seen) return
+      seen = h
+      this.signal.notify()
+    }, intervalMs)
+    timer.unref()
+    return () => clearInterval(timer)
   }
 
   /** True when nothing was committed after `seq`, so a poll from it has nothing to read. */

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
+import { taxonomy, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
+import { openStore } from '../../src/storage/store.js'
+import { createServices } from '../../src/services.js'
+import { manualClock } from '../../src/clock.js'
+import { DEFAULT_MISSIONS } from '../../src/config.js'
+import { reportInputSchema } from '../../src/reports/report-schema.js'
 import { report } from '../helpers/reports.js'
 import { PER_INCIDENT } from '../helpers/test-rules.js'
 
@@ -63,6 +68,25 @@ describe('GET /alerts/stream (Server-Sent Events)', () => {
     expect(again.filter((e) => e.event === 'alert').map((e) => e.id)).toEqual([4, 5])
     expect(again.some((e) => e.event === 'heartbeat')).toBe(true)
     resumed.close()
+  })
+
+  it("sends a change another process committed (vigil import beside the service) without waiting for a local one", async () => {
+    // A heartbeat far away: nothing this process does in the test commits or writes to the stream.
+    t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }), now: '2026-03-18T12:00:00Z', config: { sseHeartbeatMs: 60_000 } })
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' })
+    const stream = await readStream(`${url}/alerts/stream`, {}, (e) => e.some((x) => x.event === 'alert'))
+    const receiving = stream.next()
+    const other = openStore(t.dbFile)
+    const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t!.rules.current() }, clock: manualClock('2026-03-18T12:00:00Z') })
+    try {
+      expect((await services.ingest.create(reportInputSchema.parse(report({ id: 'IMPORTED-1', occurredAt: '2026-03-18T08:00:00Z' })))).status).toBe(201)
+    } finally {
+      await services.queue.close()
+      other.close()
+    }
+    const events = (await receiving).filter((e) => e.event === 'alert')
+    expect(events.map((e) => e.data.kind)).toEqual(['raised'])
+    stream.close()
   })
 
   it('ends open streams when the service shuts down', async () => {

@@ -156,6 +156,26 @@ describe('polling the change feed', () => {
     expect(page.changes.map((c) => c.kind)).toContain('raised')
   })
 
+  it('a waiting long poll is woken by a change another process committed, long before its wait ends', async () => {
+    await start()
+    const cursor = ((await get('/alerts')).json() as Page).nextCursor
+    const started = Date.now()
+    const waiting = get(`/alerts?after=${cursor}&wait=20`)
+    await new Promise((r) => setTimeout(r, 100))
+    const other = openStore(t!.dbFile)
+    const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t!.rules.current() }, clock: manualClock('2026-03-18T09:00:00Z') })
+    try {
+      expect((await services.ingest.create(reportInputSchema.parse(ied('IMPORTED-1', '18')))).status).toBe(201)
+    } finally {
+      await services.queue.close()
+      other.close()
+    }
+    const res = await waiting
+    expect((res.json() as Page).changes.map((c) => c.kind)).toContain('raised')
+    // Answered by the change, not by the end of its 20 s wait.
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
   it('a long poll returns as soon as a change lands, and times out cleanly with nothing', async () => {
     await start()
     const cursor = ((await get('/alerts')).json() as Page).nextCursor

@@ -64,4 +64,46 @@ describe('FeedHead', () => {
     t = 100
     expect(head.current()).toBe(2)
   })
+
+  it("wakes waiters when another process's commit moves the head, only while someone waits", async () => {
+    const file = path.join(tempDir('vigil-head-'), 'v.db')
+    const mine = openStore(file)
+    const other = openStore(file)
+    stores.push(mine, other)
+    mine.writer.exec('CREATE TABLE feed (seq INTEGER PRIMARY KEY)')
+    const signal = new CommitSignal()
+    const head = new FeedHead(
+      () => (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0,
+      signal,
+      () => mine.reader.pragma('data_version', { simple: true }) as number,
+    )
+    const stop = head.watch(10)
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 40))
+    try {
+      // Nobody waits: the other writer's commit wakes no one.
+      other.writer.prepare('INSERT INTO feed VALUES (1)').run()
+      await tick()
+      expect(signal.commits).toBe(0)
+      // A stream listens: the next commit elsewhere wakes it, once.
+      let woken = 0
+      const unsubscribe = signal.subscribe(() => { woken++ })
+      await tick()
+      const before = woken
+      other.writer.prepare('INSERT INTO feed VALUES (2)').run()
+      await tick()
+      expect(woken).toBe(before + 1)
+      expect(head.current()).toBe(2)
+      // A commit that adds no alert change (the head stays) wakes no one either.
+      other.writer.exec('CREATE TABLE unrelated (x)')
+      await tick()
+      expect(woken).toBe(before + 1)
+      unsubscribe()
+      // A long poll waiting on next() is answered by it.
+      const waiting = signal.next(5_000)
+      other.writer.prepare('INSERT INTO feed VALUES (3)').run()
+      expect(await waiting).toBe(true)
+    } finally {
+      stop()
+    }
+  })
 })
