@@ -54,6 +54,8 @@ async function secure(app: FastifyInstance, deps: AppDeps, services: Services) {
   if (config.auth === 'off') {
     deps.logger.warn('AUTHENTICATION IS OFF (VIGIL_AUTH=off): every request acts as an anonymous admin. Never run a mission like this.')
   }
+  // First, so refusals (401, 403) carry them too.
+  securityHeaders(app)
   installAccess(app, { auth: config.auth, keys: services.keys, publicPrefixes: ['/docs'] })
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
@@ -63,7 +65,6 @@ async function secure(app: FastifyInstance, deps: AppDeps, services: Services) {
     keyGenerator: (req) => req.principal?.keyId ?? req.ip,
     allowList: (req) => req.routeOptions.config?.permission === 'public' || (req.routeOptions.url ?? '').startsWith('/docs'),
   })
-  securityHeaders(app)
 }
 
 /** Every route, each given only what it needs. */

@@ -266,6 +266,19 @@ describe('abuse limits', () => {
     expect((await get()).statusCode).toBe(200)
   })
 
+  it('sends the security headers on refusals too (401, 403)', async () => {
+    world = await setup()
+    const refused = [
+      await world.t.app.inject({ method: 'GET', url: '/alerts' }),
+      await world.t.app.inject({ method: 'POST', url: '/reports', payload: {}, headers: { authorization: `Bearer ${world.tokens.joc}` } }),
+    ]
+    expect(refused.map((r) => r.statusCode)).toEqual([401, 403])
+    for (const res of refused) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
+    }
+  })
+
   it('serves the docs page with security headers and health checks without a key', async () => {
     world = await setup()
     const docs = await world.t.app.inject({ method: 'GET', url: '/docs' })
