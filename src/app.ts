@@ -56,7 +56,7 @@ async function secure(app: FastifyInstance, deps: AppDeps, services: Services) {
   }
   // First, so refusals (401, 403) carry them too.
   securityHeaders(app)
-  installAccess(app, { auth: config.auth, keys: services.keys, publicPrefixes: ['/docs'] })
+  installAccess(app, { auth: config.auth, keys: services.liveKeys, publicPrefixes: ['/docs'] })
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: config.rateLimitWindowMs,

@@ -13,6 +13,7 @@ import { createAlertWriter } from './evaluate/alert-writer.js'
 import { createAlertLifecycle } from './evaluate/alert-lifecycle.js'
 import { createSilencesRepo } from './storage/silences-repo.js'
 import { createKeysRepo } from './storage/keys-repo.js'
+import { createLiveKeys } from './storage/live-keys.js'
 import { createAuditRepo } from './storage/audit-repo.js'
 import { createKeyAdmin } from './auth/key-admin.js'
 import { createIngest } from './ingest/ingest.js'
@@ -67,8 +68,9 @@ export function createServices(deps: ServiceDeps) {
     reports: createReportsRepo(store.reader),
     alerts: createAlertsRepo(store.reader),
     silences: createSilencesRepo(store.reader),
-    /** Key look-ups read the database on every request, so a revocation takes effect at once. */
     keys: createKeysRepo(store.reader),
+    /** The live keys in memory, for the access check of every request. */
+    liveKeys: createLiveKeys(createKeysRepo(store.reader), signal),
     audit: createAuditRepo(store.writer),
     auditReader: createAuditRepo(store.reader),
     keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),

@@ -23,13 +23,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 /** Roles whose keys always cover every mission. */
 export const ALL_MISSION_ROLES: readonly Role[] = ['hq', 'admin']
 
-/** The caller of a request. `missions` null means every mission. */
+/** The caller of a request, shared by every request of its key. `missions` null means every mission. */
 export interface Principal {
-  keyId: string | null
-  name: string
-  role: Role
-  missions: readonly string[] | null
-  permissions: ReadonlySet<Permission>
+  readonly keyId: string | null
+  readonly name: string
+  readonly role: Role
+  readonly missions: readonly string[] | null
+  readonly permissions: ReadonlySet<Permission>
 }
 
 export function principalFor(key: { id: string | null; name: string; role: Role; missions: readonly string[] | null }): Principal {

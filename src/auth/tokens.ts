@@ -15,9 +15,9 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex')
 }
 
-/** Compares a presented token with a stored hash in constant time. */
-export function tokenMatches(token: string, storedHash: string): boolean {
-  const a = Buffer.from(hashToken(token), 'hex')
-  const b = Buffer.from(storedHash, 'hex')
+/** Compares the hash of a presented token with a stored hash in constant time. */
+export function hashesMatch(presented: string, stored: string): boolean {
+  const a = Buffer.from(presented, 'hex')
+  const b = Buffer.from(stored, 'hex')
   return a.length === b.length && timingSafeEqual(a, b)
 }

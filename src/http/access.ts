@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../errors.js'
 import { AUTH_OFF_PRINCIPAL, coversMission, principalFor, type Permission, type Principal } from '../auth/roles.js'
-import { hashToken, tokenMatches } from '../auth/tokens.js'
-import type { KeysRepo } from '../storage/keys-repo.js'
+import { hashesMatch, hashToken } from '../auth/tokens.js'
+import type { ApiKey } from '../storage/keys-repo.js'
+import type { LiveKeys } from '../storage/live-keys.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,22 +17,28 @@ declare module 'fastify' {
 
 export interface AccessOptions {
   auth: 'on' | 'off'
-  keys: KeysRepo
+  keys: LiveKeys
   /** Route prefixes served to anyone: the API documentation, whose routes a plugin registers. */
   publicPrefixes?: readonly string[]
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/
 
+/** Each live key's principal, made once (the live keys keep their objects until they change). */
+const principals = new WeakMap<ApiKey, Principal>()
+
 /** The key behind a bearer token, or null; the token is compared only through its hash. */
-function authenticate(req: FastifyRequest, keys: KeysRepo): Principal | null {
+function authenticate(req: FastifyRequest, keys: LiveKeys): Principal | null {
   const header = req.headers.authorization
   if (typeof header !== 'string') return null
   const m = BEARER.exec(header)
   if (!m) return null
-  const key = keys.activeByHash(hashToken(m[1]!))
-  if (!key || !tokenMatches(m[1]!, key.tokenHash)) return null
-  return principalFor(key)
+  const hash = hashToken(m[1]!)
+  const key = keys.activeByHash(hash)
+  if (!key || !hashesMatch(hash, key.tokenHash)) return null
+  let principal = principals.get(key)
+  if (!principal) principals.set(key, principal = principalFor(key))
+  return principal
 }
 
 /**

@@ -1,52 +1,27 @@
 import type { CommitSignal } from '../commit-signal.js'
-
-/** How often a caught-up poll asks whether another process committed (a read-transaction start). */
-const EXTERNAL_CHECK_MS = 100
+import { CommitCached, EXTERNAL_CHECK_MS } from './commit-cached.js'
 
 /**
- * The sequence number of the last committed alert change, kept in memory: a poller that is
- * caught up (the steady state of a JOC desk) is answered without reading the log.
- *
- * It is read again after every commit of this process's writer (the signal counts them before
- * anyone wakes, and the writer commits and notifies in one synchronous step, so no poll runs
- * between the two), and whenever `version` (the reader's PRAGMA data_version, which moves when any
- * other connection commits) has moved, checked at most every 100 ms: a change committed by
- * another process (`vigil import` into a running service's database) reaches caught-up polls
- * within that, and waiting long polls and streams through `watch`. Checking it on every poll
- * would cost a third of a poll.
+ * The sequence number of the last committed alert change, kept in memory (see CommitCached for
+ * when it is read again): a poller that is caught up (the steady state of a JOC desk) is answered
+ * without reading the log, and a change another process committed reaches caught-up polls within
+ * 100 ms, and waiting long polls and streams through `watch`.
  */
 export class FeedHead {
-  private head = 0
-  private readAtCommit = -1
-  private readAtVersion: number | null = null
-  private checkedAt = Number.NEGATIVE_INFINITY
+  private readonly head: CommitCached<number>
 
   constructor(
-    private readonly read: () => number,
+    read: () => number,
     private readonly signal: CommitSignal,
-    private readonly version: () => number,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    version: () => number,
+    now?: () => number,
+  ) {
+    this.head = new CommitCached(read, signal, version, now)
+  }
 
   /** The last committed change's sequence number. */
   current(): number {
-    return this.refresh(false)
-  }
-
-  /** `external`: ask about other processes' commits now, however recently that was asked. */
-  private refresh(external: boolean): number {
-    const t = this.now()
-    const local = this.readAtCommit !== this.signal.commits
-    if (local || external || t - this.checkedAt >= EXTERNAL_CHECK_MS) {
-      this.checkedAt = t
-      const v = this.version()
-      if (local || v !== this.readAtVersion) {
-        this.readAtCommit = this.signal.commits
-        this.readAtVersion = v
-        this.head = this.read()
-      }
-    }
-    return this.head
+    return this.head.current()
   }
 
   /**
@@ -60,7 +35,7 @@ export class FeedHead {
     let seen = this.current()
     const timer = setInterval(() => {
       if (!this.signal.watched()) return
-      const h = this.refresh(true)
+      const h = this.head.current(true)
       if (h === seen) return
       seen = h
       this.signal.notify()

@@ -34,11 +34,12 @@ const toKey = (r: KeyRow): ApiKey => {
   }
 }
 
-/** Access keys. Lookups read the database every time, so a revocation takes effect at once. */
+/** Access keys. Requests look keys up through LiveKeys (live-keys.ts), which holds the live ones in memory. */
 export function createKeysRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO api_keys (id, name, role, missions, token_hash, created_at, created_by)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
-  const byHash = db.prepare('SELECT * FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
+  const live = db.prepare('SELECT * FROM api_keys WHERE revoked_at IS NULL')
+  const dataVersion = db.prepare('PRAGMA data_version').pluck()
   const byId = db.prepare('SELECT * FROM api_keys WHERE id = ?')
   const all = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id')
   const revoke = db.prepare('UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL')
@@ -49,11 +50,12 @@ export function createKeysRepo(db: Db) {
       insert.run(k.id, k.name, k.role, JSON.stringify(k.missions ?? ['*']), k.tokenHash, k.now, k.by)
       return toKey(byId.get(k.id) as KeyRow)
     },
-    /** The live (unrevoked) key with this token hash. */
-    activeByHash(hash: string): ApiKey | null {
-      const row = byHash.get(hash) as KeyRow | undefined
-      return row ? toKey(row) : null
+    /** Every live (unrevoked) key. */
+    active(): ApiKey[] {
+      return (live.all() as KeyRow[]).map(toKey)
     },
+    /** Moves whenever another connection commits (PRAGMA data_version). */
+    dataVersion: () => dataVersion.get() as number,
     get(id: string): ApiKey | null {
       const row = byId.get(id) as KeyRow | undefined
       return row ? toKey(row) : null

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { keysCommand } from '../../src/cli/keys-commands.js'
 import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
 import { PER_INCIDENT } from '../helpers/test-rules.js'
@@ -179,6 +180,23 @@ describe('keys', () => {
     const revoke = await world.t.app.inject({ method: 'DELETE', url: `/keys/${world.ids.analyst}`, headers: { authorization: `Bearer ${world.tokens.admin}` } })
     expect(revoke.statusCode).toBe(200)
     expect((await get(`Bearer ${world.tokens.analyst}`)).statusCode).toBe(401)
+  })
+
+  it('honours `vigil keys` run beside the service: a new key works at once, a revocation within 100 ms', async () => {
+    world = await setup()
+    const env = { VIGIL_DB: world.t.dbFile }
+    const get = (token: string) => world!.t.app.inject({ method: 'GET', url: '/reports', headers: { authorization: `Bearer ${token}` } })
+    // The keys are in memory now: the next commands change them behind the service's back.
+    expect((await get(world.tokens.analyst)).statusCode).toBe(200)
+    let printed = ''
+    const out = { write: (s: string) => { printed += s } }
+    expect(keysCommand(['create', '--role', 'analyst', '--mission', 'MINUSMA', '--name', 'script'], out, { write: () => undefined }, env)).toBe(0)
+    const token = /(vgl_[A-Za-z0-9_-]{43})/.exec(printed)![1]!
+    expect((await get(token)).statusCode).toBe(200)
+    expect(keysCommand(['revoke', world.ids.analyst], { write: () => undefined }, { write: () => undefined }, env)).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    expect((await get(world.tokens.analyst)).statusCode).toBe(401)
+    expect((await get(token)).statusCode).toBe(200)
   })
 
   it('stores tokens only as hashes, shows a token once, and keeps the last admin key', async () => {
