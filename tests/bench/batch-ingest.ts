@@ -19,6 +19,7 @@ import { one, row, summarize, type BenchResult, type Row } from './lib/stats.js'
 import { classify, historyInputs, MISSIONS } from './lib/synthetic.js'
 import { taxonomy } from './lib/engine.js'
 import { startVigil } from './lib/vigil-server.js'
+import { BENCH_HEADERS } from './lib/bench-auth.js'
 import { openStore } from '../../src/storage/store.js'
 import { cellOf } from '../../src/geo.js'
 import { topOf } from '../../src/taxonomy/taxonomy.js'
@@ -59,7 +60,7 @@ async function postBatches(url: string, bodies: string[], budgetS: number) {
     while (next < bodies.length && (performance.now() - t0) / 1000 < budgetS) {
       const body = bodies[next++]!
       const s = performance.now()
-      const res = await fetch(`${url}/reports/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const res = await fetch(`${url}/reports/batch`, { method: 'POST', headers: { ...BENCH_HEADERS, 'content-type': 'application/json' }, body })
       const out = await res.json() as { accepted?: number; rejected?: number; replayed?: number }
       latencies.push(performance.now() - s)
       if (res.status !== 200) throw new Error(`POST /reports/batch answered ${res.status}: ${JSON.stringify(out).slice(0, 300)}`)

@@ -16,6 +16,7 @@ import { percentile, row, summarize, type BenchResult, type Row } from './lib/st
 import { startBare, startVigil } from './lib/vigil-server.js'
 import type { ServerProcess } from './lib/server-process.js'
 import { bodySource } from './ingest-http.js'
+import { BENCH_HEADERS } from './lib/bench-auth.js'
 
 const CONNECTIONS = 64
 const IDLE_CLIENTS = 1000
@@ -29,7 +30,7 @@ async function openClients(url: string, path: string, n: number) {
   let responded = 0
   let failed = 0
   for (let i = 0; i < n; i++) {
-    const req = http.get(`${url}${path}`, { agent }, (res) => {
+    const req = http.get(`${url}${path}`, { agent, headers: BENCH_HEADERS }, (res) => {
       responded++
       res.on('data', () => {})
       res.on('error', () => {})
@@ -55,7 +56,7 @@ async function followers(url: string, n: number, start: number, seconds: number)
     while ((performance.now() - t0) / 1000 < seconds) {
       const s = performance.now()
       try {
-        const res = await fetch(`${url}/alerts?after=${cursor}`, { signal: AbortSignal.timeout(15_000) })
+        const res = await fetch(`${url}/alerts?after=${cursor}`, { headers: BENCH_HEADERS, signal: AbortSignal.timeout(15_000) })
         const page = await res.json() as { nextCursor?: number }
         if (res.status !== 200) errors++
         else cursor = page.nextCursor ?? cursor

@@ -29,6 +29,8 @@ async function vigil(): Promise<{ app: FastifyInstance; close: () => Promise<voi
   const clock = () => Date.now() - offset
   const logger = createLogger(config.logLevel)
   const store = openStore(config.dbPath, { synchronous: config.synchronous, backgroundCheckpoint: true })
+  const { ensureBenchKey } = await import('./bench-auth.js')
+  ensureBenchKey(store, clock())
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
   const rules = new RuleRegistry(config.rulesDir, taxonomy, clock)
   const attempt = rules.reload('startup')

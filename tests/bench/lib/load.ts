@@ -1,5 +1,6 @@
 /** autocannon from the parent process, with the parent's own CPU use recorded. */
 import autocannon from 'autocannon'
+import { BENCH_HEADERS } from './bench-auth.js'
 
 export interface LoadOptions {
   url: string
@@ -42,7 +43,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     requests: [{
       method: o.method ?? 'GET',
       path: o.path,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...o.headers },
+      headers: { ...BENCH_HEADERS, ...(body ? { 'content-type': 'application/json' } : {}), ...o.headers },
       ...(body ? { setupRequest: (req: Record<string, unknown>) => { req.body = body(); return req } } : {}),
     }] as autocannon.Request[],
   })

@@ -14,10 +14,10 @@ export interface VigilOptions {
 }
 
 /**
- * Starts vigil with the standard library, synchronous=FULL (the default), info logging to
- * /dev/null, and VIGIL_AUTH=off: authentication is being added by another engineer, and this is
- * the loudly-logged development switch. The per-key rate limit is raised out of the way (all load
- * comes from one address); the plugin still runs on every request.
+ * Starts vigil as a mission runs it: the standard library, synchronous=FULL (the default), info
+ * logging to /dev/null, authentication on (every request carries the bench key, bench-auth.ts).
+ * The per-key rate limit is raised out of the way (all load comes from one key); the plugin still
+ * runs on every request.
  */
 export function startVigil(o: VigilOptions): Promise<ServerProcess> {
   const offset = o.history ? Date.now() - o.history.end : 0
@@ -26,7 +26,7 @@ export function startVigil(o: VigilOptions): Promise<ServerProcess> {
     env: {
       VIGIL_DB: o.db,
       VIGIL_RULES_DIR: STANDARD_RULES_DIR,
-      VIGIL_AUTH: 'off',
+      VIGIL_AUTH: 'on',
       VIGIL_RATE_LIMIT_PER_MINUTE: '1000000000',
       LOG_LEVEL: 'info',
       BENCH_CLOCK_OFFSET_MS: String(offset),
