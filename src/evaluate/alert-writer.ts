@@ -79,11 +79,13 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     while ((key = [...pass.families].find((k) => !done.has(k))) !== undefined) {
       done.add(key)
       const [mission, top] = key.split('|') as [string, string]
-      // Only operational and strategic alerts inhibit: load those once, then the ones below them.
-      const higher = alerts.activeAbove(mission, top, GRADES.length)
-      for (const a of alerts.activeBelow(mission, top, LEVELS.length * GRADES.length)) {
+      // Only operational and strategic alerts inhibit. The family is read as inhibition sees it;
+      // a whole alert is read only when its flag changes.
+      const family = alerts.activeFamily(mission, top)
+      const higher = family.filter((a) => a.rank >= GRADES.length)
+      for (const a of family) {
         const inhibited = isInhibited(a, higher)
-        if (inhibited !== a.inhibited) save(pass, a, inhibited ? 'inhibited' : 'released', 'inhibition', [])
+        if (inhibited !== a.inhibited) save(pass, alerts.get(a.id)!, inhibited ? 'inhibited' : 'released', 'inhibition', [])
       }
     }
   }

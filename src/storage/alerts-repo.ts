@@ -191,7 +191,6 @@ export function createAlertsRepo(db: Db) {
   const updateStmt = db.prepare(`UPDATE alerts SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`)
   const getStmt = db.prepare('SELECT * FROM alerts WHERE id = ?')
   const activeByIdentity = db.prepare(`SELECT * FROM alerts WHERE identity = ? AND ${ACTIVE}`)
-  const activeByPrefix = db.prepare(`SELECT * FROM alerts WHERE indicator_id = ? AND mission = ? AND ${ACTIVE} AND identity >= ? AND identity < ?`)
   const linkStmt = db.prepare('INSERT OR IGNORE INTO alert_inputs (alert_id, input_id) VALUES (?, ?)')
   const unlinkStmt = db.prepare('DELETE FROM alert_inputs WHERE input_id = ?')
   const linkedActive = db.prepare(`SELECT a.* FROM alert_inputs i JOIN alerts a ON a.id = i.alert_id WHERE i.input_id = ? AND a.${ACTIVE}`)
@@ -207,7 +206,9 @@ export function createAlertsRepo(db: Db) {
   // Only the columns inhibition reads: this runs on every alert write.
   const aboveStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope FROM alerts
     WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank >= ?`)
-  const belowStmt = db.prepare(`SELECT * FROM alerts WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank < ?`)
+  const familyStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope, rank, inhibited FROM alerts
+    WHERE mission = ? AND top_category = ? AND ${ACTIVE}`)
+  const centresStmt = db.prepare(`SELECT id, scope FROM alerts WHERE indicator_id = ? AND mission = ? AND ${ACTIVE} AND identity >= ? AND identity < ?`)
   const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
   const countStmt = db.prepare('SELECT level, grade, status, count(*) AS count FROM alerts GROUP BY level, grade, status')
   const periodStmt = db.prepare(`SELECT * FROM alerts WHERE (@missions IS NULL OR mission IN (SELECT value FROM json_each(@missions)))
@@ -245,9 +246,13 @@ export function createAlertsRepo(db: Db) {
         .map((r) => ({ id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, scope: JSON.parse(r.scope) as AlertState['scope'] }))
     },
 
-    /** Active alerts of a family below a rank: the ones a higher alert may inhibit. */
-    activeBelow(mission: string, topCategory: string, maxRankExclusive: number): AlertState[] {
-      return (belowStmt.all(mission, topCategory, maxRankExclusive) as AlertRow[]).map(toState)
+    /** Every active alert of a family as inhibition sees it, with its rank and flag: for re-flagging. */
+    activeFamily(mission: string, topCategory: string): (InhibitionView & { rank: number; inhibited: boolean })[] {
+      return (familyStmt.all(mission, topCategory) as (Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'scope' | 'rank' | 'inhibited'>)[])
+        .map((r) => ({
+          id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level,
+          scope: JSON.parse(r.scope) as AlertState['scope'], rank: r.rank, inhibited: r.inhibited === 1,
+        }))
     },
 
     active(): AlertState[] {
@@ -261,16 +266,16 @@ export function createAlertsRepo(db: Db) {
 
     /** The active alert of an indicator, among identities starting with `prefix`, nearest within `km`. */
     activeNear(indicatorId: string, mission: string, prefix: string, lat: number, lon: number, km: number): AlertState | null {
-      const rows = activeByPrefix.all(indicatorId, mission, prefix, `${prefix}\uffff`) as AlertRow[]
-      let best: { d: number; a: AlertState } | null = null
+      // Only the scopes are read to find the nearest: a whole alert is read for that one alone.
+      const rows = centresStmt.all(indicatorId, mission, prefix, `${prefix}\uffff`) as Pick<AlertRow, 'id' | 'scope'>[]
+      let best: { d: number; id: number } | null = null
       for (const row of rows) {
-        const a = toState(row)
-        const c = a.scope.center
+        const c = (JSON.parse(row.scope) as AlertState['scope']).center
         if (!c) continue
         const d = distanceKm(lat, lon, c.lat, c.lon)
-        if (d <= km && (!best || d < best.d)) best = { d, a }
+        if (d <= km && (!best || d < best.d)) best = { d, id: row.id }
       }
-      return best?.a ?? null
+      return best ? toState(getStmt.get(best.id) as AlertRow) : null
     },
 
     insert(alert: Omit<AlertState, 'id'>): number {
