@@ -21,6 +21,7 @@ import { installAccess } from './http/access.js'
 import { strictUtf8Json } from './http/strict-json.js'
 import { RequestLog } from './http/request-log.js'
 import { securityHeaders } from './http/security-headers.js'
+import { drainWritesOnClose } from './http/drain-writes.js'
 import { createAuditor, type Auditor } from './http/audit.js'
 import rateLimit from '@fastify/rate-limit'
 import { taxonomyRoutes } from './http/taxonomy-routes.js'
@@ -165,6 +166,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const held = await services.queue.run(() => services.warmInputs(deps.rules.current(), deps.clock()))
     app.log.info({ ...held, ms: Math.round(performance.now() - started) }, 'indicator inputs loaded into memory')
   })
+  // First, so a write the access check refuses is counted until its answer too.
+  drainWritesOnClose(app)
   await secure(app, deps, services)
   await routes(app, deps, services, metrics, auditor)
   expirySweeps(app, services, config.expiryIntervalMs)

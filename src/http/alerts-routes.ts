@@ -93,7 +93,8 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   // ends the streams and answers the polls at once, so close() can finish.
   app.addHook('preClose', async () => {
     closing.abort()
-    // In-flight writes commit first, so every stream receives every committed change before it ends.
+    // In-flight writes commit first (the app's own preClose has let every write request finish),
+    // so every stream receives every committed change before it ends.
     await services.queue.idle()
     for (const end of [...open]) end()
   })

@@ -93,7 +93,9 @@ describe('graceful shutdown (SIGTERM)', () => {
       s.on('data', (d: Buffer) => { said += d.toString() })
       const closed = new Promise<string>((resolve) => s.on('close', () => resolve(said.split('\r\n')[0] ?? '')))
       s.write(`POST /reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: half-${i}\r\nConnection: close\r\n\r\n${body.slice(0, 40)}`)
-      return { finish: () => s.end(body.slice(40)), answer: closed }
+      // write, not end: a client that half-closes before its answer is taken as gone (node's
+      // http server does not allow half-open connections), and its request is dropped.
+      return { finish: () => s.write(body.slice(40)), answer: closed }
     }))
     await until('the half-sent posts to reach the service', () => [0, 1, 2].every((i) => svc!.logs.some((l) => l.reqId === `half-${i}` && l.msg === 'incoming request')))
 
@@ -190,6 +192,44 @@ describe('graceful shutdown with clients that stay connected', () => {
     const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
     const events = (got.match(/^event: alert$/gm) ?? []).length
     expect(committed).toBeGreaterThan(100)
+    expect({ events, cleanEnd: got.endsWith('0\r\n\r\n') }, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
+  })
+
+  it('a write whose body is still arriving at SIGTERM is stored, answered, and reaches the stream before it ends', { timeout: 60_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-upload-'), 'vigil.db')
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
+    const port = Number(new URL(svc.url).port)
+    const stream = net.connect({ host: '127.0.0.1', port })
+    await new Promise((resolve) => stream.once('connect', resolve))
+    let got = ''
+    stream.on('data', (d: Buffer) => { got += d.toString() })
+    const streamClosed = new Promise<void>((resolve) => stream.on('close', () => resolve()))
+    stream.write('GET /alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    await until('the stream to open', () => got.includes('retry: 3000'))
+
+    // A batch whose first half is sent before SIGTERM and the rest after, as a slow uplink would.
+    const rand = prng(20260325)
+    const body = Buffer.from(JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ ...liveReport(rand, `SLOW-${i}`), category: rand.pick(['COM.CLASH', 'SAF.ROAD', 'POC.KILL']) }))))
+    const upload = net.connect({ host: '127.0.0.1', port })
+    await new Promise((resolve) => upload.once('connect', resolve))
+    let answer = ''
+    upload.on('data', (d: Buffer) => { answer += d.toString() })
+    const uploadClosed = new Promise<void>((resolve) => upload.on('close', () => resolve()))
+    upload.write(`POST /reports/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\nX-Request-Id: slow-batch\r\n\r\n`)
+    upload.write(body.subarray(0, body.length >> 1))
+    await until('the batch to reach the service', () => svc!.logs.some((l) => l.reqId === 'slow-batch' && l.msg === 'incoming request'))
+    svc.child.kill('SIGTERM')
+    await until('the shutdown to begin', () => svc!.logs.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
+    await pause(200)
+    upload.write(body.subarray(body.length >> 1))
+    await uploadClosed
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK')
+    expect(await exitWithin(svc, 15_000)).toEqual({ code: 0, signal: null })
+    await streamClosed
+
+    const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
+    const events = (got.match(/^event: alert$/gm) ?? []).length
+    expect(committed).toBeGreaterThan(10)
     expect({ events, cleanEnd: got.endsWith('0\r\n\r\n') }, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
   })
 })
