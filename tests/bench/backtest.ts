@@ -71,6 +71,6 @@ export async function backtest(ctx: BenchContext): Promise<BenchResult> {
   const projected = n / rate
   rows.push(row({ figure: `  time for all ${n.toLocaleString('en-US')} reports${cut ? ' (projected)' : ''}`, unit: 'min', value: one(projected / 60), target: { on: 'value', op: '<=', limit: 5, text: 'a few minutes (<= 5)' } }))
   if (cut) notes.push(`time-boxed at ${ctx.budgets.backtest} s: ${out.replayed.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} reports (${Math.round((out.replayed / n) * 1000) / 10}%), then the final sweep and collection; the projection assumes the rate holds as the database grows`)
-  notes.push('replay() on its own temporary database (synchronous=NORMAL), reports fed in occurredAt order, 1,000/day over the three missions; generating and classifying the synthetic reports is left out of the rate')
+  notes.push('replay() on its own temporary database (its writer at synchronous=OFF: a throwaway file), reports fed in occurredAt order, 1,000/day over the three missions; generating and classifying the synthetic reports is left out of the rate')
   return { name: 'backtest', title: '4. Backtest (replay through the standard library)', rows, notes, extra: { replayed: out.replayed, alerts: out.alerts.length, changes: out.changes.length, seconds, generationSeconds: genMs / 1000, cut }, seconds: (performance.now() - t0) / 1000 }
 }

@@ -232,4 +232,33 @@ describe('graceful shutdown with clients that stay connected', () => {
     expect(committed).toBeGreaterThan(10)
     expect({ events, cleanEnd: got.endsWith('0\r\n\r\n') }, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
   })
+
+  it('an idle service, no client connected, exits cleanly at once', { timeout: 60_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-idle-'), 'vigil.db')
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
+    svc.child.kill('SIGTERM')
+    expect(await exitWithin(svc, 5_000)).toEqual({ code: 0, signal: null })
+    expect(svc.logs.some((l) => l.msg === 'closed cleanly')).toBe(true)
+  })
+
+  it('a write in flight on the only connection is answered, and the exit follows it', { timeout: 60_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-lone-'), 'vigil.db')
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
+    const port = Number(new URL(svc.url).port)
+    const body = JSON.stringify(liveReport(prng(20260326), 'LONE-1'))
+    const s = net.connect({ host: '127.0.0.1', port })
+    await new Promise((resolve) => s.once('connect', resolve))
+    let said = ''
+    s.on('data', (d: Buffer) => { said += d.toString() })
+    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
+    s.write(`POST /reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: lone\r\nConnection: close\r\n\r\n${body.slice(0, 40)}`)
+    await until('the post to reach the service', () => svc!.logs.some((l) => l.reqId === 'lone' && l.msg === 'incoming request'))
+    svc.child.kill('SIGTERM')
+    await until('the shutdown to begin', () => svc!.logs.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
+    await pause(100)
+    s.write(body.slice(40))
+    await closed
+    expect(said.split('\r\n')[0]).toBe('HTTP/1.1 201 Created')
+    expect(await exitWithin(svc, 5_000)).toEqual({ code: 0, signal: null })
+  })
 })
