@@ -4,12 +4,14 @@ import path from 'node:path'
 import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { defaultConfig, type Config } from '../../src/config.js'
+import { DEFAULT_MISSIONS, defaultConfig, type Config } from '../../src/config.js'
 import { manualClock } from '../../src/clock.js'
 import { openStore } from '../../src/storage/store.js'
 import { loadTaxonomy } from '../../src/taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from '../../src/paths.js'
 import { RuleRegistry } from '../../src/rules/rule-registry.js'
+import { createServices } from '../../src/services.js'
+import { reportInputSchema } from '../../src/reports/report-schema.js'
 
 export const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
 
@@ -61,5 +63,20 @@ export async function testApp(opts: { rulesDir?: string; now?: string; config?: 
       store.close()
       fs.rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * Creates a report through a second writer on the app's database file, as `vigil import` does
+ * beside a running service: the app learns of it only through the database. Returns the status.
+ */
+export async function createBeside(t: TestApp, body: Record<string, unknown>, at: string): Promise<number> {
+  const other = openStore(t.dbFile)
+  const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t.rules.current() }, clock: manualClock(at) })
+  try {
+    return (await services.ingest.create(reportInputSchema.parse(body))).status
+  } finally {
+    await services.queue.close()
+    other.close()
   }
 }

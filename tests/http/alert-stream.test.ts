@@ -1,10 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { taxonomy, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
-import { openStore } from '../../src/storage/store.js'
-import { createServices } from '../../src/services.js'
-import { manualClock } from '../../src/clock.js'
-import { DEFAULT_MISSIONS } from '../../src/config.js'
-import { reportInputSchema } from '../../src/reports/report-schema.js'
+import { createBeside, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
 import { PER_INCIDENT } from '../helpers/test-rules.js'
 
@@ -76,14 +71,7 @@ describe('GET /alerts/stream (Server-Sent Events)', () => {
     const url = await t.app.listen({ port: 0, host: '127.0.0.1' })
     const stream = await readStream(`${url}/alerts/stream`, {}, (e) => e.some((x) => x.event === 'alert'))
     const receiving = stream.next()
-    const other = openStore(t.dbFile)
-    const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t!.rules.current() }, clock: manualClock('2026-03-18T12:00:00Z') })
-    try {
-      expect((await services.ingest.create(reportInputSchema.parse(report({ id: 'IMPORTED-1', occurredAt: '2026-03-18T08:00:00Z' })))).status).toBe(201)
-    } finally {
-      await services.queue.close()
-      other.close()
-    }
+    expect(await createBeside(t, report({ id: 'IMPORTED-1', occurredAt: '2026-03-18T08:00:00Z' }), '2026-03-18T12:00:00Z')).toBe(201)
     const events = (await receiving).filter((e) => e.event === 'alert')
     expect(events.map((e) => e.data.kind)).toEqual(['raised'])
     stream.close()

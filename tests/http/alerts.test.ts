@@ -1,10 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { taxonomy, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
-import { openStore } from '../../src/storage/store.js'
-import { createServices } from '../../src/services.js'
-import { manualClock } from '../../src/clock.js'
-import { DEFAULT_MISSIONS } from '../../src/config.js'
-import { reportInputSchema } from '../../src/reports/report-schema.js'
+import { createBeside, testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
 import { IED_CLUSTER, PER_INCIDENT } from '../helpers/test-rules.js'
 
@@ -140,16 +135,7 @@ describe('polling the change feed', () => {
     const cursor = ((await get('/alerts')).json() as Page).nextCursor
     expect(((await get(`/alerts?after=${cursor}`)).json() as Page).changes).toEqual([])
     // A second writer on the same file, as `vigil import` runs while the service serves.
-    const other = openStore(t!.dbFile)
-    const clock = manualClock('2026-03-18T09:00:00Z')
-    const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t!.rules.current() }, clock })
-    try {
-      const created = await services.ingest.create(reportInputSchema.parse(ied('IMPORTED-1', '18')))
-      expect(created.status).toBe(201)
-    } finally {
-      await services.queue.close()
-      other.close()
-    }
+    expect(await createBeside(t!, ied('IMPORTED-1', '18'), '2026-03-18T09:00:00Z')).toBe(201)
     // Within 100 ms (the feed head's check for other writers).
     await new Promise((resolve) => setTimeout(resolve, 120))
     const page = (await get(`/alerts?after=${cursor}`)).json() as Page
@@ -162,14 +148,7 @@ describe('polling the change feed', () => {
     const started = Date.now()
     const waiting = get(`/alerts?after=${cursor}&wait=20`)
     await new Promise((r) => setTimeout(r, 100))
-    const other = openStore(t!.dbFile)
-    const services = createServices({ store: other, taxonomy, missions: DEFAULT_MISSIONS, rules: { current: () => t!.rules.current() }, clock: manualClock('2026-03-18T09:00:00Z') })
-    try {
-      expect((await services.ingest.create(reportInputSchema.parse(ied('IMPORTED-1', '18')))).status).toBe(201)
-    } finally {
-      await services.queue.close()
-      other.close()
-    }
+    expect(await createBeside(t!, ied('IMPORTED-1', '18'), '2026-03-18T09:00:00Z')).toBe(201)
     const res = await waiting
     expect((res.json() as Page).changes.map((c) => c.kind)).toContain('raised')
     // Answered by the change, not by the end of its 20 s wait.

@@ -52,6 +52,43 @@ function postOnce(url: string, route: string, body: string, headers: Record<stri
   })
 }
 
+/**
+ * A raw connection, so that nothing is hidden: the bytes as they came, and when it closed. `send`
+ * writes, never ends: node's server drops a request whose client half-closes before its answer.
+ */
+async function rawConnection(port: number) {
+  const s = net.connect({ host: '127.0.0.1', port })
+  await new Promise((resolve) => s.once('connect', resolve))
+  let received = ''
+  s.on('data', (d: Buffer) => { received += d.toString() })
+  const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
+  return {
+    send: (data: string | Buffer) => { s.write(data) },
+    received: () => received,
+    /** The status line of the answer, once the connection closed. */
+    statusLine: async () => { await closed; return received.split('\r\n')[0] ?? '' },
+    closed,
+  }
+}
+
+/** Counts the alert events a stream received and whether it ended cleanly (the last chunk). */
+function streamOutcome(text: string) {
+  return { events: (text.match(/^event: alert$/gm) ?? []).length, cleanEnd: text.endsWith('0\r\n\r\n') }
+}
+
+/** A POST's head, up to the body. */
+const postHead = (route: string, length: number, requestId: string) =>
+  `POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n`
+
+const STREAM_REQUEST = 'GET /alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'
+
+/** Sends SIGTERM and waits until the shutdown has begun (and a little more, so it is under way). */
+async function terminateAndWait(p: ServiceProcess) {
+  p.child.kill('SIGTERM')
+  await until('the shutdown to begin', () => p.logs.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
+  await pause(100)
+}
+
 /** The exit, or 'still running' once `ms` have passed: a stuck shutdown fails fast, it does not hang the test. */
 function exitWithin(p: ServiceProcess, ms: number) {
   return Promise.race([p.exited, new Promise<string>((resolve) => setTimeout(() => resolve(`still running ${ms} ms after SIGTERM`), ms))])
@@ -171,13 +208,9 @@ describe('graceful shutdown with clients that stay connected', () => {
     const db = path.join(tempDir('vigil-shutdown-stream-'), 'vigil.db')
     svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
     const port = Number(new URL(svc.url).port)
-    // A reader that keeps reading, on a raw socket so that nothing is hidden: bytes as they came.
-    const s = net.connect({ host: '127.0.0.1', port })
-    await new Promise((resolve) => s.once('connect', resolve))
-    let got = ''
-    s.on('data', (d: Buffer) => { got += d.toString() })
-    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
-    s.write('GET /alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    // A reader that keeps reading.
+    const stream = await rawConnection(port)
+    stream.send(STREAM_REQUEST)
 
     // One batch raises many alert changes at once; SIGTERM arrives while the stream sends them.
     const rand = prng(20260324)
@@ -187,50 +220,37 @@ describe('graceful shutdown with clients that stay connected', () => {
     svc.child.kill('SIGTERM')
     expect(await answer).toBe(200)
     expect(await exitWithin(svc, 15_000)).toEqual({ code: 0, signal: null })
-    await closed
+    await stream.closed
 
     const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
-    const events = (got.match(/^event: alert$/gm) ?? []).length
     expect(committed).toBeGreaterThan(100)
-    expect({ events, cleanEnd: got.endsWith('0\r\n\r\n') }, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
+    expect(streamOutcome(stream.received()), `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
   })
 
   it('a write whose body is still arriving at SIGTERM is stored, answered, and reaches the stream before it ends', { timeout: 60_000 }, async () => {
     const db = path.join(tempDir('vigil-shutdown-upload-'), 'vigil.db')
     svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
     const port = Number(new URL(svc.url).port)
-    const stream = net.connect({ host: '127.0.0.1', port })
-    await new Promise((resolve) => stream.once('connect', resolve))
-    let got = ''
-    stream.on('data', (d: Buffer) => { got += d.toString() })
-    const streamClosed = new Promise<void>((resolve) => stream.on('close', () => resolve()))
-    stream.write('GET /alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
-    await until('the stream to open', () => got.includes('retry: 3000'))
+    const stream = await rawConnection(port)
+    stream.send(STREAM_REQUEST)
+    await until('the stream to open', () => stream.received().includes('retry: 3000'))
 
     // A batch whose first half is sent before SIGTERM and the rest after, as a slow uplink would.
     const rand = prng(20260325)
     const body = Buffer.from(JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ ...liveReport(rand, `SLOW-${i}`), category: rand.pick(['COM.CLASH', 'SAF.ROAD', 'POC.KILL']) }))))
-    const upload = net.connect({ host: '127.0.0.1', port })
-    await new Promise((resolve) => upload.once('connect', resolve))
-    let answer = ''
-    upload.on('data', (d: Buffer) => { answer += d.toString() })
-    const uploadClosed = new Promise<void>((resolve) => upload.on('close', () => resolve()))
-    upload.write(`POST /reports/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\nX-Request-Id: slow-batch\r\n\r\n`)
-    upload.write(body.subarray(0, body.length >> 1))
+    const upload = await rawConnection(port)
+    upload.send(postHead('/reports/batch', body.length, 'slow-batch'))
+    upload.send(body.subarray(0, body.length >> 1))
     await until('the batch to reach the service', () => svc!.logs.some((l) => l.reqId === 'slow-batch' && l.msg === 'incoming request'))
-    svc.child.kill('SIGTERM')
-    await until('the shutdown to begin', () => svc!.logs.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
-    await pause(200)
-    upload.write(body.subarray(body.length >> 1))
-    await uploadClosed
-    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK')
+    await terminateAndWait(svc)
+    upload.send(body.subarray(body.length >> 1))
+    expect(await upload.statusLine()).toBe('HTTP/1.1 200 OK')
     expect(await exitWithin(svc, 15_000)).toEqual({ code: 0, signal: null })
-    await streamClosed
+    await stream.closed
 
     const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
-    const events = (got.match(/^event: alert$/gm) ?? []).length
     expect(committed).toBeGreaterThan(10)
-    expect({ events, cleanEnd: got.endsWith('0\r\n\r\n') }, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
+    expect(streamOutcome(stream.received()), `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
   })
 
   it('an idle service, no client connected, exits cleanly at once', { timeout: 60_000 }, async () => {
@@ -246,19 +266,12 @@ describe('graceful shutdown with clients that stay connected', () => {
     svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
     const port = Number(new URL(svc.url).port)
     const body = JSON.stringify(liveReport(prng(20260326), 'LONE-1'))
-    const s = net.connect({ host: '127.0.0.1', port })
-    await new Promise((resolve) => s.once('connect', resolve))
-    let said = ''
-    s.on('data', (d: Buffer) => { said += d.toString() })
-    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
-    s.write(`POST /reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: lone\r\nConnection: close\r\n\r\n${body.slice(0, 40)}`)
+    const post = await rawConnection(port)
+    post.send(postHead('/reports', Buffer.byteLength(body), 'lone') + body.slice(0, 40))
     await until('the post to reach the service', () => svc!.logs.some((l) => l.reqId === 'lone' && l.msg === 'incoming request'))
-    svc.child.kill('SIGTERM')
-    await until('the shutdown to begin', () => svc!.logs.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
-    await pause(100)
-    s.write(body.slice(40))
-    await closed
-    expect(said.split('\r\n')[0]).toBe('HTTP/1.1 201 Created')
+    await terminateAndWait(svc)
+    post.send(body.slice(40))
+    expect(await post.statusLine()).toBe('HTTP/1.1 201 Created')
     expect(await exitWithin(svc, 5_000)).toEqual({ code: 0, signal: null })
   })
 })

@@ -8,6 +8,23 @@ import { tempDir } from '../helpers/test-app.js'
 let stores: Store[] = []
 afterEach(() => { for (const s of stores) s.close(); stores = [] })
 
+/** Two connections' worth of writers on one file (this process's and another's), and a feed head over it. */
+function twoWriters(now?: () => number) {
+  const file = path.join(tempDir('vigil-head-'), 'v.db')
+  const mine = openStore(file)
+  const other = openStore(file)
+  stores.push(mine, other)
+  mine.writer.exec('CREATE TABLE feed (seq INTEGER PRIMARY KEY)')
+  const signal = new CommitSignal()
+  const head = new FeedHead(
+    () => (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0,
+    signal,
+    () => mine.reader.pragma('data_version', { simple: true }) as number,
+    now,
+  )
+  return { mine, other, signal, head }
+}
+
 describe('FeedHead', () => {
   it("reads the head again after each of this process's commits, and only then", () => {
     const signal = new CommitSignal()
@@ -41,19 +58,8 @@ describe('FeedHead', () => {
   })
 
   it("sees another process's commit within 100 ms, through the reader's data_version", () => {
-    const file = path.join(tempDir('vigil-head-'), 'v.db')
-    const mine = openStore(file)
-    const other = openStore(file)
-    stores.push(mine, other)
-    mine.writer.exec('CREATE TABLE feed (seq INTEGER PRIMARY KEY)')
-    const signal = new CommitSignal()
     let t = 0
-    const head = new FeedHead(
-      () => (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0,
-      signal,
-      () => mine.reader.pragma('data_version', { simple: true }) as number,
-      () => t,
-    )
+    const { mine, other, signal, head } = twoWriters(() => t)
     expect(head.current()).toBe(0)
     mine.writer.prepare('INSERT INTO feed VALUES (1)').run()
     signal.notify()
@@ -66,17 +72,7 @@ describe('FeedHead', () => {
   })
 
   it("wakes waiters when another process's commit moves the head, only while someone waits", async () => {
-    const file = path.join(tempDir('vigil-head-'), 'v.db')
-    const mine = openStore(file)
-    const other = openStore(file)
-    stores.push(mine, other)
-    mine.writer.exec('CREATE TABLE feed (seq INTEGER PRIMARY KEY)')
-    const signal = new CommitSignal()
-    const head = new FeedHead(
-      () => (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0,
-      signal,
-      () => mine.reader.pragma('data_version', { simple: true }) as number,
-    )
+    const { other, signal, head } = twoWriters()
     const stop = head.watch(10)
     const tick = () => new Promise((resolve) => setTimeout(resolve, 40))
     try {
