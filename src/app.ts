@@ -130,6 +130,9 @@ function expirySweeps(app: FastifyInstance, services: Services, intervalMs: numb
  * Builds the vigil HTTP app from its dependencies. It never listens and never touches the
  * process: main.ts does that, and tests drive the app with inject().
  */
+/** How long a request may take to arrive; a slow client is cut off after it. */
+const REQUEST_TIMEOUT_MS = 30_000
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps
   const app = Fastify({
@@ -141,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     connectionTimeout: 60_000,
-    requestTimeout: 30_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // Report ids may be 128 characters; fastify's default of 100 would answer 414 on GET/PUT/DELETE.
     routerOptions: { maxParamLength: 256 },
   })
@@ -167,7 +170,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.log.info({ ...held, ms: Math.round(performance.now() - started) }, 'indicator inputs loaded into memory')
   })
   // First, so a write the access check refuses is counted until its answer too.
-  drainWritesOnClose(app)
+  // A write may take the request timeout to arrive, and as long again to be stored.
+  drainWritesOnClose(app, 2 * REQUEST_TIMEOUT_MS)
   await secure(app, deps, services)
   await routes(app, deps, services, metrics, auditor)
   expirySweeps(app, services, config.expiryIntervalMs)

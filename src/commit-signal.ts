@@ -13,6 +13,14 @@ export class CommitSignal {
   notify(): void {
     // Counted before anyone wakes, so whoever runs next sees every cache as stale.
     this.commits++
+    this.wake()
+  }
+
+  /**
+   * Wakes every waiter and listener without counting a commit of this process: for a change
+   * another process made, which each cache learns of through the database's own version.
+   */
+  wake(): void {
     const now = [...this.waiters]
     this.waiters.clear()
     for (const w of now) w()

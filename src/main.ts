@@ -10,6 +10,9 @@ import { watchRules, type RuleWatcher } from './rules/rule-watcher.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdminKey } from './auth/first-admin-key.js'
 
+/** Longer than the app's own wait for writes in flight (twice the request timeout). */
+const SHUTDOWN_DEADLINE_MS = 90_000
+
 /**
  * The process entry: reads the configuration, opens and migrates the database, loads the
  * taxonomy and the rules, listens, reloads the rules when their files change or on SIGHUP, and
@@ -43,6 +46,11 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
     if (closing) return
     closing = true
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // A shutdown that cannot finish must still end: every 2xx is already committed.
+    setTimeout(() => {
+      logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting')
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
     watcher?.close()
     process.off('SIGHUP', onHangup)
     try {

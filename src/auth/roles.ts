@@ -33,13 +33,18 @@ export interface Principal {
 }
 
 export function principalFor(key: { id: string | null; name: string; role: Role; missions: readonly string[] | null }): Principal {
-  return { keyId: key.id, name: key.name, role: key.role, missions: key.missions, permissions: new Set(ROLE_PERMISSIONS[key.role]) }
+  // Frozen: one principal serves every request of its key.
+  return Object.freeze({
+    keyId: key.id, name: key.name, role: key.role,
+    missions: key.missions === null ? null : Object.freeze([...key.missions]),
+    permissions: new Set(ROLE_PERMISSIONS[key.role]),
+  })
 }
 
 /** The development switch's caller: every permission, every mission, and a name that says so. */
-export const AUTH_OFF_PRINCIPAL: Principal = {
+export const AUTH_OFF_PRINCIPAL: Principal = Object.freeze({
   keyId: null, name: 'anonymous (auth off)', role: 'admin', missions: null, permissions: new Set(PERMISSIONS),
-}
+})
 
 /** True when the principal may see data of this mission. */
 export function coversMission(p: Principal, mission: string): boolean {

@@ -82,7 +82,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   const { services, clock } = opts
   const { alerts } = services
   const head = new FeedHead(alerts.lastSeq, services.signal, alerts.dataVersion)
-  const stopWatching = head.watch()
+  const stopWatching = head.watch((err) => app.log.error({ err }, 'alert feed: reading the head for other processes failed'))
   app.addHook('onClose', async () => stopWatching())
   // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
   const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>

@@ -66,6 +66,12 @@ export interface CompiledIndicator {
 
 const WITHIN_DAYS_FACT = '__withinDaysOf'
 
+/**
+ * Our computed facts are look-ups in values the run already holds: json-rules-engine's cache
+ * would hash the fact's parameters (hash-it) on every access, which costs more than the look-up.
+ */
+const NO_CACHE = { cache: false }
+
 /** json-rules-engine wants all/any/not at the top; a lone leaf is wrapped in `all`. */
 function topLevel(cond: Condition): TopLevelCondition {
   if ('all' in cond || 'any' in cond || 'not' in cond) return rewrite(cond) as TopLevelCondition
@@ -98,7 +104,7 @@ function newEngine(): Engine {
     })
   }
   engine.addFact(WITHIN_DAYS_FACT, async (params: Record<string, unknown>, almanac) =>
-    [params.days, await almanac.factValue('now')])
+    [params.days, await almanac.factValue('now')], NO_CACHE)
   return engine
 }
 
@@ -166,7 +172,7 @@ export function compileIndicator(rule: IndicatorRule, file: string): CompiledInd
     gradeEngine.addFact(name, async (params: Record<string, unknown>, almanac) => {
       const aggregates = await almanac.factValue<Record<string, number | null>>('__aggregates')
       return aggregates[factKey(name, params)] ?? null
-    })
+    }, NO_CACHE)
   }
   // One priority for every threshold: json-rules-engine runs same-priority rules in one pass,
   // so concurrent runs can't skip one another's rules (its issue 303).

@@ -30,13 +30,15 @@ export class CommitCached<T> {
     const t = this.now()
     const local = this.readAtCommit !== this.signal.commits
     if (local || external || t - this.checkedAt >= EXTERNAL_CHECK_MS) {
-      this.checkedAt = t
       const v = this.version()
       if (local || v !== this.readAtVersion) {
-        this.readAtCommit = this.signal.commits
-        this.readAtVersion = v
+        const commits = this.signal.commits
+        // Read before marking it fresh: a read that throws leaves it stale, so the next use reads again.
         this.value = this.read()
+        this.readAtCommit = commits
+        this.readAtVersion = v
       }
+      this.checkedAt = t
     }
     return this.value as T
   }

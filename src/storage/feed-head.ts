@@ -28,17 +28,23 @@ export class FeedHead {
    * Wakes long polls and streams when another process committed alert changes: without it they
    * would learn of them only at this process's next commit (at the latest the expiry sweep, a
    * minute away). Every `intervalMs` while anyone waits, the head is read as a poll reads it; if
-   * it moved, the signal fires. A move this process made itself fires it a second time, which
-   * costs each waiter one look at the head. Returns the function that stops it.
+   * it moved, waiters and listeners are woken (not counted as a local commit, so no other cache
+   * reads again for it). A move this process made itself wakes them a second time, which costs
+   * each one a look at the head. A failed read is reported to `onError` and tried again at the
+   * next tick. Returns the function that stops it.
    */
-  watch(intervalMs = EXTERNAL_CHECK_MS): () => void {
+  watch(onError: (err: unknown) => void, intervalMs = EXTERNAL_CHECK_MS): () => void {
     let seen = this.current()
     const timer = setInterval(() => {
       if (!this.signal.watched()) return
-      const h = this.head.current(true)
-      if (h === seen) return
-      seen = h
-      this.signal.notify()
+      try {
+        const h = this.head.current(true)
+        if (h === seen) return
+        seen = h
+        this.signal.wake()
+      } catch (err) {
+        onError(err)
+      }
     }, intervalMs)
     timer.unref()
     return () => clearInterval(timer)

@@ -64,6 +64,8 @@ async function rawConnection(port: number) {
   const closed = new Promise<void>((resolve) => s.on('close', () => resolve()))
   return {
     send: (data: string | Buffer) => { s.write(data) },
+    /** The client leaves without waiting for its answer. */
+    destroy: () => { s.destroy() },
     received: () => received,
     /** The status line of the answer, once the connection closed. */
     statusLine: async () => { await closed; return received.split('\r\n')[0] ?? '' },
@@ -273,5 +275,25 @@ describe('graceful shutdown with clients that stay connected', () => {
     post.send(body.slice(40))
     expect(await post.statusLine()).toBe('HTTP/1.1 201 Created')
     expect(await exitWithin(svc, 5_000)).toEqual({ code: 0, signal: null })
+  })
+
+  it('a client that leaves while its write is being processed does not hold the shutdown', { timeout: 60_000 }, async () => {
+    const db = path.join(tempDir('vigil-shutdown-gone-'), 'vigil.db')
+    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
+    const port = Number(new URL(svc.url).port)
+    // A whole batch, big enough to keep the writer busy after the client has gone.
+    const rand = prng(20260327)
+    const body = Buffer.from(JSON.stringify(Array.from({ length: 1500 }, (_, i) => ({ ...liveReport(rand, `GONE-${i}`), category: rand.pick(['COM.CLASH', 'SAF.ROAD', 'POC.KILL']) }))))
+    const post = await rawConnection(port)
+    post.send(postHead('/reports/batch', body.length, 'gone-batch'))
+    post.send(body)
+    await until('the batch to be read', () => svc!.logs.some((l) => l.reqId === 'gone-batch' && l.msg === 'incoming request'))
+    await pause(100)
+    post.destroy()
+    await post.closed
+    // Long after the batch is stored: the write it belonged to must not count as in flight.
+    await until('the batch to be stored', () => svc!.logs.some((l) => l.reqId === 'gone-batch' && l.msg === 'batch ingested'), 30_000)
+    svc.child.kill('SIGTERM')
+    expect(await exitWithin(svc, 10_000)).toEqual({ code: 0, signal: null })
   })
 })

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CommitSignal } from '../../src/commit-signal.js'
 import { FeedHead } from '../../src/storage/feed-head.js'
+import { CommitCached } from '../../src/storage/commit-cached.js'
 import { openStore, type Store } from '../../src/storage/store.js'
 import { tempDir } from '../helpers/test-app.js'
 
@@ -16,13 +17,14 @@ function twoWriters(now?: () => number) {
   stores.push(mine, other)
   mine.writer.exec('CREATE TABLE feed (seq INTEGER PRIMARY KEY)')
   const signal = new CommitSignal()
+  let reads = 0
   const head = new FeedHead(
-    () => (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0,
+    () => { reads++; return (mine.reader.prepare('SELECT max(seq) FROM feed').pluck().get() as number | null) ?? 0 },
     signal,
     () => mine.reader.pragma('data_version', { simple: true }) as number,
     now,
   )
-  return { mine, other, signal, head }
+  return { mine, other, signal, head, reads: () => reads }
 }
 
 describe('FeedHead', () => {
@@ -72,14 +74,15 @@ describe('FeedHead', () => {
   })
 
   it("wakes waiters when another process's commit moves the head, only while someone waits", async () => {
-    const { other, signal, head } = twoWriters()
-    const stop = head.watch(10)
+    const { other, signal, head, reads } = twoWriters()
+    const stop = head.watch((err) => { throw err }, 10)
     const tick = () => new Promise((resolve) => setTimeout(resolve, 40))
     try {
-      // Nobody waits: the other writer's commit wakes no one.
+      // Nobody waits: the watcher does not even read the head.
+      const readsBefore = reads()
       other.writer.prepare('INSERT INTO feed VALUES (1)').run()
       await tick()
-      expect(signal.commits).toBe(0)
+      expect(reads()).toBe(readsBefore)
       // A stream listens: the next commit elsewhere wakes it, once.
       let woken = 0
       const unsubscribe = signal.subscribe(() => { woken++ })
@@ -89,6 +92,8 @@ describe('FeedHead', () => {
       await tick()
       expect(woken).toBe(before + 1)
       expect(head.current()).toBe(2)
+      // Another process's change is not counted as one of this process's commits.
+      expect(signal.commits).toBe(0)
       // A commit that adds no alert change (the head stays) wakes no one either.
       other.writer.exec('CREATE TABLE unrelated (x)')
       await tick()
@@ -101,5 +106,48 @@ describe('FeedHead', () => {
     } finally {
       stop()
     }
+  })
+
+  it('reports a failed read to its caller and keeps watching', async () => {
+    const signal = new CommitSignal()
+    let fail = false
+    let last = 1
+    const head = new FeedHead(() => { if (fail) throw new Error('disk I/O error'); return last }, signal, () => last)
+    const errors: unknown[] = []
+    const stop = head.watch((err) => errors.push(err), 10)
+    const unsubscribe = signal.subscribe(() => undefined)
+    try {
+      fail = true
+      last = 2
+      await new Promise((resolve) => setTimeout(resolve, 40))
+      expect(errors.length).toBeGreaterThan(0)
+      fail = false
+      const waiting = signal.next(5_000)
+      expect(await waiting).toBe(true)
+      expect(head.current()).toBe(2)
+    } finally {
+      unsubscribe()
+      stop()
+    }
+  })
+})
+
+describe('CommitCached', () => {
+  it('reads again after a read that failed, instead of keeping the old value as fresh', () => {
+    const signal = new CommitSignal()
+    let version = 1
+    let value = 'a'
+    let fail = false
+    let t = 0
+    const cached = new CommitCached(() => { if (fail) throw new Error('busy'); return value }, signal, () => version, () => t)
+    expect(cached.current()).toBe('a')
+    value = 'b'
+    version = 2
+    fail = true
+    t = 100
+    expect(() => cached.current()).toThrow('busy')
+    fail = false
+    // Within the same 100 ms: still stale, so it reads now.
+    expect(cached.current()).toBe('b')
   })
 })
