@@ -15,6 +15,8 @@ export interface StreamOptions {
   clients: { streaming: number }
   /** Open streams, so a shutdown can end them instead of waiting for clients to leave. */
   open: Set<() => void>
+  /** Whether the caller's key is still live: a stream of a revoked key ends. */
+  allowed: () => boolean
 }
 
 const PAGE = 500
@@ -42,7 +44,12 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
 
   // Reads until caught up; a commit during a send sets `again` so nothing is left unread.
   const send = () => {
-    if (closed || opts.head.caughtUp(cursor)) return
+    if (closed) return
+    if (!opts.allowed()) {
+      res.end()
+      return
+    }
+    if (opts.head.caughtUp(cursor)) return
     if (sending) {
       again = true
       return
@@ -67,7 +74,12 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
   }
 
   const unsubscribe = opts.signal.subscribe(send)
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs)
+  // The heartbeat also looks at the key: a revocation by another process (`vigil keys`) ends
+  // the stream within one heartbeat; one over HTTP is a commit here, which ends it at once.
+  const heartbeat = setInterval(() => {
+    if (opts.allowed()) res.write(': heartbeat\n\n')
+    else res.end()
+  }, opts.heartbeatMs)
   heartbeat.unref()
   opts.clients.streaming++
   const end = () => res.end()

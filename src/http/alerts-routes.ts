@@ -87,6 +87,11 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
   const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>
     (head.caughtUp(after) ? { changes: [] as AlertChange[], nextCursor: after } : alerts.changesAfter(after, limit, filter))
+  /** Whether the caller's key is still live, for requests that outlast the access check. */
+  const keyStillLive = (req: FastifyRequest) => {
+    const keyId = req.principal.keyId
+    return keyId === null ? () => true : () => services.liveKeys.isLive(keyId)
+  }
   const open = new Set<() => void>()
   const closing = new AbortController()
   // Streams never end on their own and long polls may wait half a minute: a graceful shutdown
@@ -113,7 +118,13 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     let page = pageAfter(q.after, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
     if (waitMs > 0 && (page.changes.length === 0 || etagOf(page.nextCursor) === known)) {
-      page = await waitForNew(reply, waitMs, () => pageAfter(q.after, q.limit, filter), (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts, closing.signal)
+      // A key revoked while its poll waits gets nothing committed after that: a 401.
+      const allowed = keyStillLive(req)
+      const read = () => {
+        if (!allowed()) throw errors.UNAUTHENTICATED()
+        return pageAfter(q.after, q.limit, filter)
+      }
+      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts, closing.signal)
     }
     const etag = etagOf(page.nextCursor)
     reply.header('etag', etag).header('cache-control', 'no-cache')
@@ -127,7 +138,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req, reply) => {
     const lastEventId = Number(req.headers['last-event-id'])
     const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
-    streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open })
+    streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req) })
   })
 
   r.get('/alerts/summary', {

@@ -11,10 +11,17 @@ import type { ApiKey, KeysRepo } from './keys-repo.js'
  * token not found asks at once, so a key just created there works at once.
  */
 export function createLiveKeys(keys: KeysRepo, signal: CommitSignal) {
-  const byHash = new CommitCached(() => new Map(keys.active().map((k) => [k.tokenHash, k])), signal, keys.dataVersion)
+  const live = new CommitCached(() => {
+    const active = keys.active()
+    return { byHash: new Map(active.map((k) => [k.tokenHash, k])), ids: new Set(active.map((k) => k.id)) }
+  }, signal, keys.dataVersion)
   return {
     activeByHash(hash: string): ApiKey | null {
-      return byHash.current().get(hash) ?? byHash.current(true).get(hash) ?? null
+      return live.current().byHash.get(hash) ?? live.current(true).byHash.get(hash) ?? null
+    },
+    /** Whether a key is still live: an open stream asks, so a revocation ends it. */
+    isLive(id: string): boolean {
+      return live.current().ids.has(id)
     },
   }
 }

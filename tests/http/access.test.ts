@@ -199,6 +199,50 @@ describe('keys', () => {
     expect((await get(token)).statusCode).toBe(200)
   })
 
+  it('ends an open alert stream when its key is revoked: over HTTP at once, by `vigil keys` within a heartbeat', async () => {
+    // A heartbeat far away: the HTTP revocation must end the stream without it.
+    world = await setup({ sseHeartbeatMs: 60_000 })
+    /** Opens a stream with a token; the returned function says, within `ms`, whether the server ended it. */
+    const streamFor = async (url: string, token: string) => {
+      const res = await fetch(`${url}/alerts/stream?after=999999`, { headers: { authorization: `Bearer ${token}` } })
+      expect(res.status).toBe(200)
+      const reader = res.body!.getReader()
+      const ended = (async () => { while (!(await reader.read()).done); return 'ended' as const })()
+      return (ms: number) => Promise.race([ended, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), ms))])
+    }
+    const url = await world.t.app.listen({ port: 0, host: '127.0.0.1' })
+    const joc = await streamFor(url, world.tokens.joc)
+    const hq = await streamFor(url, world.tokens.hq)
+    expect(await joc(200)).toBe('open')
+    const revoke = await world.t.app.inject({ method: 'DELETE', url: `/keys/${world.ids.joc}`, headers: { authorization: `Bearer ${world.tokens.admin}` } })
+    expect(revoke.statusCode).toBe(200)
+    expect(await joc(5_000)).toBe('ended')
+    // Another key's stream goes on.
+    expect(await hq(200)).toBe('open')
+    await world.t.close()
+
+    world = await setup({ sseHeartbeatMs: 200 })
+    const joc2 = await streamFor(await world.t.app.listen({ port: 0, host: '127.0.0.1' }), world.tokens.joc)
+    expect(keysCommand(['revoke', world.ids.joc], { write: () => undefined }, { write: () => undefined }, { VIGIL_DB: world.t.dbFile })).toBe(0)
+    expect(await joc2(5_000)).toBe('ended')
+  })
+
+  it('answers a long poll whose key is revoked while it waits with a 401, not with what came after', async () => {
+    world = await setup()
+    const headers = (token: string) => ({ authorization: `Bearer ${token}` })
+    const cursor = (await world.t.app.inject({ method: 'GET', url: '/alerts', headers: headers(world.tokens.joc) })).json().nextCursor as number
+    const waiting = world.t.app.inject({ method: 'GET', url: `/alerts?after=${cursor}&wait=20`, headers: headers(world.tokens.joc) })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const revoke = await world.t.app.inject({ method: 'DELETE', url: `/keys/${world.ids.joc}`, headers: headers(world.tokens.admin) })
+    expect(revoke.statusCode).toBe(200)
+    // A change after the revocation: the waiting poll must not carry it.
+    const posted = await world.t.app.inject({ method: 'POST', url: '/reports', headers: headers(world.tokens.analyst), payload: report({ id: 'AFTER-REVOKE', mission: 'MINUSMA', occurredAt: '2026-03-18T09:00:00Z' }) })
+    expect(posted.statusCode).toBe(201)
+    const res = await waiting
+    expect(res.statusCode).toBe(401)
+    expect(res.body).not.toContain('AFTER-REVOKE')
+  })
+
   it('stores tokens only as hashes, shows a token once, and keeps the last admin key', async () => {
     world = await setup()
     const created = await world.t.app.inject({ method: 'POST', url: '/keys', headers: { authorization: `Bearer ${world.tokens.admin}` }, payload: { name: 'JMAC Gao', role: 'analyst', missions: ['MINUSMA'] } })
