@@ -47,6 +47,7 @@ export function createServices(deps: ServiceDeps) {
     silences: createSilencesRepo(store.writer),
   }
   const writer = createAlertWriter(repos)
+  const keysReader = createKeysRepo(store.reader)
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
   const evaluator = createEvaluator({ ...repos, writer, rules })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
@@ -68,9 +69,9 @@ export function createServices(deps: ServiceDeps) {
     reports: createReportsRepo(store.reader),
     alerts: createAlertsRepo(store.reader),
     silences: createSilencesRepo(store.reader),
-    keys: createKeysRepo(store.reader),
+    keys: keysReader,
     /** The live keys in memory, for the access check of every request. */
-    liveKeys: createLiveKeys(createKeysRepo(store.reader), signal),
+    liveKeys: createLiveKeys(keysReader, signal),
     audit: createAuditRepo(store.writer),
     auditReader: createAuditRepo(store.reader),
     keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),

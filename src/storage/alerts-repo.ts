@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import type { Db } from './db.js'
+import { dataVersionOf, type Db } from './db.js'
 import type { AlertState, AlertStatus, ChangeKind } from '../alerts/alert.js'
 import type { InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
@@ -215,7 +215,6 @@ export function createAlertsRepo(db: Db) {
     AND raised_at <= @to AND (${ACTIVE} OR updated_at >= @from) ORDER BY rank DESC, id`)
   const lastSeqStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'alert_changes'").pluck()
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
-  const dataVersionStmt = db.prepare('PRAGMA data_version').pluck()
 
   const filtered = new Map<string, Statement>()
   const toChange = (r: ChangeRow): AlertChange => ({
@@ -346,7 +345,7 @@ export function createAlertsRepo(db: Db) {
 
     lastSeq,
     /** Moves whenever another connection commits (PRAGMA data_version): when lastSeq may have moved. */
-    dataVersion: () => dataVersionStmt.get() as number,
+    dataVersion: dataVersionOf(db),
 
     countByState(): { level: string; grade: string; status: string; count: number }[] {
       return countStmt.all() as { level: string; grade: string; status: string; count: number }[]

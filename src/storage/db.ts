@@ -66,3 +66,12 @@ export function isMigrated(db: Db, migrations = readMigrations()): boolean {
   const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
   return migrations.every((m) => done.has(m.version))
 }
+
+/**
+ * PRAGMA data_version of a connection, as a function: it moves whenever another connection
+ * (another process, or this process's other connection) commits to the file.
+ */
+export function dataVersionOf(db: Db): () => number {
+  const stmt = db.prepare('PRAGMA data_version').pluck()
+  return () => stmt.get() as number
+}

@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import { dataVersionOf, type Db } from './db.js'
 import { InputSeries, type SeriesRow } from './input-series.js'
 import { aggregateSeries, seriesCounts, seriesInputIds } from './series-aggregate.js'
 import type { WriteJournal } from './write-queue.js'
@@ -127,10 +127,10 @@ export function createIndicatorInputsRepo(db: Db) {
   const deactivateStmt = db.prepare('UPDATE indicator_inputs SET active = 0 WHERE input_id = ?')
   const loadStmt = db.prepare(`SELECT ${SERIES_COLUMNS} FROM indicator_inputs
     WHERE indicator_id = ? AND mission = ? AND occurred_at > ? ORDER BY occurred_at, input_id`)
-  const dataVersionStmt = db.prepare('PRAGMA data_version').pluck()
+  const readDataVersion = dataVersionOf(db)
   /** indicator -> mission -> its inputs in memory. */
   const series = new Map<string, Map<string, InputSeries>>()
-  let dataVersion = dataVersionStmt.get() as number
+  let dataVersion = readDataVersion()
   /** Whether memory changed (or loaded what this job wrote) since the job began. */
   let changed = false
 
@@ -139,7 +139,7 @@ export function createIndicatorInputsRepo(db: Db) {
    * indicator's whole look-back, rows far behind it are let go.
    */
   function seriesFor(indicatorId: string, mission: string, from: number, lookbackMs?: number): InputSeries {
-    const version = dataVersionStmt.get() as number
+    const version = readDataVersion()
     if (version !== dataVersion) {
       series.clear()
       dataVersion = version

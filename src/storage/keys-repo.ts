@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import { dataVersionOf, type Db } from './db.js'
 import type { Role } from '../auth/roles.js'
 
 export interface ApiKey {
@@ -39,7 +39,6 @@ export function createKeysRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO api_keys (id, name, role, missions, token_hash, created_at, created_by)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const live = db.prepare('SELECT * FROM api_keys WHERE revoked_at IS NULL')
-  const dataVersion = db.prepare('PRAGMA data_version').pluck()
   const byId = db.prepare('SELECT * FROM api_keys WHERE id = ?')
   const all = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id')
   const revoke = db.prepare('UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL')
@@ -55,7 +54,7 @@ export function createKeysRepo(db: Db) {
       return (live.all() as KeyRow[]).map(toKey)
     },
     /** Moves whenever another connection commits (PRAGMA data_version). */
-    dataVersion: () => dataVersion.get() as number,
+    dataVersion: dataVersionOf(db),
     get(id: string): ApiKey | null {
       const row = byId.get(id) as KeyRow | undefined
       return row ? toKey(row) : null

@@ -73,9 +73,15 @@ async function rawConnection(port: number) {
   }
 }
 
-/** Counts the alert events a stream received and whether it ended cleanly (the last chunk). */
-function streamOutcome(text: string) {
-  return { events: (text.match(/^event: alert$/gm) ?? []).length, cleanEnd: text.endsWith('0\r\n\r\n') }
+/**
+ * The stream received every alert change committed before the exit (more than `atLeast`, so the
+ * test did make some), and then a clean end (the last chunk).
+ */
+function expectEveryChangeStreamed(db: string, streamed: string, atLeast: number) {
+  const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
+  expect(committed).toBeGreaterThan(atLeast)
+  const outcome = { events: (streamed.match(/^event: alert$/gm) ?? []).length, cleanEnd: streamed.endsWith('0\r\n\r\n') }
+  expect(outcome, `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
 }
 
 /** A POST's head, up to the body. */
@@ -101,6 +107,16 @@ afterEach(async () => {
   await killIfRunning(svc)
   svc = undefined
 })
+
+/**
+ * The service on a fresh database with the monotone rules, auth off and the rate limit out of
+ * the way, with its database file and port. Assign it to `svc`, so afterEach stops it.
+ */
+async function startFresh(name: string, env: Record<string, string> = {}) {
+  const db = path.join(tempDir(`vigil-shutdown-${name}-`), 'vigil.db')
+  const started = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000', ...env })
+  return Object.assign(started, { db, port: Number(new URL(started.url).port) })
+}
 
 describe('graceful shutdown (SIGTERM)', () => {
   it('stops accepting, answers every in-flight request, ends streams, closes the database cleanly; a restart needs no recovery', { timeout: 60_000 }, async () => {
@@ -207,9 +223,7 @@ describe('graceful shutdown with clients that stay connected', () => {
 
 
   it('a stream that is still sending when SIGTERM arrives receives every committed change, then a clean end', { timeout: 60_000 }, async () => {
-    const db = path.join(tempDir('vigil-shutdown-stream-'), 'vigil.db')
-    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
-    const port = Number(new URL(svc.url).port)
+    const { db, port } = (svc = await startFresh('stream'))
     // A reader that keeps reading.
     const stream = await rawConnection(port)
     stream.send(STREAM_REQUEST)
@@ -224,15 +238,11 @@ describe('graceful shutdown with clients that stay connected', () => {
     expect(await exitWithin(svc, 15_000)).toEqual({ code: 0, signal: null })
     await stream.closed
 
-    const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
-    expect(committed).toBeGreaterThan(100)
-    expect(streamOutcome(stream.received()), `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
+    expectEveryChangeStreamed(db, stream.received(), 100)
   })
 
   it('a write whose body is still arriving at SIGTERM is stored, answered, and reaches the stream before it ends', { timeout: 60_000 }, async () => {
-    const db = path.join(tempDir('vigil-shutdown-upload-'), 'vigil.db')
-    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
-    const port = Number(new URL(svc.url).port)
+    const { db, port } = (svc = await startFresh('upload'))
     const stream = await rawConnection(port)
     stream.send(STREAM_REQUEST)
     await until('the stream to open', () => stream.received().includes('retry: 3000'))
@@ -250,23 +260,18 @@ describe('graceful shutdown with clients that stay connected', () => {
     expect(await exitWithin(svc, 15_000)).toEqual({ code: 0, signal: null })
     await stream.closed
 
-    const committed = withDb(db, (d) => d.prepare('SELECT count(*) FROM alert_changes').pluck().get() as number)
-    expect(committed).toBeGreaterThan(10)
-    expect(streamOutcome(stream.received()), `${committed} changes committed before the exit`).toEqual({ events: committed, cleanEnd: true })
+    expectEveryChangeStreamed(db, stream.received(), 10)
   })
 
   it('an idle service, no client connected, exits cleanly at once', { timeout: 60_000 }, async () => {
-    const db = path.join(tempDir('vigil-shutdown-idle-'), 'vigil.db')
-    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
+    svc = await startFresh('idle')
     svc.child.kill('SIGTERM')
     expect(await exitWithin(svc, 5_000)).toEqual({ code: 0, signal: null })
     expect(svc.logs.some((l) => l.msg === 'closed cleanly')).toBe(true)
   })
 
   it('a write in flight on the only connection is answered, and the exit follows it', { timeout: 60_000 }, async () => {
-    const db = path.join(tempDir('vigil-shutdown-lone-'), 'vigil.db')
-    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false' })
-    const port = Number(new URL(svc.url).port)
+    const { db, port } = (svc = await startFresh('lone'))
     const body = JSON.stringify(liveReport(prng(20260326), 'LONE-1'))
     const post = await rawConnection(port)
     post.send(postHead('/reports', Buffer.byteLength(body), 'lone') + body.slice(0, 40))
@@ -278,9 +283,7 @@ describe('graceful shutdown with clients that stay connected', () => {
   })
 
   it('a client that leaves while its write is being processed does not hold the shutdown', { timeout: 60_000 }, async () => {
-    const db = path.join(tempDir('vigil-shutdown-gone-'), 'vigil.db')
-    svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: writeRules(MONOTONE_RULES), VIGIL_AUTH: 'off', VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '1000000' })
-    const port = Number(new URL(svc.url).port)
+    const { db, port } = (svc = await startFresh('gone'))
     // A whole batch, big enough to keep the writer busy after the client has gone.
     const rand = prng(20260327)
     const body = Buffer.from(JSON.stringify(Array.from({ length: 1500 }, (_, i) => ({ ...liveReport(rand, `GONE-${i}`), category: rand.pick(['COM.CLASH', 'SAF.ROAD', 'POC.KILL']) }))))
