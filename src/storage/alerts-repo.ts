@@ -216,9 +216,9 @@ export function createAlertsRepo(db: Db) {
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
   const allStmt = db.prepare('SELECT * FROM alerts ORDER BY id')
   // Only the columns inhibition reads: this runs on every alert write.
-  const aboveStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope FROM alerts
+  const aboveStmt = db.prepare(`SELECT id, status, mission, top_category, level, grade, scope FROM alerts
     WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank >= ?`)
-  const familyStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope, rank, inhibited FROM alerts
+  const familyStmt = db.prepare(`SELECT id, status, mission, top_category, level, grade, scope, rank, inhibited FROM alerts
     WHERE mission = ? AND top_category = ? AND ${ACTIVE}`)
   const centresStmt = db.prepare(`SELECT id, scope FROM alerts WHERE indicator_id = ? AND mission = ? AND ${ACTIVE} AND identity >= ? AND identity < ?`)
   const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
@@ -253,15 +253,15 @@ export function createAlertsRepo(db: Db) {
 
     /** Active alerts of a family at or above a rank: the only ones that can inhibit below it. */
     activeAbove(mission: string, topCategory: string, minRank: number): InhibitionView[] {
-      return (aboveStmt.all(mission, topCategory, minRank) as Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'scope'>[])
-        .map((r) => ({ id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, scope: JSON.parse(r.scope) as AlertState['scope'] }))
+      return (aboveStmt.all(mission, topCategory, minRank) as Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'grade' | 'scope'>[])
+        .map((r) => ({ id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, grade: r.grade, scope: JSON.parse(r.scope) as AlertState['scope'] }))
     },
 
     /** Every active alert of a family as inhibition sees it, with its rank and flag: for re-flagging. */
     activeFamily(mission: string, topCategory: string): (InhibitionView & { rank: number; inhibited: boolean })[] {
-      return (familyStmt.all(mission, topCategory) as (Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'scope' | 'rank' | 'inhibited'>)[])
+      return (familyStmt.all(mission, topCategory) as (Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'grade' | 'scope' | 'rank' | 'inhibited'>)[])
         .map((r) => ({
-          id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level,
+          id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, grade: r.grade,
           scope: JSON.parse(r.scope) as AlertState['scope'], rank: r.rank, inhibited: r.inhibited === 1,
         }))
     },
