@@ -1,0 +1,138 @@
+import { ringCentroid, type Ring } from './geometry.js'
+
+/**
+ * Point-in-polygon over one area's rings (outer rings and holes of all its parts alike: a point
+ * is inside when a ray from it crosses the rings an odd number of times). The edges are binned
+ * in latitude bands, so a test reads the few edges of one band instead of every edge of a
+ * boundary of thousands of positions.
+ */
+export class AreaShape {
+  readonly minLat: number
+  readonly maxLat: number
+  readonly minLon: number
+  readonly maxLon: number
+  private readonly bandHeight: number
+  /** Per band, the edges crossing it as flat [lon1, lat1, lon2, lat2, ...]. */
+  private readonly bands: Float64Array[]
+
+  constructor(readonly rings: readonly Ring[]) {
+    let minLat = Infinity
+    let maxLat = -Infinity
+    let minLon = Infinity
+    let maxLon = -Infinity
+    let edges = 0
+    for (const ring of rings) {
+      edges += Math.max(0, ring.length - 1)
+      for (const [lon, lat] of ring) {
+        if (lat < minLat) minLat = lat
+        if (lat > maxLat) maxLat = lat
+        if (lon < minLon) minLon = lon
+        if (lon > maxLon) maxLon = lon
+      }
+    }
+    this.minLat = minLat
+    this.maxLat = maxLat
+    this.minLon = minLon
+    this.maxLon = maxLon
+    const count = Math.max(1, Math.min(4096, Math.ceil(edges / 8)))
+    this.bandHeight = (maxLat - minLat) / count || 1
+    const lists: number[][] = Array.from({ length: count }, () => [])
+    for (const ring of rings) {
+      for (let i = 0; i < ring.length - 1; i++) {
+        const [x1, y1] = ring[i]!
+        const [x2, y2] = ring[i + 1]!
+        if (y1 === y2) continue // a horizontal edge never decides a crossing
+        const from = this.band(Math.min(y1, y2), count)
+        const to = this.band(Math.max(y1, y2), count)
+        for (let b = from; b <= to; b++) lists[b]!.push(x1, y1, x2, y2)
+      }
+    }
+    this.bands = lists.map((l) => Float64Array.from(l))
+  }
+
+  private band(lat: number, count: number): number {
+    return Math.max(0, Math.min(count - 1, Math.floor((lat - this.minLat) / this.bandHeight)))
+  }
+
+  contains(lat: number, lon: number): boolean {
+    if (lat < this.minLat || lat > this.maxLat || lon < this.minLon || lon > this.maxLon) return false
+    const edges = this.bands[this.band(lat, this.bands.length)]!
+    let inside = false
+    for (let i = 0; i < edges.length; i += 4) {
+      const y1 = edges[i + 1]!
+      const y2 = edges[i + 3]!
+      if ((y1 > lat) === (y2 > lat)) continue
+      const x1 = edges[i]!
+      if (lon < x1 + ((lat - y1) * (edges[i + 2]! - x1)) / (y2 - y1)) inside = !inside
+    }
+    return inside
+  }
+
+  /**
+   * A point inside the area for a map marker or a names-only report: the centroid of its largest
+   * part when that lies inside, else the middle of the widest inside stretch of the horizontal
+   * line through it (a crescent's centroid lies outside it).
+   */
+  interiorPoint(): { lat: number; lon: number } {
+    let best = { area: 0, lon: (this.minLon + this.maxLon) / 2, lat: (this.minLat + this.maxLat) / 2 }
+    for (const ring of this.rings) {
+      const c = ringCentroid(ring)
+      if (Math.abs(c.area) > Math.abs(best.area)) best = c
+    }
+    if (this.contains(best.lat, best.lon)) return { lat: best.lat, lon: best.lon }
+    const lat = best.lat
+    const xs: number[] = []
+    for (const ring of this.rings) {
+      for (let i = 0; i < ring.length - 1; i++) {
+        const [x1, y1] = ring[i]!
+        const [x2, y2] = ring[i + 1]!
+        if ((y1 > lat) !== (y2 > lat)) xs.push(x1 + ((lat - y1) * (x2 - x1)) / (y2 - y1))
+      }
+    }
+    xs.sort((a, b) => a - b)
+    let mid = { lat, lon: best.lon }
+    let widest = -1
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      if (xs[i + 1]! - xs[i]! > widest) {
+        widest = xs[i + 1]! - xs[i]!
+        mid = { lat, lon: (xs[i]! + xs[i + 1]!) / 2 }
+      }
+    }
+    return mid
+  }
+}
+
+const CELL_DEG = 1
+
+/** Areas of one level, found by a 1-degree grid over their bounding boxes, then by their shapes. */
+export class AreaIndex<T> {
+  private readonly cells = new Map<number, number[]>()
+
+  constructor(private readonly entries: readonly { item: T; shape: AreaShape }[]) {
+    entries.forEach(({ shape }, i) => {
+      for (let y = Math.floor(shape.minLat / CELL_DEG); y <= Math.floor(shape.maxLat / CELL_DEG); y++) {
+        for (let x = Math.floor(shape.minLon / CELL_DEG); x <= Math.floor(shape.maxLon / CELL_DEG); x++) {
+          const key = this.key(y, x)
+          const list = this.cells.get(key)
+          if (list) list.push(i)
+          else this.cells.set(key, [i])
+        }
+      }
+    })
+  }
+
+  private key(y: number, x: number): number {
+    return (y + 90) * 1000 + (x + 180)
+  }
+
+  /** The first area (in file order) that holds the point. */
+  at(lat: number, lon: number): T | null {
+    const list = this.cells.get(this.key(Math.floor(lat / CELL_DEG), Math.floor(lon / CELL_DEG)))
+    if (!list) return null
+    for (const i of list) {
+      const e = this.entries[i]!
+      if (e.shape.contains(lat, lon)) return e.item
+    }
+    return null
+  }
+}
