@@ -12,17 +12,18 @@ export class AreaShape {
   readonly minLon: number
   readonly maxLon: number
   private readonly bandHeight: number
-  /** Per band, the edges crossing it as flat [lon1, lat1, lon2, lat2, ...]. */
-  private readonly bands: Float64Array[]
+  /** Edges binned by band, flat [lon1, lat1, lon2, lat2, ...]; band b's edges start at starts[b]. */
+  private readonly edges: Float64Array
+  private readonly starts: Uint32Array
 
   constructor(readonly rings: readonly Ring[]) {
     let minLat = Infinity
     let maxLat = -Infinity
     let minLon = Infinity
     let maxLon = -Infinity
-    let edges = 0
+    let edgeCount = 0
     for (const ring of rings) {
-      edges += Math.max(0, ring.length - 1)
+      edgeCount += Math.max(0, ring.length - 1)
       for (const [lon, lat] of ring) {
         if (lat < minLat) minLat = lat
         if (lat > maxLat) maxLat = lat
@@ -34,20 +35,37 @@ export class AreaShape {
     this.maxLat = maxLat
     this.minLon = minLon
     this.maxLon = maxLon
-    const count = Math.max(1, Math.min(4096, Math.ceil(edges / 8)))
+    const count = Math.max(1, Math.min(4096, Math.ceil(edgeCount / 8)))
     this.bandHeight = (maxLat - minLat) / count || 1
-    const lists: number[][] = Array.from({ length: count }, () => [])
-    for (const ring of rings) {
+    // Two passes: count each band's edges, then fill one array (no per-band allocations).
+    const sizes = new Uint32Array(count + 1)
+    this.forEachEdge((_x1, y1, _x2, y2) => {
+      for (let b = this.band(Math.min(y1, y2), count); b <= this.band(Math.max(y1, y2), count); b++) sizes[b + 1]!++
+    })
+    for (let b = 0; b < count; b++) sizes[b + 1]! += sizes[b]!
+    this.starts = sizes
+    this.edges = new Float64Array(sizes[count]! * 4)
+    const fill = Uint32Array.from(sizes)
+    this.forEachEdge((x1, y1, x2, y2) => {
+      for (let b = this.band(Math.min(y1, y2), count); b <= this.band(Math.max(y1, y2), count); b++) {
+        const at = fill[b]!++ * 4
+        this.edges[at] = x1
+        this.edges[at + 1] = y1
+        this.edges[at + 2] = x2
+        this.edges[at + 3] = y2
+      }
+    })
+  }
+
+  /** Every edge that can decide a crossing (a horizontal edge never does). */
+  private forEachEdge(f: (x1: number, y1: number, x2: number, y2: number) => void) {
+    for (const ring of this.rings) {
       for (let i = 0; i < ring.length - 1; i++) {
         const [x1, y1] = ring[i]!
         const [x2, y2] = ring[i + 1]!
-        if (y1 === y2) continue // a horizontal edge never decides a crossing
-        const from = this.band(Math.min(y1, y2), count)
-        const to = this.band(Math.max(y1, y2), count)
-        for (let b = from; b <= to; b++) lists[b]!.push(x1, y1, x2, y2)
+        if (y1 !== y2) f(x1, y1, x2, y2)
       }
     }
-    this.bands = lists.map((l) => Float64Array.from(l))
   }
 
   private band(lat: number, count: number): number {
@@ -56,9 +74,10 @@ export class AreaShape {
 
   contains(lat: number, lon: number): boolean {
     if (lat < this.minLat || lat > this.maxLat || lon < this.minLon || lon > this.maxLon) return false
-    const edges = this.bands[this.band(lat, this.bands.length)]!
+    const b = this.band(lat, this.starts.length - 1)
+    const edges = this.edges
     let inside = false
-    for (let i = 0; i < edges.length; i += 4) {
+    for (let i = this.starts[b]! * 4, end = this.starts[b + 1]! * 4; i < end; i += 4) {
       const y1 = edges[i + 1]!
       const y2 = edges[i + 3]!
       if ((y1 > lat) === (y2 > lat)) continue

@@ -1,7 +1,7 @@
 import { didYouMean } from '../rules/did-you-mean.js'
-import { AreaIndex, AreaShape } from './area-index.js'
 import { areaKey, routeKey, siteKey } from './place-names.js'
 import type { AreaFeature, ProblemSink, RouteFeature, SiteFeature } from './geojson-features.js'
+import type { Gazetteer } from './gazetteer-types.js'
 
 /**
  * The checks only a whole mission shows: duplicate keys, parents, names that collide, sites
@@ -93,23 +93,8 @@ function checkAreas(areas: AreaFeature[], sink: ProblemSink) {
   })), sink, 'areas')
 }
 
-/**
- * A site outside every level-1 area is a warning, not an error: a mission's logistics base or
- * regional office may lie across the border (MINUSCA's in Douala, Entebbe), and a riverside camp
- * may fall just outside a generalised boundary. Its reports still place by coordinates; they
- * simply get no area from the site.
- */
-function checkSites(sites: SiteFeature[], areas: AreaFeature[], sink: ProblemSink, mission: string) {
+function checkSites(sites: SiteFeature[], sink: ProblemSink, mission: string) {
   duplicates(sites.map((s) => ({ index: s.index, key: s.props.id })), sink, 'id', 'site id')
-  const level1 = areas.filter((a) => a.props.level === 1)
-  if (level1.length > 0) {
-    const index = new AreaIndex(level1.map((a) => ({ item: a, shape: new AreaShape(a.rings) })))
-    for (const s of sites) {
-      if (!index.at(s.lat, s.lon)) {
-        sink.add(['features', s.index, 'geometry', 'coordinates'], `site ${s.props.id} (${s.props.name}) lies outside every level-1 area; check that the position is [longitude, latitude]`, 'warning')
-      }
-    }
-  }
   nameCollisions(sites.map((s) => ({
     index: s.index,
     label: `${s.props.name} (${s.props.id})`,
@@ -137,6 +122,20 @@ function checkRoutes(routes: RouteFeature[], sink: ProblemSink) {
 /** Adds every mission-wide problem to the sink of the file it belongs to. */
 export function checkMission(mission: string, f: MissionFeatures, sinks: MissionSinks) {
   checkAreas(f.areas, sinks.areas)
-  checkSites(f.sites, f.areas, sinks.sites, mission)
+  checkSites(f.sites, sinks.sites, mission)
   checkRoutes(f.routes, sinks.routes)
+}
+
+/**
+ * A site outside every level-1 area is a warning, not an error: a mission's logistics base or
+ * regional office may lie across the border (MINUSCA's in Douala, Entebbe), and a riverside camp
+ * may fall just outside a generalised boundary. Its reports still place by coordinates; they
+ * simply get no area from the site.
+ */
+export function checkSitesInAreas(gaz: Gazetteer, sites: SiteFeature[], sink: ProblemSink) {
+  if (!gaz.areas.some((a) => a.level === 1)) return
+  gaz.sites.forEach((s, i) => {
+    if (s.admin1Pcode !== null) return
+    sink.add(['features', sites[i]!.index, 'geometry', 'coordinates'], `site ${s.id} (${s.name}) lies outside every level-1 area; check that the position is [longitude, latitude]`, 'warning')
+  })
 }

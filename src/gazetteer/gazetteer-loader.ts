@@ -3,7 +3,7 @@ import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { LineCounter, isNode, parseDocument } from 'yaml'
 import { buildGazetteer } from './gazetteer-build.js'
-import { checkMission } from './gazetteer-check.js'
+import { checkMission, checkSitesInAreas } from './gazetteer-check.js'
 import { gazetteerMetaSchema } from './gazetteer-schema.js'
 import {
   FEATURE_FILES, ProblemSink, parseFeatureFile, readAreas, readRoutes, readSites, type FeatureFileKind,
@@ -104,10 +104,12 @@ export function readMissionDir(dir: string, mission: string): { gazetteer: Gazet
     meta = m.meta
     problems.push(...m.problems)
   }
+  // Built from the features that passed their own checks even when others failed, to test where the sites lie.
+  const gazetteer = buildGazetteer(mission, contentVersion(files), meta, features.areas, features.sites, features.routes)
+  checkSitesInAreas(gazetteer, features.sites, sinks.sites)
   problems.push(...sinks.areas.problems, ...sinks.sites.problems, ...sinks.routes.problems)
   const failed = problems.some((p) => p.severity === 'error')
-  const gazetteer = failed ? null : buildGazetteer(mission, contentVersion(files), meta, features.areas, features.sites, features.routes)
-  return { gazetteer, problems }
+  return { gazetteer: failed ? null : gazetteer, problems }
 }
 
 const byPosition = (a: Problem, b: Problem) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column

@@ -39,16 +39,19 @@ function properlyCross(a: Position, b: Position, c: Position, d: Position): bool
 export function selfCrossing(ring: Ring): [number, number] | null {
   const n = ring.length - 1
   if (n < 3) return null
-  const order = Array.from({ length: n }, (_, i) => i)
-  const minX = (i: number) => Math.min(ring[i]![0], ring[i + 1]![0])
-  const maxX = (i: number) => Math.max(ring[i]![0], ring[i + 1]![0])
-  order.sort((a, b) => minX(a) - minX(b))
+  const minX = new Float64Array(n)
+  const maxX = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    minX[i] = Math.min(ring[i]![0], ring[i + 1]![0])
+    maxX[i] = Math.max(ring[i]![0], ring[i + 1]![0])
+  }
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => minX[a]! - minX[b]!)
   for (let p = 0; p < n; p++) {
     const a = order[p]!
-    const aMax = maxX(a)
+    const aMax = maxX[a]!
     for (let q = p + 1; q < n; q++) {
       const b = order[q]!
-      if (minX(b) > aMax) break
+      if (minX[b]! > aMax) break
       const gap = Math.abs(a - b)
       if (gap === 1 || gap === n - 1) continue
       if (properlyCross(ring[a]!, ring[a + 1]!, ring[b]!, ring[b + 1]!)) return a < b ? [a, b] : [b, a]
