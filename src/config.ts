@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { GAZETTEER_DIR } from './paths.js'
 
 /** Missions vigil knows by default: the current and recently closed peacekeeping operations. */
 export const DEFAULT_MISSIONS = [
@@ -15,6 +16,7 @@ const envSchema = z.object({
   VIGIL_DB: z.string().min(1).default('./data/vigil.db'),
   VIGIL_RULES_DIR: z.string().min(1).default('./rules'),
   VIGIL_WATCH_RULES: flag.default(true),
+  VIGIL_GAZETTEER_DIR: z.string().min(1).default(GAZETTEER_DIR),
   VIGIL_MISSIONS: csv.pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/)).min(1))
     .default([...DEFAULT_MISSIONS]),
   VIGIL_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
@@ -38,6 +40,8 @@ export interface Config {
   readonly rulesDir: string
   /** Reload the rules when a file in the rules directory changes (SIGHUP and POST /rules/reload always work). */
   readonly watchRules: boolean
+  /** The missions' gazetteers, one folder per mission; watched like the rules when watchRules is on. */
+  readonly gazetteerDir: string
   readonly missions: readonly string[]
   readonly bodyLimit: number
   readonly batchMax: number
@@ -79,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPath: e.VIGIL_DB,
     rulesDir: e.VIGIL_RULES_DIR,
     watchRules: e.VIGIL_WATCH_RULES,
+    gazetteerDir: e.VIGIL_GAZETTEER_DIR,
     missions: Object.freeze([...e.VIGIL_MISSIONS]),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     batchMax: e.VIGIL_BATCH_MAX,

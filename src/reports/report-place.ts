@@ -1,42 +1,9 @@
 import type { Problem } from '../errors.js'
+import { LOCATION_PRECISIONS, type LocationPrecision } from '../gazetteer/location-precision.js'
+import { placeReport, type PlaceNote, type ResolvedPlace } from '../gazetteer/placement.js'
+import type { Gazetteer } from '../gazetteer/gazetteer-types.js'
 
-/** How precisely a report's place is known, finest first. */
-export const LOCATION_PRECISIONS = ['exact', 'near', 'site', 'route', 'admin2', 'admin1', 'country'] as const
-export type LocationPrecision = (typeof LOCATION_PRECISIONS)[number]
-
-/**
- * Where a report happened, resolved against its mission's gazetteer: canonical names and
- * P-codes, the UN site and route it lies at or on. Stored beside what the analyst wrote, which
- * is never rewritten. Without a gazetteer it holds the names as given.
- */
-export interface ResolvedPlace {
-  lat: number | null
-  lon: number | null
-  precision: LocationPrecision
-  admin1?: string
-  admin1Pcode?: string
-  admin2?: string
-  admin2Pcode?: string
-  /** The site's canonical name. */
-  site?: string
-  siteId?: string
-  siteKind?: string
-  distanceToSiteKm?: number
-  /** The route's id (MSR-1). */
-  route?: string
-  routeName?: string
-  distanceToRouteKm?: number
-  /** The gazetteer version the place was resolved with; absent when the mission has none. */
-  gazetteerVersion?: string
-}
-
-/** Where the analyst's names and the resolved place differ: said, never silently rewritten. */
-export interface PlaceNote {
-  field: string
-  given: string
-  resolved: string | null
-  message: string
-}
+export { LOCATION_PRECISIONS, type LocationPrecision, type PlaceNote, type ResolvedPlace }
 
 /** A location as the analyst gave it (the report schema's `location`). */
 export interface PlaceInput {
@@ -47,7 +14,6 @@ export interface PlaceInput {
   admin2?: string | undefined
   route?: string | undefined
   site?: string | undefined
-  place?: string | undefined
 }
 
 export type PlaceResult = { place: ResolvedPlace; notes: PlaceNote[] } | { problems: Problem[] }
@@ -55,31 +21,27 @@ export type PlaceResult = { place: ResolvedPlace; notes: PlaceNote[] } | { probl
 /** Resolves a report's location in its mission. */
 export type Placer = (mission: string, location: PlaceInput) => PlaceResult
 
-/** The finest precision the names of a location support, for a report without coordinates. */
-export function namePrecision(loc: PlaceInput): LocationPrecision {
-  if (loc.site !== undefined) return 'site'
-  if (loc.route !== undefined) return 'route'
-  if (loc.admin2 !== undefined) return 'admin2'
-  if (loc.admin1 !== undefined) return 'admin1'
-  return 'country'
+/** Places a location against a gazetteer (undefined: the mission has none, names as given). */
+export function placeIn(gaz: Gazetteer | undefined, loc: PlaceInput): PlaceResult {
+  const { lat, lon, admin1, admin2, route, site } = loc
+  return placeReport(gaz, {
+    // Coordinates are exact unless said otherwise; without them the finest name decides.
+    precision: loc.precision ?? 'exact',
+    ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}),
+    ...(admin1 !== undefined ? { admin1 } : {}),
+    ...(admin2 !== undefined ? { admin2 } : {}),
+    ...(route !== undefined ? { route } : {}),
+    ...(site !== undefined ? { site } : {}),
+  })
 }
 
 /** A place as the analyst gave it: what a mission without a gazetteer gets. */
 export function placeAsGiven(loc: PlaceInput): ResolvedPlace {
-  const hasPoint = loc.lat !== undefined && loc.lon !== undefined
-  return {
-    lat: hasPoint ? loc.lat! : null,
-    lon: hasPoint ? loc.lon! : null,
-    precision: loc.precision ?? (hasPoint ? 'exact' : namePrecision(loc)),
-    ...(loc.admin1 !== undefined ? { admin1: loc.admin1 } : {}),
-    ...(loc.admin2 !== undefined ? { admin2: loc.admin2 } : {}),
-    ...(loc.site !== undefined ? { site: loc.site } : {}),
-    ...(loc.route !== undefined ? { route: loc.route } : {}),
-  }
+  return (placeIn(undefined, loc) as { place: ResolvedPlace }).place
 }
 
 /** The placer of a service with no gazetteer at all. */
-export const placeByNames: Placer = (_mission, loc) => ({ place: placeAsGiven(loc), notes: [] })
+export const placeByNames: Placer = (_mission, loc) => placeIn(undefined, loc)
 
 /** The resolved place names, as rules and the alert scope use them. */
 export const PLACE_FIELDS = ['admin1', 'admin2', 'route', 'site'] as const
