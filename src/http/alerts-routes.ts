@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js'
 import { summaryMarkdown } from '../alerts/alert-summary.js'
 import { streamChanges } from './alert-stream.js'
 import { areasOf, canSeeAt, requireMission, scopeOf } from './access.js'
-import { areaKey } from './area-filter.js'
+import { resolveAreaName } from './area-filter.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Auditor } from './audit.js'
 import type { FastifyRequest } from 'fastify'
@@ -77,8 +77,8 @@ export function toFilter(req: FastifyRequest, q: z.infer<typeof filterQuery>, pl
   // A plain loop: this runs on every poll.
   const filter: Record<string, unknown> = {}
   for (const k of FILTER_KEYS) if (q[k] !== undefined) filter[k] = q[k]
-  if (q.admin1 !== undefined) filter.admin1 = areaKey(req, places.gazetteers(), { mission: q.mission, missions: places.missions }, q.admin1, 1, 'query.admin1')
-  if (q.admin2 !== undefined) filter.admin2 = areaKey(req, places.gazetteers(), { mission: q.mission, missions: places.missions }, q.admin2, 2, 'query.admin2')
+  if (q.admin1 !== undefined) filter.admin1 = resolveAreaName(req, places.gazetteers(), { mission: q.mission, missions: places.missions }, q.admin1, 1, 'query.admin1')
+  if (q.admin2 !== undefined) filter.admin2 = resolveAreaName(req, places.gazetteers(), { mission: q.mission, missions: places.missions }, q.admin2, 2, 'query.admin2')
   const scope = scopeOf(req)
   if (scope) filter.missions = scope
   const areas = areasOf(req)

@@ -9,7 +9,7 @@ import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
  * however spelt, the name as given when one of them has no areas; an unknown name is a 400 that
  * names the closest ones.
  */
-export function areaKey(req: FastifyRequest, set: GazetteerSet, q: { mission?: string | undefined; missions: readonly string[] },
+export function resolveAreaName(req: FastifyRequest, set: GazetteerSet, q: { mission?: string | undefined; missions: readonly string[] },
   name: string, level: 1 | 2, path: string): string {
   const missions = q.mission ? [q.mission] : (req.principal.missions ?? q.missions)
   const found = lookUpArea(set, missions, name, level)

@@ -12,7 +12,7 @@ import { areasOf, canSee, canSeeAt, requireMission, requireReportScope, scopeOf 
 import { placeOf } from '../reports/report.js'
 import { areasOfPlace } from '../reports/report-place.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
-import { areaKey } from './area-filter.js'
+import { resolveAreaName } from './area-filter.js'
 import type { Auditor } from './audit.js'
 
 export interface ReportsRoutesOptions {
@@ -146,8 +146,8 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
       ...(q.mission ? { mission: q.mission } : scope ? { mission: scope } : {}),
       ...(areas ? { areas } : {}),
       ...(q.category ? { category: q.category } : {}),
-      ...(q.admin1 ? { admin1: areaKey(req, opts.gazetteers(), { mission: q.mission, missions: opts.missions }, q.admin1, 1, 'query.admin1') } : {}),
-      ...(q.admin2 ? { admin2: areaKey(req, opts.gazetteers(), { mission: q.mission, missions: opts.missions }, q.admin2, 2, 'query.admin2') } : {}),
+      ...(q.admin1 ? { admin1: resolveAreaName(req, opts.gazetteers(), { mission: q.mission, missions: opts.missions }, q.admin1, 1, 'query.admin1') } : {}),
+      ...(q.admin2 ? { admin2: resolveAreaName(req, opts.gazetteers(), { mission: q.mission, missions: opts.missions }, q.admin2, 2, 'query.admin2') } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.from ? { from: Date.parse(q.from) } : {}),
       ...(q.to ? { to: Date.parse(q.to) } : {}),

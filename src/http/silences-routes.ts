@@ -8,7 +8,7 @@ import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
 import { errors } from '../errors.js'
 import { areasOf, canSee, requireMission, scopeOf } from './access.js'
-import { areaKey } from './area-filter.js'
+import { resolveAreaName } from './area-filter.js'
 import type { Auditor } from './audit.js'
 
 export interface SilencesRoutesOptions {
@@ -67,8 +67,8 @@ export const silencesRoutes: FastifyPluginAsync<SilencesRoutesOptions> = async (
     // Area names as alerts hold them (P-codes where a gazetteer knows the name, however spelt).
     const m = { ...b.matchers }
     const where = { mission: m.mission, missions }
-    if (m.admin1 !== undefined) m.admin1 = areaKey(req, services.gazetteers(), where, m.admin1, 1, 'matchers.admin1')
-    if (m.admin2 !== undefined) m.admin2 = areaKey(req, services.gazetteers(), where, m.admin2, 2, 'matchers.admin2')
+    if (m.admin1 !== undefined) m.admin1 = resolveAreaName(req, services.gazetteers(), where, m.admin1, 1, 'matchers.admin1')
+    if (m.admin2 !== undefined) m.admin2 = resolveAreaName(req, services.gazetteers(), where, m.admin2, 2, 'matchers.admin2')
     // A sector desk silences only within its own areas.
     const own = areasOf(req)
     if (own && !own.some((a) => a === m.admin1 || a === m.admin2)) {
