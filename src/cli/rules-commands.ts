@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import { loadConfig } from '../config.js'
+import { cliGazetteers } from './cli-gazetteers.js'
 import path from 'node:path'
 import { loadTaxonomy } from '../taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from '../paths.js'
@@ -54,7 +56,9 @@ export async function rulesTest(target: string, out: Out, err: Out): Promise<num
   }
   const set = buildRuleSet(rules, version, Date.now())
   const selected = isFile ? rules.filter((r) => path.resolve(dir, r.file) === path.resolve(target)) : rules
-  const results = await runRuleTests(set, selected, taxonomy)
+  // Test reports are placed with the service's gazetteers, so a MINUSCA test at a real site sees its kind.
+  const { place } = cliGazetteers(loadConfig().gazetteerDir, err)
+  const results = await runRuleTests(set, selected, taxonomy, place)
   let failed = 0
   for (const r of results) {
     if (r.ok) {
