@@ -4,7 +4,7 @@ import {
   AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, TREND_MEASURES, isAggregateFact, leaves,
 } from './facts.js'
 import { isKnownOperator, KNOWN_OPERATORS, NEGATIVE_OPERATORS } from './operators.js'
-import { DURATION_PATTERN, type Condition, type LeafCondition } from './rule-schema.js'
+import { DURATION_PATTERN, durationMs, type Condition, type LeafCondition } from './rule-schema.js'
 import { ALERT_PATHS, OPTIONAL_ALERT_PATHS, OPTIONAL_REPORT_PATHS, REPORT_PATHS, isKnownPath } from './input-fields.js'
 import { findUnreachableThresholds } from './unreachable-thresholds.js'
 import type { LoadedRule, RuleProblem } from './rule-loader.js'
@@ -204,4 +204,24 @@ export function checkRuleSet(rules: LoadedRule[], taxonomy: Taxonomy, deprecated
     }))
   }
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
+}
+
+/**
+ * What is allowed but probably wrong: shown by `rules check`, never refusing a set. An expiry
+ * shorter than the window splits one situation into two alerts, the second counting the first's
+ * reports again (rules/README.md, "Window, expiry and trend").
+ */
+export function checkRuleWarnings(rules: readonly LoadedRule[]): RuleProblem[] {
+  const warnings: RuleProblem[] = []
+  for (const r of rules) {
+    const { window, expires } = r.rule
+    if (durationMs(expires) < durationMs(window)) {
+      warnings.push({
+        file: r.file, ...r.locate(['expires']), path: 'expires',
+        message: `expires (${expires}) is shorter than window (${window}): a report after the alert expired raises a second alert `
+          + `that counts the first one's reports again; make expires at least ${window}, or say in the description why a quiet spell ends the situation`,
+      })
+    }
+  }
+  return warnings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
 }
