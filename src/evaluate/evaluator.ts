@@ -51,6 +51,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       trendPeriods: ind.trendPeriods,
       trendMeasures: [...ind.trendMeasures],
       includeUnassessed: ind.rule.includeUnassessed,
+      mitigatingCodes: ind.mitigatingCodes,
       specs: ind.needs,
       lookbackMs: ind.lookbackMs,
     }
@@ -164,7 +165,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       identity,
       indicatorId: ind.rule.id,
       mission: base.scope.mission,
-      taxonomy: [...ind.rule.taxonomy],
+      taxonomy: [...ind.codes],
       level: outcome.threshold.level,
       grade: outcome.threshold.grade,
       rank: outcome.rank,
