@@ -36,7 +36,7 @@ function storedVals(view: object, paths: readonly string[]): Record<string, unkn
 
 /** The first of the input's codes the indicator watches: what its `category` filters see. */
 function watchedCode(codes: string[], ind: CompiledIndicator): string {
-  return codes.find((c) => ind.rule.taxonomy.some((t) => isUnder(c, t))) ?? codes[0]!
+  return codes.find((c) => ind.codes.some((t) => isUnder(c, t))) ?? codes[0]!
 }
 
 export function reportInput(report: Report): IndicatorInput {
