@@ -68,7 +68,11 @@ export function alertSentence(input: {
   scope: AlertScope
   facts: Record<string, number | null>
 }): string {
-  const template = input.template ?? '{count:matching report} {scope} within {window}: {title}'
+  let template = input.template ?? '{count:matching report} {scope} within {window}: {title}'
+  // A rule that does not say where (a per-incident title) still gets its place.
+  if (!template.includes('{scope}')) template = `${template} {scope}`
+  // A trend over an empty history is no ratio: the clause says the situation is new instead.
+  if (input.facts.trend === null) template = template.split(', ').map((c) => (c.includes('{trend}') ? 'new: none in the periods before' : c)).join(', ')
   const head = template.replace(/\{([A-Za-z]+(?:\([^)]*\))?)(?::([^}|]+)(?:\|([^}]+))?)?\}/g, (whole, name: string, one?: string, many?: string) => {
     if (name === 'window') return humanDuration(input.window)
     if (name === 'scope') return humanScope(input.scope)

@@ -14,6 +14,8 @@ export interface Pass {
   changes: AlertChange[]
   /** Alerts a new input updated in this pass: a reassessment would only repeat the work. */
   touched: Set<number>
+  /** Alerts the revised or retracted report counted: its new version may lower them. */
+  revised: Set<number>
   depth: number
   silences: Silence[]
   /** Inhibition families (mission|top category) whose alerts changed. */
@@ -111,7 +113,7 @@ export function createAlertWriter(deps: AlertWriterDeps) {
 
   function newPass(set: RuleSet, now: number): Pass {
     return {
-      set, now, changes: [], touched: new Set(), depth: 0, families: new Set(),
+      set, now, changes: [], touched: new Set(), revised: new Set(), depth: 0, families: new Set(),
       silences: silences.active(now).filter((s) => isSilenceActive(s, now)),
     }
   }

@@ -27,6 +27,13 @@ const TAXONOMY_TOPS = new Set(['HOS', 'POC', 'ARM', 'COM', 'CRM', 'UNR', 'SAF', 
 /** Escalation indicators feed on alerts, which may feed further ones; this bounds the chain. */
 const MAX_CASCADE_DEPTH = 4
 
+/** What a reader of an alert sees: a change that alters none of it is not written. */
+function visiblyChanged(a: AlertState, b: AlertState): boolean {
+  const seen = (x: AlertState) => JSON.stringify([x.level, x.grade, x.status, x.confidence, x.trend, x.facts, x.count, x.summary,
+    x.firstSeen, x.lastSeen, x.expiresAt, x.scope, x.explanation, x.ruleSetVersion, x.indicatorVersion])
+  return seen(a) !== seen(b)
+}
+
 export function summarize(c: AlertChange): AlertChangeSummary {
   return { alertId: c.alertId, seq: c.seq, kind: c.kind, indicatorId: c.alert.indicatorId, level: c.alert.level, grade: c.alert.grade, status: c.alert.status }
 }
@@ -94,8 +101,11 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const agg = inputs.aggregate(q)
     const facts: Record<string, number | null> = { ...agg.values }
     for (const m of ind.trendMeasures) {
-      const t = trendOf(agg.values[m] ?? 0, agg.baselines[m] ?? 0)
-      facts[factKey('trend', m === 'count' ? {} : { measure: m })] = t
+      const params = m === 'count' ? {} : { measure: m }
+      const baseline = agg.baselines[m] ?? 0
+      // No history before this window: a new situation, not a ratio (rules test `baseline` for it).
+      facts[factKey('trend', params)] = baseline > 0 ? trendOf(agg.values[m] ?? 0, baseline) : null
+      facts[factKey('baseline', params)] = Math.round(baseline * 100) / 100
     }
     const confidence = confidenceOf({ ...agg, independentSources: agg.values.independentSources ?? 0 })
     return { q, agg, facts, confidence, trend: facts.trend ?? null }
@@ -174,17 +184,29 @@ export function createEvaluator(deps: EvaluatorDeps) {
       return
     }
     pass.touched.add(existing.id)
-    const escalates = outcome !== null && outcome.rank > existing.rank
+    // Only a change to the inputs it already counted (a revision) may lower it; a new input never
+    // does (an alert does not decay as its window slides: it expires).
+    const mayLower = pass.revised.has(existing.id)
+    if (!outcome && mayLower) {
+      await withdraw(pass, existing, m, ind, cause)
+      return
+    }
+    const rank = outcome && (outcome.rank > existing.rank || mayLower) ? outcome.rank : existing.rank
+    const escalates = rank > existing.rank
     const next: AlertState = {
       ...existing,
       ...base,
-      ...(escalates ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
+      // The explanation and grade of the threshold that holds now, with today's values.
+      ...(outcome && outcome.rank === rank ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank, explanation: outcome.explanation } : {}),
       // An escalation re-opens an acknowledged alert: an acknowledgement never hides a worse situation.
       ...(escalates && existing.status === 'acknowledged' ? { status: 'open' as const, statusReason: 'escalated after acknowledgement' } : {}),
     }
     // The inputs counted before were linked when they arrived (or at the raise): only this one is new.
     const linked = inputs.counts(m.q, input.id) ? [input.id] : []
-    const saved = writer.save(pass, next, escalates ? 'escalated' : 'updated', cause, [input.id], { linked })
+    // A change a reader cannot see (a report older than every window) is not a change.
+    if (linked.length === 0 && !visiblyChanged(existing, next)) return
+    const kind = escalates ? 'escalated' : rank < existing.rank ? 'downgraded' : 'updated'
+    const saved = writer.save(pass, next, kind, cause, [input.id], { linked })
     await cascade(pass, saved)
   }
 
@@ -226,12 +248,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const m = measure(ind, alert.scope, alert.anchorAt)
     const outcome = m.agg.lastSeen === null ? null : await ind.grade(m.facts, {}, alert.anchorAt)
     if (!outcome) {
-      const withdrawn: AlertState = {
-        ...alert, status: 'withdrawn', updatedAt: pass.now, facts: m.facts, count: m.facts.count ?? 0,
-        statusReason: `${cause}; the ${m.facts.count ?? 0} remaining input(s) meet no threshold`,
-      }
-      writer.save(pass, withdrawn, 'withdrawn', cause, [])
-      await inputGone(pass, `alert:${alert.id}`, `alert ${alert.id} withdrawn`)
+      await withdraw(pass, alert, m, ind, cause)
       return
     }
     const down = outcome.rank < alert.rank
@@ -242,10 +259,24 @@ export function createEvaluator(deps: EvaluatorDeps) {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: m.agg.lastSeen! + ind.expiresMs, updatedAt: pass.now,
       summary: sentence(ind, scope, m.facts),
-      ...(down ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
+      // The threshold that holds now, with its values: lower (recorded as a downgrade) or the same.
+      ...(outcome.rank <= alert.rank ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
     }
+    if (!down && !visiblyChanged(alert, next)) return
     const saved = writer.save(pass, next, down ? 'downgraded' : 'updated', cause, [])
     await cascade(pass, saved)
+  }
+
+  /** No threshold holds any more: withdrawn, with the reason, its facts and sentence as they stand. */
+  async function withdraw(pass: Pass, alert: AlertState, m: ReturnType<typeof measure>, ind: CompiledIndicator, cause: string) {
+    const scope: AlertScope = m.agg.lastSeen === null ? alert.scope : { ...placed(alert.scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
+    const withdrawn: AlertState = {
+      ...alert, scope, status: 'withdrawn', updatedAt: pass.now, facts: m.facts, count: m.facts.count ?? 0, trend: m.trend,
+      summary: sentence(ind, scope, m.facts),
+      statusReason: `${cause}; the ${m.facts.count ?? 0} remaining input(s) meet no threshold`,
+    }
+    writer.save(pass, withdrawn, 'withdrawn', cause, [])
+    await inputGone(pass, `alert:${alert.id}`, `alert ${alert.id} withdrawn`)
   }
 
   /** An input no longer exists: forget it and reassess every alert it supported. */
@@ -286,6 +317,8 @@ export function createEvaluator(deps: EvaluatorDeps) {
       const pass = newPass(now)
       writer.expireDue(pass)
       const supported = before ? alerts.unlink(reportId) : []
+      // The alerts the old version counted: the new version may lower them, not only raise.
+      for (const a of supported) pass.revised.add(a.id)
       if (before) inputs.remove(reportId)
       if (after) await inputArrived(pass, reportInput(after), `report ${reportId}${before ? ' revised' : ''}`)
       for (const a of supported) {

@@ -119,7 +119,7 @@ function newEngine(): Engine {
 function collectNeeds(rule: IndicatorRule, windowMs: number, watch: TaxonomyWatch): AggregateNeed[] {
   const needs = new Map<string, AggregateNeed>()
   const add = (fact: AggregateFact, params: Record<string, unknown> = {}) => {
-    if (fact === 'trend') return
+    if (fact === 'trend' || fact === 'baseline') return
     const key = factKey(fact, params)
     if (needs.has(key)) return
     const w = typeof params.window === 'string' ? durationMs(params.window) : windowMs
@@ -147,7 +147,7 @@ function collectTrendMeasures(rule: IndicatorRule): string[] {
   const measures = new Set<string>(['count'])
   for (const t of rule.alerts) {
     for (const { leaf } of leaves(t.when)) {
-      if (leaf.fact === 'trend' && typeof leaf.params?.measure === 'string') measures.add(leaf.params.measure)
+      if ((leaf.fact === 'trend' || leaf.fact === 'baseline') && typeof leaf.params?.measure === 'string') measures.add(leaf.params.measure)
     }
   }
   return [...measures]

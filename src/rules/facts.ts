@@ -15,7 +15,8 @@ export const AGGREGATE_FACTS = {
   civiliansKilled: { params: ['category', 'window'], required: [], doc: 'civilians killed' },
   independentSources: { params: ['category', 'window'], required: [], doc: 'number of distinct sourceIds' },
   mitigating: { params: ['category', 'window'], required: [], doc: 'number of mitigating inputs (polarity mitigating, e.g. ARM.AGREEMENT); no other fact counts them' },
-  trend: { params: ['measure'], required: [], doc: "this window's measure / mean of the previous windows (at least 1)" },
+  trend: { params: ['measure'], required: [], doc: "this window's measure / mean of the previous windows; null (no ratio) when they held nothing: a new situation" },
+  baseline: { params: ['measure'], required: [], doc: 'mean per window of the measure over the previous windows; 0: no history (a first cluster)' },
 } as const
 
 export type AggregateFact = keyof typeof AGGREGATE_FACTS

@@ -74,7 +74,7 @@ function checkParams(leaf: LeafCondition, taxonomy: Taxonomy, report: Report, at
   if (params.category !== undefined && !(typeof params.category === 'string' && isTaxonomyCode(taxonomy, params.category))) {
     report([...at, 'params', 'category'], unknownCode(taxonomy, String(params.category)))
   }
-  if (leaf.fact === 'trend' && params.measure !== undefined && !(TREND_MEASURES as readonly string[]).includes(String(params.measure))) {
+  if ((leaf.fact === 'trend' || leaf.fact === 'baseline') && params.measure !== undefined && !(TREND_MEASURES as readonly string[]).includes(String(params.measure))) {
     report([...at, 'params', 'measure'], `trend measures one of: ${TREND_MEASURES.join(', ')}`)
   }
   if (leaf.fact === 'distinct' && typeof params.field === 'string' && !(COLUMN_FIELDS as readonly string[]).includes(params.field)

@@ -232,10 +232,10 @@ export interface InputArea {
  * The places the inputs an aggregate counts lie in, by (admin1, admin2), the area with the most
  * inputs first (then the most recent): what an alert derives its areas from.
  */
-export function seriesAreas(series: InputSeries, q: { scope: AggregateScope; anchor: number; windowMs: number; includeUnassessed: boolean }): InputArea[] {
+export function seriesAreas(series: InputSeries, q: ScopeOptions & { anchor: number; windowMs: number }): InputArea[] {
   const group = series.group(q.scope.eq)
   if (!group) return []
-  const inScope = scopeTest(q.scope, q.includeUnassessed)
+  const inScope = scopeTest(q)
   const byArea = new Map<string, InputArea>()
   for (let i = group.firstAfter(q.anchor - q.windowMs), hi = group.firstAfter(q.anchor); i < hi; i++) {
     const r = group.rows[i]!
