@@ -7,6 +7,8 @@ import type { AreaFeature, RouteFeature, SiteFeature } from './geojson-features.
 import type { Area, Gazetteer, GazetteerFeature, GazetteerMeta, Route, Site } from './gazetteer-types.js'
 
 const KM_PER_DEG_LAT = 110.574
+/** Distinct spellings remembered per gazetteer; past this the memory starts afresh. */
+const MAX_CACHED_LOOKUPS = 10_000
 
 interface RouteShape { route: Route; lines: Position[][]; minLat: number; maxLat: number; minLon: number; maxLon: number }
 
@@ -42,6 +44,14 @@ function bbox(lines: Position[][]) {
   return { minLat, maxLat, minLon, maxLon }
 }
 
+function lineDistanceKm(lines: Position[][], lat: number, lon: number): number {
+  let d = Infinity
+  for (const line of lines) {
+    for (let i = 0; i < line.length - 1; i++) d = Math.min(d, distanceToSegmentKm(lat, lon, line[i]!, line[i + 1]!))
+  }
+  return d
+}
+
 const freeze = <T>(xs: T[]): readonly T[] => Object.freeze(xs.map((x) => Object.freeze(x)))
 
 /** Builds the queryable gazetteer of one mission from its checked features. */
@@ -69,6 +79,8 @@ export function buildGazetteer(
 
   const routeList: Route[] = routeFeatures.map(({ props }) => ({ id: props.id, name: props.name, corridorKm: props.corridorKm, altNames: props.altNames }))
   const routeShapes: RouteShape[] = routeFeatures.map((f, i) => ({ route: routeList[i]!, lines: f.lines, ...bbox(f.lines) }))
+
+  const routeById = new Map(routeShapes.map((r) => [r.route.id, r]))
 
   const areaNames = { 1: new NameIndex<Area>(), 2: new NameIndex<Area>() }
   for (const a of areaList) {
@@ -98,6 +110,17 @@ export function buildGazetteer(
     if ('pcode' in f) return areaPoints.get(f.pcode) ?? null
     if ('kind' in f) return { lat: f.lat, lon: f.lon }
     return routePoints.get(f.id) ?? null
+  }
+
+  // Reports repeat a few spellings many times: folding each once keeps a lookup to a map read.
+  const lookups = new Map<string, Area | Site | Route | null>()
+  const cached = <T extends Area | Site | Route>(key: string, find: () => T | null): T | null => {
+    const hit = lookups.get(key)
+    if (hit !== undefined) return hit as T | null
+    if (lookups.size >= MAX_CACHED_LOOKUPS) lookups.clear()
+    const found = find()
+    lookups.set(key, found)
+    return found
   }
 
   let collection: object | null = null
@@ -146,16 +169,18 @@ export function buildGazetteer(
         const padLat = r.route.corridorKm / KM_PER_DEG_LAT
         const padLon = padLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180))
         if (lat < r.minLat - padLat || lat > r.maxLat + padLat || lon < r.minLon - padLon || lon > r.maxLon + padLon) continue
-        let d = Infinity
-        for (const line of r.lines) {
-          for (let i = 0; i < line.length - 1; i++) d = Math.min(d, distanceToSegmentKm(lat, lon, line[i]!, line[i + 1]!))
-        }
+        const d = lineDistanceKm(r.lines, lat, lon)
         if (d > r.route.corridorKm) continue
         if (!best || d < best.distanceKm) best = { route: r.route, distanceKm: d }
       }
       return best
     },
-    findArea(name, level) {
+    distanceKm(feature, lat, lon) {
+      if ('kind' in feature) return distanceKm(lat, lon, feature.lat, feature.lon)
+      const r = routeById.get(feature.id)
+      return r ? lineDistanceKm(r.lines, lat, lon) : null
+    },
+    findArea: (name, level) => cached(`a${level ?? ''}\0${name}`, () => {
       const keys = [`#${name.trim().toLowerCase()}`, areaKey(name)]
       for (const l of level ? [level] : ([1, 2] as const)) {
         for (const k of keys) {
@@ -164,9 +189,9 @@ export function buildGazetteer(
         }
       }
       return null
-    },
-    findSite: (name) => siteNames.get(`#${name.trim().toLowerCase()}`) ?? siteNames.get(siteKey(name, mission)),
-    findRoute: (name) => routeNames.get(`#${name.trim().toLowerCase()}`) ?? routeNames.get(routeKey(name)),
+    }),
+    findSite: (name) => cached(`s\0${name}`, () => siteNames.get(`#${name.trim().toLowerCase()}`) ?? siteNames.get(siteKey(name, mission))),
+    findRoute: (name) => cached(`r\0${name}`, () => routeNames.get(`#${name.trim().toLowerCase()}`) ?? routeNames.get(routeKey(name))),
     closestNames(kind, name, n = 3) {
       if (kind === 'area') return closestBy(areaKey(name), [...areaNames[1].candidates, ...areaNames[2].candidates].filter((c) => !c.key.startsWith('#')), n)
       if (kind === 'site') return closestBy(siteKey(name, mission), siteNames.candidates.filter((c) => !c.key.startsWith('#')), n)

@@ -60,6 +60,8 @@ export interface Gazetteer {
   nearestSite(lat: number, lon: number): { site: Site; distanceKm: number } | null
   /** The nearest route whose corridor holds the point. */
   nearestRoute(lat: number, lon: number): { route: Route; distanceKm: number } | null
+  /** Distance in km from a point to a site's point or a route's line (null: not this gazetteer's route). */
+  distanceKm(feature: Site | Route, lat: number, lon: number): number | null
   /** By P-code, name or alternate name, however spelt (case, accents, hyphens, "prefecture"). */
   findArea(name: string, level?: 1 | 2): Area | null
   /** By id, name or alternate name ("Camp X", "MINUSCA X" find X). */

@@ -70,6 +70,7 @@ type Named<L extends Level> =
 type Names = { [L in Level]?: Named<L> }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000
+const round1 = (x: number) => Math.round(x * 10) / 10
 
 function classIsEmpty(gaz: Gazetteer, level: Level): boolean {
   if (level === 'site') return gaz.sites.length === 0
@@ -163,18 +164,26 @@ function fromCoordinates(gaz: Gazetteer, level: Level, lat: number, lon: number)
   return a && { feature: a }
 }
 
+/**
+ * The named site or route when the point lies within its radius or corridor: where two radii
+ * overlap (a PoC site beside a base), the analyst's choice stands and is no disagreement.
+ */
+function namedHolds(gaz: Gazetteer, level: Level, named: Named<Level> | undefined, lat: number, lon: number): { feature: Site | Route; distanceKm: number } | null {
+  if (named?.status !== 'matched' || (level !== 'site' && level !== 'route')) return null
+  const f = named.feature as Site | Route
+  const d = gaz.distanceKm(f, lat, lon)
+  const reach = 'kind' in f ? f.radiusKm : f.corridorKm
+  return d !== null && d <= reach ? { feature: f, distanceKm: d } : null
+}
+
 /** Why the coordinates do not hold a named feature, or null when they do. */
 function outsideReason(gaz: Gazetteer, level: Level, f: Site | Route | Area, lat: number, lon: number): string | null {
-  if (level === 'site') {
-    const s = f as Site
-    const near = gaz.nearestSite(lat, lon)
-    if (near?.site.id === s.id) return null
-    return near ? `nearer ${label('site', near.site)}` : `outside the ${s.radiusKm} km radius of ${label('site', s)}`
-  }
-  if (level === 'route') {
-    const near = gaz.nearestRoute(lat, lon)
-    if (near?.route.id === (f as Route).id) return null
-    return `outside the ${(f as Route).corridorKm} km corridor of ${label('route', f)}`
+  if (level === 'site' || level === 'route') {
+    const sr = f as Site | Route
+    const d = gaz.distanceKm(sr, lat, lon) ?? Infinity
+    const reach = 'kind' in sr ? sr.radiusKm : sr.corridorKm
+    if (d <= reach) return null
+    return `${round1(d)} km from ${label(level, sr)}, outside its ${reach} km ${level === 'site' ? 'radius' : 'corridor'}`
   }
   const a = gaz.areaAt(lat, lon, level === 'admin1' ? 1 : 2)
   if (a?.pcode === (f as Area).pcode) return null
@@ -189,7 +198,7 @@ function byCoordinates(gaz: Gazetteer, input: PlaceInput & { lat: number; lon: n
   for (const level of LEVELS) {
     const named = names[level]
     // Coordinates of precision admin1 say nothing about the site they might happen to be near.
-    const derived = isCoarser(precision, level) ? null : fromCoordinates(gaz, level, lat, lon)
+    const derived = isCoarser(precision, level) ? null : namedHolds(gaz, level, named, lat, lon) ?? fromCoordinates(gaz, level, lat, lon)
     if (derived) setFeature(place, level, derived.feature, derived.distanceKm)
     if (!named) continue
     const field = `location.${level}`

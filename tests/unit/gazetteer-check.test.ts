@@ -77,12 +77,12 @@ describe('gazetteer check', () => {
 
   it('finds nothing wrong with the shipped MINUSCA gazetteer or the hand-made one', () => {
     expect(checkGazetteers(path.join(ROOT, 'schemas/gazetteer'))).toEqual([])
-    expect(checkGazetteers(path.join(FIXTURES, 'minutest-5-areas-3-sites-1-route'))).toEqual([])
+    expect(checkGazetteers(path.join(FIXTURES, 'minutest-5-areas-4-sites-1-route'))).toEqual([])
   })
 
   it('loads all or nothing: one broken mission folder and no set at all', () => {
     const dir = tempDir('vigil-gazetteer-')
-    fs.cpSync(path.join(FIXTURES, 'minutest-5-areas-3-sites-1-route/MINUTEST'), path.join(dir, 'MINUTEST'), { recursive: true })
+    fs.cpSync(path.join(FIXTURES, 'minutest-5-areas-4-sites-1-route/MINUTEST'), path.join(dir, 'MINUTEST'), { recursive: true })
     expect(loadGazetteers(dir).set?.missions()).toEqual(['MINUTEST'])
     fs.cpSync(path.join(FIXTURES, 'duplicate-pcode.bad'), path.join(dir, 'OTHER'), { recursive: true })
     const r = loadGazetteers(dir)
@@ -106,7 +106,7 @@ describe('gazetteer check', () => {
     const dir = tempDir('vigil-gazetteer-')
     fs.mkdirSync(path.join(dir, 'EMPTY'))
     fs.mkdirSync(path.join(dir, 'AREAS'))
-    fs.copyFileSync(path.join(FIXTURES, 'minutest-5-areas-3-sites-1-route/MINUTEST/areas.geojson'), path.join(dir, 'AREAS/areas.geojson'))
+    fs.copyFileSync(path.join(FIXTURES, 'minutest-5-areas-4-sites-1-route/MINUTEST/areas.geojson'), path.join(dir, 'AREAS/areas.geojson'))
     const r = loadGazetteers(dir)
     expect(r.set?.missions()).toEqual(['AREAS', 'EMPTY'])
     expect(r.set!.get('EMPTY')!.areas).toEqual([])

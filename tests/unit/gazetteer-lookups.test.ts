@@ -7,7 +7,7 @@ import { AreaShape } from '../../src/gazetteer/area-index.js'
 import type { Gazetteer, GazetteerSet } from '../../src/gazetteer/gazetteer-types.js'
 
 const SHIPPED = path.join(ROOT, 'schemas/gazetteer')
-const FIXTURE = path.join(ROOT, 'tests/fixtures/gazetteer/minutest-5-areas-3-sites-1-route')
+const FIXTURE = path.join(ROOT, 'tests/fixtures/gazetteer/minutest-5-areas-4-sites-1-route')
 
 function load(dir: string): GazetteerSet {
   const r = loadGazetteers(dir)
@@ -195,9 +195,12 @@ describe('the hand-made MINUTEST gazetteer', () => {
     expect(g.meta).toEqual({ name: 'MINUTEST (hand-made test mission)', attribution: 'hand-made for the vigil tests', tiles: 'https://tiles.example/{z}/{x}/{y}.png' })
   })
 
-  it('keeps a site ordered nearest first when two radii overlap', () => {
-    // Enclave City HQ has 10 km; Kilo is 111 km away: a point between only sees the HQ.
-    expect(g.nearestSite(0.5, 10.55)?.site.id).toBe('enclave-hq')
+  it('gives the nearer of two sites whose radii overlap', () => {
+    // Kilo (base, 5 km) at 11.5 E and Kilo PoC site (2 km) at 11.48 E, both on 0.75 N.
+    expect(g.nearestSite(0.75, 11.488)?.site.id).toBe('kilo-poc')
+    expect(g.nearestSite(0.75, 11.492)?.site.id).toBe('kilo')
+    expect(g.distanceKm(g.findSite('Kilo')!, 0.75, 11.488)).toBeCloseTo(1.334, 3)
+    expect(g.distanceKm(g.routes[0]!, 0.81, 10.5)).toBeCloseTo(1.106, 3)
   })
 
   it('reads files strictly as UTF-8 from disk, so a name with accents is kept exactly', () => {

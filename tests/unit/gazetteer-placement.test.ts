@@ -13,7 +13,7 @@ function gazetteer(dir: string, mission: string): Gazetteer {
 }
 
 const minusca = gazetteer('schemas/gazetteer', 'MINUSCA')
-const g = gazetteer('tests/fixtures/gazetteer/minutest-5-areas-3-sites-1-route', 'MINUTEST')
+const g = gazetteer('tests/fixtures/gazetteer/minutest-5-areas-4-sites-1-route', 'MINUTEST')
 const KM_PER_DEG_LAT = 110.574
 
 function placed(p: Placement) {
@@ -125,8 +125,16 @@ describe('disagreements', () => {
     expect(place.site).toBe(undefined)
     expect(notes).toEqual([{
       field: 'location.site', given: 'Kilo', resolved: null,
-      message: "'Kilo' is Kilo (kilo), but the coordinates lie outside the 5 km radius of Kilo (kilo); the coordinates win",
+      message: "'Kilo' is Kilo (kilo), but the coordinates lie 11.1 km from Kilo (kilo), outside its 5 km radius; the coordinates win",
     }])
+  })
+
+  it('keeps the named site where two radii overlap and the point is within both: no disagreement', () => {
+    // 1.33 km from Kilo (radius 5), 0.89 km from Kilo PoC site (radius 2): nearest is the PoC site.
+    expect(placed(placeReport(g, { lat: 0.75, lon: 11.488, precision: 'exact' })).place.siteId).toBe('kilo-poc')
+    const { place, notes } = placed(placeReport(g, { lat: 0.75, lon: 11.488, precision: 'exact', site: 'Kilo' }))
+    expect(place).toMatchObject({ siteId: 'kilo', distanceToSiteKm: 1.334 })
+    expect(notes).toEqual([])
   })
 
   it('lets a site name win over coarser coordinates (precision admin1) that lie elsewhere, with a note', () => {
@@ -134,7 +142,7 @@ describe('disagreements', () => {
     expect(place).toMatchObject({ lat: 0.75, lon: 11.5, precision: 'site', siteId: 'kilo', admin1Pcode: 'TT02' })
     expect(notes).toEqual([{
       field: 'location.precision', given: '0.2, 10.2 (admin1)', resolved: '0.75, 11.5 (site)',
-      message: 'the coordinates lie outside the 5 km radius of Kilo (kilo), but their precision admin1 is coarser than the site Kilo (kilo); placed at the site',
+      message: 'the coordinates lie 157 km from Kilo (kilo), outside its 5 km radius, but their precision admin1 is coarser than the site Kilo (kilo); placed at the site',
     }])
   })
 
@@ -169,7 +177,7 @@ describe('unknown names', () => {
   it('without coordinates: a problem at location.<field> naming the closest names, every field at once', () => {
     expect(placeReport(g, { precision: 'exact', site: 'Kilp', admin1: 'Alpah' })).toEqual({
       problems: [
-        { path: 'location.site', message: "unknown site 'Kilp' in the MINUTEST gazetteer; closest: Kilo, Enclave City HQ, Lima PoC site", detail: { closest: ['Kilo', 'Enclave City HQ', 'Lima PoC site'] } },
+        { path: 'location.site', message: "unknown site 'Kilp' in the MINUTEST gazetteer; closest: Kilo, Enclave City HQ, Kilo PoC site", detail: { closest: ['Kilo', 'Enclave City HQ', 'Kilo PoC site'] } },
         { path: 'location.admin1', message: "unknown admin1 area 'Alpah' in the MINUTEST gazetteer; closest: Alpha, Bêta, Enclave City", detail: { closest: ['Alpha', 'Bêta', 'Enclave City'] } },
       ],
     })
