@@ -209,6 +209,15 @@ function byCoordinates(gaz: Gazetteer, input: PlaceInput & { lat: number; lon: n
         field, given: named.given, resolved: derived ? label(level, derived.feature) : null,
         message: `'${named.given}' is not a ${LABEL[level]} of the ${gaz.mission} gazetteer; ${derived ? `placed in ${label(level, derived.feature)} by the coordinates` : `the coordinates give no ${LABEL[level]}`}`,
       })
+    } else if (!derived && (level === 'admin1' || level === 'admin2') && !isCoarser(precision, level)) {
+      // The coordinates lie outside every area of this level (a point beyond the border, swapped
+      // lat and lon): they place nothing here, so the name does, and the note says why. (Outside
+      // every site or route is a fact about the point, not a failure of it.)
+      setFeature(place, level, named.feature)
+      notes.push({
+        field, given: named.given, resolved: label(level, named.feature),
+        message: `the coordinates lie ${outsideReason(gaz, level, named.feature, lat, lon)}; placed by the ${LABEL[level]} '${named.given}'`,
+      })
     } else if (!derived || !sameFeature(level, derived.feature, named.feature)) {
       const where = outsideReason(gaz, level, named.feature, lat, lon)
       notes.push({
@@ -271,7 +280,7 @@ function byName(gaz: Gazetteer, input: PlaceInput, names: Names, finest: Level, 
     if (where) {
       notes.push({
         field: 'location.precision', given: `${input.lat}, ${input.lon} (${input.precision})`, resolved: point ? `${round3(point.lat)}, ${round3(point.lon)} (${finest})` : null,
-        message: `the coordinates lie ${where}, but their precision ${input.precision} is coarser than the ${LABEL[finest]} ${label(finest, feature)}; placed at the ${LABEL[finest]}`,
+        message: `the coordinates lie ${where}, but their precision ${input.precision} is no finer than the ${LABEL[finest]} ${label(finest, feature)}; placed at the ${LABEL[finest]}`,
       })
     }
   }
@@ -305,7 +314,10 @@ export function placeReport(gaz: Gazetteer | undefined, input: PlaceInput): Plac
     if (problems.length > 0) return { problems }
   }
   const finest = LEVELS.find((l) => names[l]?.status === 'matched')
-  if (hasCoords && (!finest || !isCoarser(input.precision, finest))) {
+  // Coordinates win when they are finer than the finest name. At equal precision the name wins:
+  // coordinates of precision admin1 are a stand-in point for that admin1 (UCDP's province
+  // centroid), which for a concave province can lie in its neighbour.
+  if (hasCoords && (!finest || isCoarser(finest, input.precision))) {
     return byCoordinates(gaz, input as PlaceInput & { lat: number; lon: number }, names)
   }
   if (finest) {

@@ -12,7 +12,7 @@ import { rule } from '../helpers/test-rules.js'
  * areas of their inputs into filters, silences, escalation, inhibition and area-scoped keys.
  */
 
-const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'gazetteer', 'minutest-5-areas-3-sites-1-route')
+const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'gazetteer', 'minutest-5-areas-4-sites-1-route')
 const MISSIONS = [...DEFAULT_MISSIONS, 'MINUTEST']
 const NOW = '2026-03-20T12:00:00Z'
 const BAMBARI = { lat: 5.7639, lon: 20.6707 }

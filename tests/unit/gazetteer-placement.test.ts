@@ -142,25 +142,30 @@ describe('disagreements', () => {
     expect(place).toMatchObject({ lat: 0.75, lon: 11.5, precision: 'site', siteId: 'kilo', admin1Pcode: 'TT02' })
     expect(notes).toEqual([{
       field: 'location.precision', given: '0.2, 10.2 (admin1)', resolved: '0.75, 11.5 (site)',
-      message: 'the coordinates lie 157 km from Kilo (kilo), outside its 5 km radius, but their precision admin1 is coarser than the site Kilo (kilo); placed at the site',
+      message: 'the coordinates lie 157 km from Kilo (kilo), outside its 5 km radius, but their precision admin1 is no finer than the site Kilo (kilo); placed at the site',
     }])
   })
 
-  it('lets coordinates of the name\'s own precision win (UCDP province points), and coarser ones lose', () => {
-    // UCDP event 229738: "Nana-Mambéré province", where_prec 4, coded at 6.0 N 16.0 E, in Ouham Pendé on the COD-AB.
+  it('lets the name win over coordinates of the same precision (UCDP province points), and over coarser ones', () => {
+    // UCDP event 229738: "Nana-Mambéré province", where_prec 4, coded at 6.0 N 16.0 E, in Ouham Pendé on the COD-AB:
+    // a stand-in point for the province, not a place in its neighbour.
     expect(minusca.areaAt(6, 16, 1)?.pcode).toBe('CF31')
-    const same = placed(placeReport(minusca, { lat: 6, lon: 16, precision: 'admin1', admin1: 'Nana-Mambéré province' }))
-    expect(same.place).toMatchObject({ lat: 6, lon: 16, precision: 'admin1', admin1: 'Ouham Pendé', admin1Pcode: 'CF31' })
-    expect(same.notes).toEqual([{
-      field: 'location.admin1', given: 'Nana-Mambéré province', resolved: 'Ouham Pendé (CF31)',
-      message: "'Nana-Mambéré province' is Nana-Mambéré (CF22), but the coordinates lie in Ouham Pendé (CF31); the coordinates win",
-    }])
-    const coarser = placed(placeReport(minusca, { lat: 6, lon: 16, precision: 'country', admin1: 'Nana-Mambéré province' }))
-    expect(coarser.place).toMatchObject({ precision: 'admin1', admin1: 'Nana-Mambéré', admin1Pcode: 'CF22' })
-    expect(minusca.areaAt(coarser.place.lat!, coarser.place.lon!, 1)?.pcode).toBe('CF22')
-    expect(coarser.notes.map((n) => n.message)).toEqual([
-      'the coordinates lie in Ouham Pendé (CF31), but their precision country is coarser than the admin1 area Nana-Mambéré (CF22); placed at the admin1 area',
-    ])
+    for (const precision of ['admin1', 'country'] as const) {
+      const p = placed(placeReport(minusca, { lat: 6, lon: 16, precision, admin1: 'Nana-Mambéré province' }))
+      expect(p.place).toMatchObject({ precision: 'admin1', admin1: 'Nana-Mambéré', admin1Pcode: 'CF22' })
+      expect(minusca.areaAt(p.place.lat!, p.place.lon!, 1)?.pcode).toBe('CF22')
+      expect(p.notes.map((n) => n.message)).toEqual([
+        `the coordinates lie in Ouham Pendé (CF31), but their precision ${precision} is no finer than the admin1 area Nana-Mambéré (CF22); placed at the admin1 area`,
+      ])
+    }
+    const finer = placed(placeReport(minusca, { lat: 6, lon: 16, precision: 'exact', admin1: 'Nana-Mambéré province' }))
+    expect(finer.place).toMatchObject({ lat: 6, lon: 16, admin1Pcode: 'CF31' })
+  })
+
+  it('places by the area name when exact coordinates lie outside every area (swapped lat and lon), with a note', () => {
+    const { place, notes } = placed(placeReport(minusca, { lat: 20.6707, lon: 5.7639, precision: 'exact', admin1: 'Ouaka' }))
+    expect(place).toMatchObject({ admin1: 'Ouaka', admin1Pcode: 'CF43' })
+    expect(notes).toEqual([expect.objectContaining({ field: 'location.admin1', given: 'Ouaka', message: expect.stringContaining('outside every admin1 area') })])
   })
 
   it('says when a coarser name disagrees with where the finer named feature lies', () => {
