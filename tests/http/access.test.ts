@@ -125,6 +125,10 @@ const CASES: Case[] = [
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
   { name: 'DELETE /keys/:id', req: (w) => ({ method: 'DELETE', url: `/keys/${w.revokable}` }), expect: only('admin', [200, 200]) },
+  { name: 'GET /gazetteer', req: () => ({ method: 'GET', url: '/gazetteer' }), expect: all(200) },
+  { name: 'GET /gazetteer/:mission', req: () => ({ method: 'GET', url: '/gazetteer/MINUSCA' }), expect: all(200) },
+  { name: 'GET /gazetteer/status', req: () => ({ method: 'GET', url: '/gazetteer/status' }), expect: only('hq', [200, 200]) },
+  { name: 'POST /gazetteer/reload', req: () => ({ method: 'POST', url: '/gazetteer/reload' }), expect: only('hq', [200, 200]) },
   { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
 ]
 
