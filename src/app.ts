@@ -13,6 +13,7 @@ import { zodValidatorCompiler } from './http/zod-validation.js'
 import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
+import { alertFollowUpRoutes } from './http/alert-follow-up-routes.js'
 import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
@@ -104,6 +105,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, auditor, batchMax: config.batchMax, count: metrics.report })
   const clients = { polling: 0, streaming: 0 }
   await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
+  await app.register(alertFollowUpRoutes, { services, clock, auditor })
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
@@ -116,7 +118,7 @@ function expirySweeps(app: FastifyInstance, services: Services, intervalMs: numb
   let timer: NodeJS.Timeout | null = null
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
-      services.sweep().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
+      services.sweep().then(() => services.markOverdue()).catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
     }, intervalMs)
     timer.unref()
   })

@@ -107,6 +107,15 @@ const CASES: Case[] = [
   { name: 'GET /alerts/summary', req: () => ({ method: 'GET', url: '/alerts/summary' }), expect: { ...all(200), admin: [403, 403] } },
   { name: 'POST /alerts/:id/ack', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/ack`, payload: {} }) },
   { name: 'POST /alerts/:id/resolve', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/resolve`, payload: { note: 'done' } }) },
+  { name: 'POST /alerts/:id/assign', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/assign`, payload: { to: 'Sector East JOC' } }) },
+  {
+    name: 'POST /alerts/:id/actions', expect: only('joc', [201, 404]),
+    req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/actions`, payload: { action: 'Froze the route', unit: 'Sector East', startedAt: '2026-03-18T11:00:00Z', outcome: 'done' } }),
+  },
+  {
+    name: 'GET /alerts/:id/actions', req: (w, s) => ({ method: 'GET', url: `/alerts/${w.alert[s]}/actions` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
   {
     name: 'POST /silences', expect: only('joc', [201, 403]),
     req: (_w, s) => ({ method: 'POST', url: '/silences', payload: { matchers: { mission: sc(s).mission }, endsAt: '2026-03-19T00:00:00Z', reason: 'exercise' } }),
