@@ -14,6 +14,7 @@ import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
 import { alertFollowUpRoutes } from './http/alert-follow-up-routes.js'
+import { indicatorPerformanceRoutes } from './http/indicator-performance-routes.js'
 import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
@@ -106,6 +107,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   const clients = { polling: 0, streaming: 0 }
   await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
   await app.register(alertFollowUpRoutes, { services, clock, auditor })
+  await app.register(indicatorPerformanceRoutes, { performance: services.performance, rules: () => deps.rules.current(), clock })
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })

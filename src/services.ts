@@ -19,6 +19,7 @@ import { createKeyAdmin } from './auth/key-admin.js'
 import { createIngest } from './ingest/ingest.js'
 import { createAlertActionsRepo } from './storage/alert-actions-repo.js'
 import { createFollowUpLifecycle } from './evaluate/alert-follow-up-lifecycle.js'
+import { createPerformanceRepo } from './storage/performance-repo.js'
 
 export interface ServiceDeps {
   store: Store
@@ -71,6 +72,7 @@ export function createServices(deps: ServiceDeps) {
     /** Assignment and the action log of alerts (issue 18). */
     followUp,
     alertActions: createAlertActionsRepo(store.reader),
+    performance: createPerformanceRepo(store.reader),
     ingest,
     reports: createReportsRepo(store.reader),
     alerts: createAlertsRepo(store.reader),

@@ -117,6 +117,10 @@ const CASES: Case[] = [
     expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
   },
   {
+    name: 'GET /indicators/:id/performance?mission=', req: (_w, s) => ({ method: 'GET', url: `/indicators/HOS-103/performance?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
+  {
     name: 'POST /silences', expect: only('joc', [201, 403]),
     req: (_w, s) => ({ method: 'POST', url: '/silences', payload: { matchers: { mission: sc(s).mission }, endsAt: '2026-03-19T00:00:00Z', reason: 'exercise' } }),
   },
