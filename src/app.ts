@@ -15,6 +15,8 @@ import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
 import { alertFollowUpRoutes } from './http/alert-follow-up-routes.js'
 import { indicatorPerformanceRoutes } from './http/indicator-performance-routes.js'
+import { ruleDraftsRoutes } from './http/rule-drafts-routes.js'
+import { createRuleDraftsRepo } from './storage/rule-drafts-repo.js'
 import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
@@ -108,6 +110,14 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
   await app.register(alertFollowUpRoutes, { services, clock, auditor })
   await app.register(indicatorPerformanceRoutes, { performance: services.performance, rules: () => deps.rules.current(), clock })
+  await app.register(ruleDraftsRoutes, {
+    preview: (req) => previewRule({
+      live: () => deps.rules.current(), deprecatedIds: () => deprecatedIds(deps.rules.dir), reports: services.reports,
+      taxonomy: deps.taxonomy, missions: config.missions, clock,
+    }, req),
+    drafts: createRuleDraftsRepo(deps.store.writer), reader: createRuleDraftsRepo(deps.store.reader),
+    queue: services.queue, auditor, clock, missions: config.missions,
+  })
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })

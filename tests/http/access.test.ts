@@ -134,6 +134,11 @@ const CASES: Case[] = [
     name: 'POST /rules/preview', expect: only('hq', [200, 200]),
     req: () => ({ method: 'POST', url: '/rules/preview', payload: { rule: PER_INCIDENT, from: '2026-03-01T00:00:00Z', to: '2026-03-18T12:00:00Z' } }),
   },
+  {
+    name: 'POST /rules/drafts', expect: { analyst: [201, 403], joc: [403, 403], hq: [201, 201], admin: [403, 403] },
+    req: (_w, s) => ({ method: 'POST', url: '/rules/drafts', payload: { rule: PER_INCIDENT, mission: sc(s).mission } }),
+  },
+  { name: 'GET /rules/drafts', req: () => ({ method: 'GET', url: '/rules/drafts' }), expect: { analyst: [200, 200], joc: [403, 403], hq: [200, 200], admin: [403, 403] } },
   { name: 'GET /audit', req: () => ({ method: 'GET', url: '/audit' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },

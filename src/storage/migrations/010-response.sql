@@ -31,3 +31,19 @@ CREATE TABLE alert_actions (
   seq         INTEGER NOT NULL                -- the alert change that recorded it
 );
 CREATE INDEX alert_actions_alert ON alert_actions (alert_id, started_at);
+
+-- A mission's proposed rule changes (JMAC), previewed on its own reports, for HQ to merge through git.
+CREATE TABLE rule_drafts (
+  id          INTEGER PRIMARY KEY,
+  rule_id     TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  title       TEXT NOT NULL,
+  mission     TEXT NOT NULL,
+  text        TEXT NOT NULL,                  -- the draft as sent (YAML or JSON text)
+  note        TEXT,
+  author      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  replaces_live INTEGER NOT NULL,
+  preview     TEXT NOT NULL                   -- JSON: the range, reports replayed, counts per level and grade
+);
+CREATE INDEX rule_drafts_mission ON rule_drafts (mission, id);
