@@ -16,6 +16,10 @@ import { zodValidatorCompiler } from './http/zod-validation.js'
 import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
+import { alertFollowUpRoutes } from './http/alert-follow-up-routes.js'
+import { indicatorPerformanceRoutes } from './http/indicator-performance-routes.js'
+import { ruleDraftsRoutes } from './http/rule-drafts-routes.js'
+import { createRuleDraftsRepo } from './storage/rule-drafts-repo.js'
 import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
@@ -115,6 +119,16 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   })
   const clients = { polling: 0, streaming: 0 }
   await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients, missions: config.missions })
+  await app.register(alertFollowUpRoutes, { services, clock, auditor })
+  await app.register(indicatorPerformanceRoutes, { performance: services.performance, rules: () => deps.rules.current(), clock })
+  await app.register(ruleDraftsRoutes, {
+    preview: (req) => previewRule({
+      live: () => deps.rules.current(), deprecatedIds: () => deprecatedIds(deps.rules.dir), reports: services.reports,
+      taxonomy: deps.taxonomy, missions: config.missions, clock,
+    }, req),
+    drafts: createRuleDraftsRepo(deps.store.writer), reader: createRuleDraftsRepo(deps.store.reader),
+    queue: services.queue, auditor, clock, missions: config.missions,
+  })
   await app.register(silencesRoutes, { services, clock, auditor, missions: config.missions })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
@@ -127,7 +141,7 @@ function expirySweeps(app: FastifyInstance, services: Services, intervalMs: numb
   let timer: NodeJS.Timeout | null = null
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
-      services.sweep().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
+      services.sweep().then(() => services.markOverdue()).catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
     }, intervalMs)
     timer.unref()
   })

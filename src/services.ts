@@ -22,6 +22,9 @@ import { createLiveKeys } from './storage/live-keys.js'
 import { createAuditRepo } from './storage/audit-repo.js'
 import { createKeyAdmin } from './auth/key-admin.js'
 import { createIngest } from './ingest/ingest.js'
+import { createAlertActionsRepo } from './storage/alert-actions-repo.js'
+import { createFollowUpLifecycle } from './evaluate/alert-follow-up-lifecycle.js'
+import { createPerformanceRepo } from './storage/performance-repo.js'
 
 export interface ServiceDeps {
   store: Store
@@ -63,6 +66,7 @@ export function createServices(deps: ServiceDeps) {
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
   const evaluator = createEvaluator({ ...repos, writer, rules })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
+  const followUp = createFollowUpLifecycle({ alerts: repos.alerts, actions: createAlertActionsRepo(store.writer), writer, rules })
   const ingest = createIngest({
     reports: createReportsRepo(store.writer),
     queue,
@@ -78,6 +82,10 @@ export function createServices(deps: ServiceDeps) {
     signal,
     evaluator,
     lifecycle,
+    /** Assignment and the action log of alerts (issue 18). */
+    followUp,
+    alertActions: createAlertActionsRepo(store.reader),
+    performance: createPerformanceRepo(store.reader),
     ingest,
     reports: createReportsRepo(store.reader),
     alerts: createAlertsRepo(store.reader),
@@ -104,6 +112,8 @@ export function createServices(deps: ServiceDeps) {
     reindex,
     /** Expires due alerts now, through the single writer. */
     sweep: () => queue.run(() => evaluator.expire(clock())),
+    /** Flags alerts past their response deadlines now, through the single writer (the live timer, after sweep). */
+    markOverdue: () => queue.run(() => followUp.markOverdue(clock())),
   }
 }
 

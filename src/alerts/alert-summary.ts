@@ -26,7 +26,33 @@ type SummaryBody = AlertCounts & {
   mission: string | null
   from: string
   to: string
-  open: { id: number; level: string; grade: string; confidence: string; status: string; summary: string; indicator: { id: string }; lastSeen: string | null }[]
+  open: (BriefAlert & { level: string; grade: string; confidence: string; status: string; lastSeen: string | null })[]
+}
+
+/** What the brief shows of an alert's response. */
+interface BriefAlert {
+  id: number
+  summary: string
+  indicator: { id: string }
+  response?: { actions: string[]; responsible: string; acknowledgeBy: string | null; actBy: string | null; references: string[] } | null
+  overdue?: { acknowledge: boolean; act: boolean }
+  assignee?: { to: string } | null
+}
+
+/** Each open alert's expected response: who, by when, what; overdue ones say so first. */
+function responseLines(open: readonly BriefAlert[]): string[] {
+  const withResponse = open.filter((a) => a.response)
+  if (withResponse.length === 0) return []
+  const lines = ['## Expected response', '']
+  for (const a of withResponse) {
+    const r = a.response!
+    const late = [a.overdue?.acknowledge ? 'acknowledgement' : '', a.overdue?.act ? 'action' : ''].filter(Boolean)
+    lines.push(`- **${a.id}** ${a.indicator.id}${late.length > 0 ? ` **OVERDUE (${late.join(', ')})**` : ''}: ${r.responsible}`
+      + `${a.assignee ? `, assigned to ${a.assignee.to}` : ''}; acknowledge by ${(r.acknowledgeBy ?? '').slice(0, 16)}, act by ${(r.actBy ?? '').slice(0, 16)}`)
+    for (const action of r.actions) lines.push(`  - ${action}`)
+    if (r.references.length > 0) lines.push(`  - see: ${r.references.join('; ')}`)
+  }
+  return [...lines, '']
 }
 
 const table = (title: string, counts: Record<string, number>) => [
@@ -50,6 +76,7 @@ export function summaryMarkdown(s: SummaryBody): string {
       ...s.open.map((a) => `| ${a.id} | ${a.level} | ${a.grade} | ${a.confidence} | ${a.status} | ${a.indicator.id} | ${(a.lastSeen ?? '').slice(0, 16)} | ${a.summary.replace(/\|/g, '/')} |`),
       '',
     ]),
+    ...responseLines(s.open),
     '## Counts',
     '',
     ...table('level', s.byLevel),

@@ -1,6 +1,7 @@
 import type { Confidence, Grade, Level } from './levels.js'
 import type { Explanation } from '../rules/compile-indicator.js'
 import type { AreaRef } from '../reports/report-place.js'
+import type { AlertResponseState } from './response.js'
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'expired', 'withdrawn'] as const
 export type AlertStatus = (typeof ALERT_STATUSES)[number]
@@ -10,8 +11,21 @@ export const ACTIVE_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged']
 export const CHANGE_KINDS = [
   'raised', 'updated', 'escalated', 'downgraded', 'acknowledged', 'resolved', 'expired', 'withdrawn',
   'silenced', 'unsilenced', 'inhibited', 'released',
+  'overdue', 'assigned', 'action-recorded',
 ] as const
 export type ChangeKind = (typeof CHANGE_KINDS)[number]
+
+/** How a resolved alert turned out, for the indicator's review. */
+export const DISPOSITIONS = ['useful', 'too-late', 'false-alarm', 'duplicate', 'not-actionable'] as const
+export type Disposition = (typeof DISPOSITIONS)[number]
+
+/** Who owns the follow-up of an alert: a person or a unit, named by whoever assigned it. */
+export interface Assignment {
+  to: string
+  by: string
+  at: number
+  note: string | null
+}
 
 /**
  * Where an alert applies: the mission, the group values, for radius indicators a circle, and
@@ -75,6 +89,16 @@ export interface AlertState {
   acknowledgedAt: number | null
   resolvedBy: string | null
   resolvedAt: number | null
+  // The follow-up (issue 18). Optional: the alert writer fills them, so the code that builds an
+  // alert from a threshold need not know them; alerts stored before them read as null.
+  /** The response of the current threshold, with its deadlines. */
+  response?: AlertResponseState | null
+  /** Past a deadline: not acknowledged in time, or no action recorded in time. */
+  overdue?: { acknowledge: boolean; act: boolean }
+  assignee?: Assignment | null
+  /** When the last action was recorded (its start): an action after the response's start meets actWithin. */
+  lastActionAt?: number | null
+  disposition?: { value: Disposition; note: string | null } | null
 }
 
 export function isActive(status: AlertStatus): boolean {

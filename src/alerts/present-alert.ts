@@ -34,8 +34,24 @@ export function presentAlert(a: AlertState, inputIds?: string[]) {
     expiresAt: iso(a.expiresAt),
     acknowledged: a.acknowledgedBy ? { by: a.acknowledgedBy, at: iso(a.acknowledgedAt) } : null,
     resolved: a.resolvedBy ? { by: a.resolvedBy, at: iso(a.resolvedAt) } : null,
+    ...presentFollowUp(a),
     seq: a.seq,
     ...(inputIds ? { inputs: inputIds } : {}),
+  }
+}
+
+/** The response with its deadlines, the overdue badge, the owner and the disposition (issue 18). */
+export function presentFollowUp(a: AlertState) {
+  const r = a.response
+  return {
+    response: r ? {
+      actions: r.actions, responsible: r.responsible, acknowledgeWithin: r.acknowledgeWithin, actWithin: r.actWithin,
+      references: r.references, defaulted: r.defaulted, since: iso(r.since), acknowledgeBy: iso(r.acknowledgeBy), actBy: iso(r.actBy),
+    } : null,
+    overdue: a.overdue ?? { acknowledge: false, act: false },
+    assignee: a.assignee ? { ...a.assignee, at: iso(a.assignee.at) } : null,
+    lastActionAt: iso(a.lastActionAt ?? null),
+    disposition: a.disposition ?? null,
   }
 }
 

@@ -4,19 +4,20 @@ export type Role = (typeof ROLES)[number]
 
 export const PERMISSIONS = [
   'reports:write', 'reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read',
-  'taxonomy:read', 'rules:read', 'rules:manage', 'audit:read', 'keys:manage', 'metrics:read',
+  'taxonomy:read', 'rules:read', 'rules:manage', 'rules:propose', 'audit:read', 'keys:manage', 'metrics:read',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 /**
  * The role table. analyst: post, revise, retract and read reports, read alerts; joc: read,
  * acknowledge and resolve alerts, manage silences, read reports; hq: read everything, rule
- * status, reload and preview; admin: keys and the audit log.
+ * status, reload and preview; admin: keys and the audit log. analyst (a mission's JMAC) and hq
+ * may propose rule drafts and read them.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  analyst: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read'],
+  analyst: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read', 'rules:propose'],
   joc: ['reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read', 'taxonomy:read', 'rules:read'],
-  hq: ['reports:read', 'alerts:read', 'silences:read', 'taxonomy:read', 'rules:read', 'rules:manage', 'audit:read', 'metrics:read'],
+  hq: ['reports:read', 'alerts:read', 'silences:read', 'taxonomy:read', 'rules:read', 'rules:manage', 'rules:propose', 'audit:read', 'metrics:read'],
   admin: ['keys:manage', 'audit:read', 'taxonomy:read', 'rules:read', 'metrics:read'],
 }
 

@@ -6,6 +6,7 @@ import { importCommand, IMPORT_USAGE } from './import-command.js'
 import { backtestCommand, BACKTEST_USAGE } from './backtest-command.js'
 import { keysCommand } from './keys-commands.js'
 import { gazetteerCommand } from './gazetteer-commands.js'
+import { reviewCommand, REVIEW_USAGE } from './review-command.js'
 
 const USAGE = `usage: vigil <command>
 
@@ -22,6 +23,8 @@ commands:
                         external event data into incident reports (vigil import --help)
   backtest --reports <file|db> --rules <dir> [--from --to] [--outcomes <csv> --mission <code>] [--out <dir>]
                         replay reports through the rules and score the alerts (vigil backtest --help)
+  review [--from --to] [--mission <code>]
+                        how each indicator's alerts were handled, flagging high false-alarm or overdue shares (vigil review --help)
 `
 
 function help(text: string): number {
@@ -55,6 +58,9 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'backtest':
         if (sub === '--help') return help(BACKTEST_USAGE)
         return await backtestCommand(argv.slice(1), process.stdout, process.stderr, process.stderr)
+      case 'review':
+        if (sub === '--help') return help(REVIEW_USAGE)
+        return reviewCommand(argv.slice(1), process.stdout, process.stderr)
       case undefined:
       case 'help':
       case '--help':

@@ -29,6 +29,7 @@ export function rulesCheck(dir: string, out: Out, err: Out): number {
 }
 
 const outcome = (a: AlertOutcome) => `${a.indicator} ${a.level} ${a.grade} ${a.status}${a.count !== undefined ? ` count=${a.count}` : ''}`
+  + `${a.responsible !== undefined ? ` responsible="${a.responsible}"` : ''}${a.acknowledgeWithin !== undefined ? ` acknowledgeWithin=${a.acknowledgeWithin}` : ''}`
 
 /** Expected and actual alerts side by side, one per line. */
 export function sideBySide(r: RuleTestResult): string {

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js'
-import { isActive, type AlertState } from '../alerts/alert.js'
+import { isActive, type AlertState, type Disposition } from '../alerts/alert.js'
 import type { Silence, SilenceMatchers } from '../alerts/silence.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
@@ -42,18 +42,22 @@ export function createAlertLifecycle(deps: LifecycleDeps) {
       if (a.status === 'acknowledged') return { alert: a, changed: false, changes: [] }
       if (a.status !== 'open') throw errors.ALERT_TRANSITION(id, a.status, 'acknowledge')
       const pass = writer.newPass(deps.rules(), now)
-      const saved = writer.save(pass, { ...a, status: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: now, updatedAt: now, statusReason: note },
+      // An acknowledgement clears the acknowledgement's overdue badge (not the action's).
+      const overdue = { act: a.overdue?.act ?? false, acknowledge: false }
+      const saved = writer.save(pass, { ...a, status: 'acknowledged', acknowledgedBy: actor, acknowledgedAt: now, updatedAt: now, statusReason: note, overdue },
         'acknowledged', note ?? `acknowledged by ${actor}`, [], { actor })
       return finish(pass, { alert: saved, changed: true })
     },
 
-    resolve(id: number, actor: string, note: string | null, now: number) {
+    resolve(id: number, actor: string, note: string | null, now: number, disposition: Disposition | null = null) {
       const a = load(id)
       if (a.status === 'resolved') return { alert: a, changed: false, changes: [] }
       if (!isActive(a.status)) throw errors.ALERT_TRANSITION(id, a.status, 'resolve')
       const pass = writer.newPass(deps.rules(), now)
-      const saved = writer.save(pass, { ...a, status: 'resolved', resolvedBy: actor, resolvedAt: now, updatedAt: now, statusReason: note },
-        'resolved', note ?? `resolved by ${actor}`, [], { actor })
+      // No disposition is allowed (a body-less resolve): the review counts it as not given.
+      const saved = writer.save(pass, { ...a, status: 'resolved', resolvedBy: actor, resolvedAt: now, updatedAt: now, statusReason: note,
+        disposition: disposition ? { value: disposition, note } : null },
+        'resolved', `${disposition ? `${disposition}: ` : ''}${note ?? `resolved by ${actor}`}`, [], { actor })
       // A resolved alert no longer counts toward escalation indicators.
       deps.inputs.deactivate(`alert:${id}`)
       return finish(pass, { alert: saved, changed: true })

@@ -6,6 +6,7 @@ import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
 import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
 import type { SilencesRepo } from '../storage/silences-repo.js'
+import { followUpOnSave, overdueNow } from './alert-follow-up.js'
 
 /** One pass of alert writes: its rule set, its time, the silences in force and what it changed. */
 export interface Pass {
@@ -63,7 +64,7 @@ export function createAlertWriter(deps: AlertWriterDeps) {
   /** Writes an alert (id 0: a new one) and records the change; returns the alert as recorded. */
   function save(pass: Pass, alert: AlertState, kind: ChangeKind, cause: string, inputIds: readonly string[],
     opts: { actor?: string; linked?: readonly string[] } = {}): AlertState {
-    const flagged = { ...alert, ...flags(pass, alert) }
+    const flagged = { ...alert, ...flags(pass, alert), ...followUpOnSave(pass.set, alert, kind, pass.now) }
     const id = alert.id === 0 ? alerts.insert(flagged) : (alerts.update(flagged), alert.id)
     if (opts.linked) alerts.link(id, opts.linked)
     const change = alerts.recordChange({ ...flagged, id }, kind, pass.now, opts.actor ?? null, cause, inputIds)
@@ -111,6 +112,14 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     if (ended.length > 0) applySilences(pass, `silence ${ended.map((s) => s.id).join(', ')} ended`)
   }
 
+  /** Flags the active alerts past a deadline of their response (the live service's timer only). */
+  function markOverdue(pass: Pass) {
+    for (const a of alerts.dueForOverdue(pass.now)) {
+      const o = overdueNow(a, pass.now)
+      if (o) save(pass, { ...a, overdue: o.overdue, updatedAt: pass.now }, 'overdue', o.cause, [])
+    }
+  }
+
   function newPass(set: RuleSet, now: number): Pass {
     return {
       set, now, changes: [], touched: new Set(), revised: new Set(), depth: 0, families: new Set(),
@@ -118,7 +127,7 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     }
   }
 
-  return { save, settle, applySilences, expireDue, newPass }
+  return { save, settle, applySilences, expireDue, markOverdue, newPass }
 }
 
 export type AlertWriter = ReturnType<typeof createAlertWriter>

@@ -16,6 +16,8 @@ export interface AlertOutcome {
   grade: string
   status: string
   count?: number
+  responsible?: string
+  acknowledgeWithin?: string
 }
 
 export interface RuleTestResult {
@@ -63,7 +65,9 @@ export function sameOutcomes(expected: AlertOutcome[], actual: AlertOutcome[]): 
   const left = [...actual]
   for (const e of expected) {
     const i = left.findIndex((a) => a.indicator === e.indicator && a.level === e.level && a.grade === e.grade
-      && a.status === e.status && (e.count === undefined || a.count === e.count))
+      && a.status === e.status && (e.count === undefined || a.count === e.count)
+      && (e.responsible === undefined || a.responsible === e.responsible)
+      && (e.acknowledgeWithin === undefined || a.acknowledgeWithin === e.acknowledgeWithin))
     if (i < 0) return false
     left.splice(i, 1)
   }
@@ -77,8 +81,11 @@ export function sameOutcomes(expected: AlertOutcome[], actual: AlertOutcome[]): 
 async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy, place?: Placer): Promise<RuleTestResult> {
   const expected: AlertOutcome[] = test.expect.map((e) => ({
     indicator: e.indicator ?? rule.rule.id, level: e.level, grade: e.grade, status: e.status, ...(e.count !== undefined ? { count: e.count } : {}),
+    ...(e.responsible !== undefined ? { responsible: e.responsible } : {}),
+    ...(e.acknowledgeWithin !== undefined ? { acknowledgeWithin: e.acknowledgeWithin } : {}),
   }))
   const compared = new Set([rule.rule.id, ...expected.map((e) => e.indicator)])
+  const asksResponse = expected.some((e) => e.responsible !== undefined || e.acknowledgeWithin !== undefined)
   const result = { ruleId: rule.rule.id, file: rule.file, name: test.name, expected, actual: [] as AlertOutcome[] }
   try {
     const out = await replay({
@@ -88,7 +95,11 @@ async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: 
     if (out.rejected.length > 0) throw new Error(out.rejected.map((r) => `report ${r.id}: ${r.message}`).join('; '))
     result.actual = out.alerts
       .filter((a) => compared.has(a.indicatorId))
-      .map((a) => ({ indicator: a.indicatorId, level: a.level, grade: a.grade, status: a.status, count: a.count }))
+      .map((a) => ({
+        indicator: a.indicatorId, level: a.level, grade: a.grade, status: a.status, count: a.count,
+        // Compared (and shown) only when the test asks, so other tests' failures read as before.
+        ...(asksResponse && a.response ? { responsible: a.response.responsible, acknowledgeWithin: a.response.acknowledgeWithin } : {}),
+      }))
     return { ...result, ok: sameOutcomes(expected, result.actual) }
   } catch (err) {
     return { ...result, ok: false, error: (err as Error).message }

@@ -6,7 +6,7 @@ import { errors } from '../errors.js'
 import type { AlertChange, ChangeFilter } from '../storage/alerts-repo.js'
 import { FeedHead } from '../storage/feed-head.js'
 import { presentAlert, presentChange } from '../alerts/present-alert.js'
-import { ALERT_STATUSES } from '../alerts/alert.js'
+import { ALERT_STATUSES, DISPOSITIONS } from '../alerts/alert.js'
 import { GRADES, LEVELS } from '../alerts/levels.js'
 import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
@@ -55,6 +55,10 @@ const pollQuery = filterQuery.extend({
 const actionBody = z.strictObject({
   by: wellFormedText(200).optional().describe('the person acting, when a desk key is shared'),
   note: wellFormedText(2000, 0).optional(),
+})
+
+const resolveBody = actionBody.extend({
+  disposition: z.enum(DISPOSITIONS).optional().describe('how the alert turned out: useful (acted on in time), too-late, false-alarm, duplicate, not-actionable'),
 })
 
 const summaryQuery = z.strictObject({
@@ -193,7 +197,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
 
   for (const action of ['ack', 'resolve'] as const) {
     r.post(`/alerts/:id/${action}`, {
-      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: actionBody },
+      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: action === 'ack' ? actionBody : resolveBody },
       config: { permission: 'alerts:act', audit: action === 'ack' ? 'alert.ack' : 'alert.resolve' },
     }, async (req) => {
       const { id } = req.params
@@ -204,7 +208,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
       const note = req.body.note
       const out = await services.queue.run(() => (action === 'ack'
         ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
-        : services.lifecycle.resolve(id, by, note ?? null, clock())), opts.auditor.after(req, String(id), current.mission))
+        : services.lifecycle.resolve(id, by, note ?? null, clock(), (req.body as z.infer<typeof resolveBody>).disposition ?? null)), opts.auditor.after(req, String(id), current.mission))
       req.log.info({ alertId: id, action, by, changed: out.changed }, `alert ${action}`)
       return { alert: presentAlert(out.alert), changed: out.changed }
     })

@@ -4,11 +4,12 @@ import {
   AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, TREND_MEASURES, isAggregateFact, leaves,
 } from './facts.js'
 import { isKnownOperator, KNOWN_OPERATORS, NEGATIVE_OPERATORS } from './operators.js'
-import { DURATION_PATTERN, durationMs, type Condition, type CrosswalkSelector, type LeafCondition } from './rule-schema.js'
+import { DURATION_PATTERN, durationMs, type Condition, type CrosswalkSelector, type IndicatorRule, type LeafCondition } from './rule-schema.js'
 import { ALERT_PATHS, OPTIONAL_ALERT_PATHS, OPTIONAL_REPORT_PATHS, REPORT_PATHS, isKnownPath } from './input-fields.js'
 import { findUnreachableThresholds } from './unreachable-thresholds.js'
 import { CROSSWALK_KEYS, crosswalkValuesOf, resolveWatch, selectedCodes } from './taxonomy-watch.js'
 import type { LoadedRule, RuleProblem } from './rule-loader.js'
+import { resolveResponse } from '../alerts/response.js'
 
 /** Rule folders by id prefix: one folder per top taxonomy category, plus escalation. */
 export const RULE_FOLDERS: Record<string, string> = {
@@ -164,6 +165,26 @@ function checkCondition(
   negativeOnOptional(cond, rule.rule.input === 'reports' ? OPTIONAL_REPORT_PATHS : OPTIONAL_ALERT_PATHS, base, report)
 }
 
+/**
+ * A threshold's response, as it will apply with the level's defaults: acting before acknowledging
+ * makes no sense, and two actions that say the same thing are one.
+ */
+function checkResponse(t: IndicatorRule['alerts'][number], at: (string | number)[], report: Report) {
+  if (!t.response) return
+  const r = resolveResponse(t.response, t.level, t.grade)
+  if (durationMs(r.actWithin) < durationMs(r.acknowledgeWithin)) {
+    const field = t.response.actWithin !== undefined ? 'actWithin' : 'acknowledgeWithin'
+    report([...at, field], `actWithin (${r.actWithin}${t.response.actWithin === undefined ? ', the default' : ''}) is shorter than acknowledgeWithin `
+      + `(${r.acknowledgeWithin}${t.response.acknowledgeWithin === undefined ? ', the default' : ''}): an alert is acknowledged before it is acted on`)
+  }
+  const seen = new Set<string>()
+  t.response.actions?.forEach((a, i) => {
+    const key = a.toLowerCase()
+    if (seen.has(key)) report([...at, 'actions', i], `action '${a}' is listed twice`)
+    seen.add(key)
+  })
+}
+
 /** Every meaning problem of one schema-valid rule (the checks after the schema). */
 export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
   const problems: RuleProblem[] = []
@@ -199,6 +220,7 @@ export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
     report(['alerts', u.index], `threshold ${u.index} (${r.alerts[u.index]!.level} ${r.alerts[u.index]!.grade}) can never be the highest `
       + `satisfied: whenever it holds, threshold ${u.by} (${r.alerts[u.by]!.level} ${r.alerts[u.by]!.grade}) holds too`)
   }
+  r.alerts.forEach((t, i) => checkResponse(t, ['alerts', i, 'response'], report))
   r.tests.forEach((t, i) => t.expect.forEach((e, j) => {
     if (e.indicator !== undefined && !/^[A-Z]{3}-\d{3}[a-z]?$/.test(e.indicator)) report(['tests', i, 'expect', j, 'indicator'], 'not an indicator id')
   }))

@@ -66,10 +66,21 @@ export const crosswalkSelector = z.strictObject({
   polarity: z.string().min(1).optional().describe('threat or mitigating'),
 }).meta({ id: 'CrosswalkSelector', description: 'Every taxonomy code whose crosswalk has these values' })
 
+/** What the people receiving the alert are expected to do; what it leaves out comes from the level's defaults. */
+export const responseSchema = z.strictObject({
+  actions: z.array(z.string().trim().min(3).max(200, 'a short imperative line, at most 200 characters')).min(1, 'list at least one action, or leave actions out for the default').max(12, 'at most 12 actions: keep the list to what the duty officer must do').optional()
+    .describe('the expected actions, short imperative lines, e.g. "Freeze movement on the route segment"'),
+  responsible: z.string().trim().min(2).max(120).optional().describe('the role or unit responsible, e.g. "Sector JOC", "Force HQ / U3"'),
+  acknowledgeWithin: duration.optional().describe('time from the alert (or its escalation) within which it must be acknowledged'),
+  actWithin: duration.optional().describe('time from the alert (or its escalation) within which an action must be recorded'),
+  references: z.array(z.string().trim().min(1).max(300)).max(12).optional().describe('contingency plans, SOPs, standards'),
+}).meta({ id: 'ThresholdResponse', description: 'The response an alert of this threshold asks for; defaults per level and grade fill the gaps.' })
+
 export const thresholdSchema = z.strictObject({
   level: z.enum(LEVELS),
   grade: z.enum(GRADES),
   when: conditionSchema,
+  response: responseSchema.optional(),
 })
 
 export const ruleTestSchema = z.strictObject({
@@ -82,6 +93,8 @@ export const ruleTestSchema = z.strictObject({
     grade: z.enum(GRADES),
     status: z.enum(['open', 'acknowledged', 'resolved', 'expired', 'withdrawn']).default('open'),
     count: z.number().int().min(0).optional(),
+    responsible: z.string().min(1).optional().describe("who the alert's response names responsible, when it matters"),
+    acknowledgeWithin: duration.optional().describe("the alert's acknowledgement deadline, when it matters"),
   })).describe('exactly the alerts expected; [] for none'),
 })
 
@@ -115,4 +128,5 @@ export const indicatorRuleSchema = z.strictObject({
 export type IndicatorRule = z.infer<typeof indicatorRuleSchema>
 export type CrosswalkSelector = z.infer<typeof crosswalkSelector>
 export type Threshold = z.infer<typeof thresholdSchema>
+export type ResponseBlock = z.infer<typeof responseSchema>
 export type RuleTest = z.infer<typeof ruleTestSchema>

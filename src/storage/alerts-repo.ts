@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3'
 import { dataVersionOf, type Db } from './db.js'
-import type { AlertState, AlertStatus, ChangeKind } from '../alerts/alert.js'
+import type { AlertState, AlertStatus, ChangeKind, Disposition } from '../alerts/alert.js'
 import type { InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
@@ -42,6 +42,16 @@ interface AlertRow {
   acknowledged_at: number | null
   resolved_by: string | null
   resolved_at: number | null
+  response: string | null
+  ack_due: number | null
+  act_due: number | null
+  response_since: number | null
+  overdue_ack: number
+  overdue_act: number
+  assignee: string | null
+  last_action_at: number | null
+  disposition: Disposition | null
+  disposition_note: string | null
 }
 
 /** One recorded change of an alert, with the alert as it stood after it. */
@@ -146,6 +156,18 @@ function toState(r: AlertRow): AlertState {
     acknowledgedAt: r.acknowledged_at,
     resolvedBy: r.resolved_by,
     resolvedAt: r.resolved_at,
+    ...followUpOf(r),
+  }
+}
+
+/** The follow-up fields of a row (issue 18). */
+function followUpOf(r: AlertRow): Pick<AlertState, 'response' | 'overdue' | 'assignee' | 'lastActionAt' | 'disposition'> {
+  return {
+    response: r.response === null ? null : JSON.parse(r.response) as AlertState['response'],
+    overdue: { acknowledge: r.overdue_ack === 1, act: r.overdue_act === 1 },
+    assignee: r.assignee === null ? null : JSON.parse(r.assignee) as AlertState['assignee'],
+    lastActionAt: r.last_action_at,
+    disposition: r.disposition === null ? null : { value: r.disposition, note: r.disposition_note },
   }
 }
 
@@ -191,6 +213,16 @@ function toRow(a: Omit<AlertState, 'id'>) {
     acknowledged_at: a.acknowledgedAt,
     resolved_by: a.resolvedBy,
     resolved_at: a.resolvedAt,
+    response: a.response ? JSON.stringify(a.response) : null,
+    ack_due: a.response?.acknowledgeBy ?? null,
+    act_due: a.response?.actBy ?? null,
+    response_since: a.response?.since ?? null,
+    overdue_ack: a.overdue?.acknowledge ? 1 : 0,
+    overdue_act: a.overdue?.act ? 1 : 0,
+    assignee: a.assignee ? JSON.stringify(a.assignee) : null,
+    last_action_at: a.lastActionAt ?? null,
+    disposition: a.disposition?.value ?? null,
+    disposition_note: a.disposition?.note ?? null,
   }
 }
 
@@ -208,6 +240,11 @@ export function createAlertsRepo(db: Db) {
   const linkedActive = db.prepare(`SELECT a.* FROM alert_inputs i JOIN alerts a ON a.id = i.alert_id WHERE i.input_id = ? AND a.${ACTIVE}`)
   const inputsOf = db.prepare('SELECT input_id FROM alert_inputs WHERE alert_id = ? ORDER BY input_id')
   const dueStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} AND expires_at <= ? ORDER BY expires_at, id`)
+  // Two index range scans (alerts_ack_due, alerts_act_due): a sweep with nothing due reads nothing.
+  const overdueStmt = db.prepare(`SELECT * FROM alerts WHERE id IN (
+      SELECT id FROM alerts WHERE status = 'open' AND overdue_ack = 0 AND ack_due <= @now
+      UNION SELECT id FROM alerts WHERE ${ACTIVE} AND overdue_act = 0 AND act_due <= @now
+        AND (last_action_at IS NULL OR last_action_at < response_since)) ORDER BY id`)
   const changeStmt = db.prepare(`INSERT INTO alert_changes (seq, alert_id, kind, at, actor, cause, input_ids, alert,
     mission, indicator_id, level, grade_rank, status, top_category, taxonomy, admin1, areas, silenced, inhibited)
     VALUES (@seq, @alertId, @kind, @at, @actor, @cause, @inputIds, @alert,
@@ -314,6 +351,11 @@ export function createAlertsRepo(db: Db) {
 
     dueForExpiry(now: number): AlertState[] {
       return (dueStmt.all(now) as AlertRow[]).map(toState)
+    },
+
+    /** Active alerts past a deadline of their response and not yet flagged for it. */
+    dueForOverdue(now: number): AlertState[] {
+      return (overdueStmt.all({ now }) as AlertRow[]).map(toState)
     },
 
     /** Appends a change and stamps its sequence number on the alert; returns the change. */

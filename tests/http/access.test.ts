@@ -107,6 +107,19 @@ const CASES: Case[] = [
   { name: 'GET /alerts/summary', req: () => ({ method: 'GET', url: '/alerts/summary' }), expect: { ...all(200), admin: [403, 403] } },
   { name: 'POST /alerts/:id/ack', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/ack`, payload: {} }) },
   { name: 'POST /alerts/:id/resolve', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/resolve`, payload: { note: 'done' } }) },
+  { name: 'POST /alerts/:id/assign', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/assign`, payload: { to: 'Sector East JOC' } }) },
+  {
+    name: 'POST /alerts/:id/actions', expect: only('joc', [201, 404]),
+    req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/actions`, payload: { action: 'Froze the route', unit: 'Sector East', startedAt: '2026-03-18T11:00:00Z', outcome: 'done' } }),
+  },
+  {
+    name: 'GET /alerts/:id/actions', req: (w, s) => ({ method: 'GET', url: `/alerts/${w.alert[s]}/actions` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
+  {
+    name: 'GET /indicators/:id/performance?mission=', req: (_w, s) => ({ method: 'GET', url: `/indicators/HOS-103/performance?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
   {
     name: 'POST /silences', expect: only('joc', [201, 403]),
     req: (_w, s) => ({ method: 'POST', url: '/silences', payload: { matchers: { mission: sc(s).mission }, endsAt: '2026-03-19T00:00:00Z', reason: 'exercise' } }),
@@ -121,6 +134,11 @@ const CASES: Case[] = [
     name: 'POST /rules/preview', expect: only('hq', [200, 200]),
     req: () => ({ method: 'POST', url: '/rules/preview', payload: { rule: PER_INCIDENT, from: '2026-03-01T00:00:00Z', to: '2026-03-18T12:00:00Z' } }),
   },
+  {
+    name: 'POST /rules/drafts', expect: { analyst: [201, 403], joc: [403, 403], hq: [201, 201], admin: [403, 403] },
+    req: (_w, s) => ({ method: 'POST', url: '/rules/drafts', payload: { rule: PER_INCIDENT, mission: sc(s).mission } }),
+  },
+  { name: 'GET /rules/drafts', req: () => ({ method: 'GET', url: '/rules/drafts' }), expect: { analyst: [200, 200], joc: [403, 403], hq: [200, 200], admin: [403, 403] } },
   { name: 'GET /audit', req: () => ({ method: 'GET', url: '/audit' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
