@@ -1,3 +1,6 @@
+import { loadGazetteers } from '../../src/gazetteer/gazetteer-loader.js'
+import { GAZETTEER_DIR } from '../../src/paths.js'
+import { placeIn } from '../../src/reports/report-place.js'
 import { describe, expect, it } from 'vitest'
 import { taxonomy } from '../helpers/test-app.js'
 import { checkRuleDir } from '../../src/rules/rule-registry.js'
@@ -31,7 +34,9 @@ describe('the standard indicator library (rules/)', () => {
 
   it('passes every indicator test through the real engine', async () => {
     const set = buildRuleSet(checked.rules, checked.version, 0)
-    const results = await runRuleTests(set, checked.rules, taxonomy)
+    // Placed with the shipped gazetteers, as `npm run rules:test` places them.
+    const gazetteers = loadGazetteers(GAZETTEER_DIR).set!
+    const results = await runRuleTests(set, checked.rules, taxonomy, (mission, location) => placeIn(gazetteers.get(mission), location))
     const failed = results.filter((r) => !r.ok).map((r) => `${r.ruleId}: ${r.name}: ${r.error ?? JSON.stringify({ expected: r.expected, actual: r.actual })}`)
     expect(failed).toEqual([])
     expect(results.length).toBeGreaterThanOrEqual(48)
