@@ -18,9 +18,9 @@ export function formatProblem(p: RuleProblem, dir = ''): string {
 /** `vigil rules check [dir]`: every problem of every file; exit 1 when there is any. */
 export function rulesCheck(dir: string, out: Out, err: Out): number {
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
-  const { rules, problems } = checkRuleDir(dir, taxonomy)
+  const { files, problems } = checkRuleDir(dir, taxonomy)
   for (const p of problems) err.write(`${formatProblem(p, dir)}\n`)
-  out.write(`${rules.length} rule file(s) checked, ${problems.length} problem(s)\n`)
+  out.write(`${files} rule file(s) checked, ${problems.length} problem(s)\n`)
   return problems.length === 0 ? 0 : 1
 }
 

@@ -4,11 +4,13 @@ import { parse as parseYaml } from 'yaml'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { Clock } from '../clock.js'
 import { DEPRECATED_DIR, listRuleFiles, loadRuleDir, type LoadedRule, type RuleProblem } from './rule-loader.js'
-import { checkRuleSet } from './rule-check.js'
+import { checkRule, checkRuleSet } from './rule-check.js'
 import { buildRuleSet, emptyRuleSet, type RuleSet } from './rule-set.js'
 
 export interface CheckResult {
   rules: LoadedRule[]
+  /** Every rule file read, those refused included. */
+  files: number
   problems: RuleProblem[]
   version: string
 }
@@ -39,9 +41,12 @@ export function deprecatedIds(dir: string): Map<string, string> {
 export function checkRuleDir(dir: string, taxonomy: Taxonomy): CheckResult {
   const loaded = loadRuleDir(dir)
   // One list in file and position order, schema and meaning problems together, as an editor shows them.
-  const problems = [...loaded.problems, ...checkRuleSet(loaded.rules, taxonomy, deprecatedIds(dir))]
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
-  return { rules: loaded.rules, problems, version: loaded.version }
+  const problems = [
+    ...loaded.problems,
+    ...checkRuleSet(loaded.rules, taxonomy, deprecatedIds(dir)),
+    ...loaded.salvaged.flatMap((r) => checkRule(r, taxonomy)),
+  ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
+  return { rules: loaded.rules, files: loaded.files, problems, version: loaded.version }
 }
 
 export interface ReloadAttempt {
