@@ -104,6 +104,12 @@ export const errors = {
     message: `alert ${id} is ${status}; it cannot be asked to ${action}`,
     extra: { status },
   })),
+  CURSOR_AHEAD: define('VIGIL_CURSOR_AHEAD', 409, (cursor: number, head: number, path: string) => ({
+    message: `cursor ${cursor} is ahead of the feed, whose last change is ${head}: `
+      + 'the database may have been restored; read again from a cursor at or below the head',
+    problems: [{ path, message: `must not be above ${head}`, detail: { head } }],
+    extra: { head },
+  })),
   SILENCE_NOT_FOUND: define('VIGIL_SILENCE_NOT_FOUND', 404, (id: number) => ({ message: `silence ${id} not found` })),
 
   // Rules

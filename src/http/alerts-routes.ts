@@ -87,6 +87,10 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
   const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>
     (head.caughtUp(after) ? { changes: [] as AlertChange[], nextCursor: after } : alerts.changesAfter(after, limit, filter))
+  /** A cursor beyond the head would silently miss every change up to it: refused, naming the head. */
+  const refuseAhead = (after: number, path: string) => {
+    if (head.isAhead(after)) throw errors.CURSOR_AHEAD(after, head.current(), path)
+  }
   /** Whether the caller's key is still live, for requests that outlast the access check. */
   const keyStillLive = (req: FastifyRequest) => {
     const keyId = req.principal.keyId
@@ -114,6 +118,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req, reply) => {
     const q = req.query
     const filter = toFilter(req, q)
+    refuseAhead(q.after, 'query.after')
     const known = req.headers['if-none-match']
     let page = pageAfter(q.after, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
@@ -137,7 +142,9 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     config: { permission: 'alerts:read' },
   }, async (req, reply) => {
     const lastEventId = Number(req.headers['last-event-id'])
-    const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
+    const resumed = Number.isInteger(lastEventId) && lastEventId >= 0
+    const after = resumed ? lastEventId : (req.query.after ?? 0)
+    refuseAhead(after, resumed ? 'headers.last-event-id' : 'query.after')
     streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req) })
   })
 

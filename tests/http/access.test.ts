@@ -204,7 +204,8 @@ describe('keys', () => {
     world = await setup({ sseHeartbeatMs: 60_000 })
     /** Opens a stream with a token; the returned function says, within `ms`, whether the server ended it. */
     const streamFor = async (url: string, token: string) => {
-      const res = await fetch(`${url}/alerts/stream?after=999999`, { headers: { authorization: `Bearer ${token}` } })
+      // From the head: no backlog, only what comes.
+      const res = await fetch(`${url}/alerts/stream?after=${world.t.app.vigil.alerts.lastSeq()}`, { headers: { authorization: `Bearer ${token}` } })
       expect(res.status).toBe(200)
       const reader = res.body!.getReader()
       const ended = (async () => { while (!(await reader.read()).done); return 'ended' as const })()
