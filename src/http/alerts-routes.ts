@@ -158,7 +158,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     const from = req.query.from ? Date.parse(req.query.from) : to - 7 * 86_400_000
     if (from > to) throw errors.VALIDATION([{ path: 'query.from', message: 'must not be after to' }])
     const summary = alerts.summary({ ...(req.query.mission ? { missions: [req.query.mission] } : scope ? { missions: scope } : {}), from, to })
-    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => presentAlert(a)) }
+    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => ({ ...presentAlert(a), coveredBy: a.coveredBy })) }
     if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(summaryMarkdown(body))
     return body
   })
@@ -183,15 +183,16 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
 
   for (const action of ['ack', 'resolve'] as const) {
     r.post(`/alerts/:id/${action}`, {
-      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: actionBody },
+      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: actionBody.nullish() },
       config: { permission: 'alerts:act', audit: action === 'ack' ? 'alert.ack' : 'alert.resolve' },
     }, async (req) => {
       const { id } = req.params
       const current = alerts.get(id)
       if (!current || !canSee(req, current.mission)) throw errors.ALERT_NOT_FOUND(id)
       // The key says who acts; `by` only names a person behind a shared desk key (or with auth off).
-      const by = req.principal.keyId ? (req.body.by ? `${req.principal.name} (${req.body.by})` : req.principal.name) : (req.body.by ?? req.principal.name)
-      const note = req.body.note
+      const body = req.body ?? {}
+      const by = req.principal.keyId ? (body.by ? `${req.principal.name} (${body.by})` : req.principal.name) : (body.by ?? req.principal.name)
+      const note = body.note
       const out = await services.queue.run(() => (action === 'ack'
         ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
         : services.lifecycle.resolve(id, by, note ?? null, clock())), opts.auditor.after(req, String(id), current.mission))

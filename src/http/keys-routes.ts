@@ -33,7 +33,7 @@ export const keysRoutes: FastifyPluginAsync<KeysRoutesOptions> = async (app, { a
     const out = await queue.run(() => admin.create(req.body, actor(req), clock()))
     req.audited = true
     req.log.info({ keyId: out.key.id, role: out.key.role }, 'key created')
-    return reply.code(201).send({ key: presentKey(out.key), token: out.token })
+    return reply.code(201).header('location', `/keys/${out.key.id}`).send({ key: presentKey(out.key), token: out.token })
   })
 
   r.get('/keys', { schema: { summary: 'Every key, without tokens', tags: ['keys'] }, config: { permission: 'keys:manage' } }, async () => ({

@@ -82,7 +82,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     req.log.info({ reportId: req.body.id, replayed: out.replayed, alerts: out.result.alerts.length }, out.replayed ? 'report replayed' : 'report accepted')
     if (out.replayed) reply.header('idempotent-replayed', 'true')
     count(out.replayed ? 'replayed' : 'accepted')
-    return reply.code(out.status).send(out.result)
+    return reply.code(out.status).header('location', `/reports/${encodeURIComponent(req.body.id)}`).send(out.result)
   })
 
   r.post('/reports/batch', {

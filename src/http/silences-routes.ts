@@ -64,7 +64,7 @@ export const silencesRoutes: FastifyPluginAsync<SilencesRoutesOptions> = async (
       matchers: b.matchers, endsAt: Date.parse(b.endsAt), ...(b.startsAt ? { startsAt: Date.parse(b.startsAt) } : {}), reason: b.reason, author: b.author ?? req.principal.name,
     }, clock()), auditor.after(req, null, b.matchers.mission ?? null))
     req.log.info({ silenceId: out.silence.id, author: out.silence.author, silenced: out.changes.length }, 'silence created')
-    return reply.code(201).send({ silence: present(out.silence, clock()), alertsSilenced: out.changes.length })
+    return reply.code(201).header('location', `/silences/${out.silence.id}`).send({ silence: present(out.silence, clock()), alertsSilenced: out.changes.length })
   })
 
   r.get('/silences', {

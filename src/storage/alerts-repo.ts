@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import { dataVersionOf, type Db } from './db.js'
 import type { AlertState, AlertStatus, ChangeKind } from '../alerts/alert.js'
-import type { InhibitionView } from '../alerts/inhibition.js'
+import { inhibits, type InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
@@ -358,6 +358,8 @@ export function createAlertsRepo(db: Db) {
     summary(q: { missions?: readonly string[]; from: number; to: number }) {
       const rows = (periodStmt.all({ missions: q.missions ? JSON.stringify(q.missions) : null, to: q.to, from: q.from }) as AlertRow[]).map(toState)
       const open = rows.filter((a) => (a.status === 'open' || a.status === 'acknowledged') && GRADES.indexOf(a.grade) >= GRADES.indexOf('high'))
+        // An inhibited alert names the alert covering it, so a brief can show the two together.
+        .map((a) => ({ ...a, coveredBy: a.inhibited ? (rows.find((other) => inhibits(other, a))?.id ?? null) : null }))
       return { ...countAlerts(rows), open }
     },
   }

@@ -205,7 +205,7 @@ describe('keys', () => {
     /** Opens a stream with a token; the returned function says, within `ms`, whether the server ended it. */
     const streamFor = async (url: string, token: string) => {
       // From the head: no backlog, only what comes.
-      const res = await fetch(`${url}/alerts/stream?after=${world.t.app.vigil.alerts.lastSeq()}`, { headers: { authorization: `Bearer ${token}` } })
+      const res = await fetch(`${url}/alerts/stream?after=${world!.t.app.vigil.alerts.lastSeq()}`, { headers: { authorization: `Bearer ${token}` } })
       expect(res.status).toBe(200)
       const reader = res.body!.getReader()
       const ended = (async () => { while (!(await reader.read()).done); return 'ended' as const })()
@@ -285,7 +285,7 @@ describe('audit trail', () => {
     const records = world.t.app.vigil.auditReader.list({}, 0, 1000).slice(before)
     expect(records.map((r) => [r.action, r.keyName, r.target, r.outcome])).toEqual([
       ['report.create', 'analyst key', 'AUD-1', 'success'],
-      ['report.create', 'analyst key', null, 'VIGIL_OUT_OF_SCOPE'],
+      ['report.create', 'analyst key', 'AUD-2', 'VIGIL_OUT_OF_SCOPE'],
       ['report.revise', 'analyst key', 'AUD-1', 'success'],
       ['report.retract', 'analyst key', 'AUD-1', 'success'],
       ['alert.ack', 'joc key', String(world.alert.in), 'success'],

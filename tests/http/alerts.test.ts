@@ -326,6 +326,15 @@ describe('summary', () => {
     expect(md.body).toContain('# Alert summary: MINUSMA')
     expect(md.body).toContain('| operational | 1 |')
     expect(md.body).toContain('3 IED incidents within 14 days on route MSR-1, 1 peacekeeper killed')
+
+    // The tactical alerts are inhibited by the operational one on their route: marked, and listed right after it.
+    const covering = s.open.find((a: { level: string }) => a.level === 'operational').id as number
+    expect(s.open.filter((a: { level: string }) => a.level === 'tactical').map((a: { inhibited: boolean; coveredBy: number }) => [a.inhibited, a.coveredBy]))
+      .toEqual([[true, covering], [true, covering], [true, covering]])
+    const rows = md.body.split('\n').filter((l) => /^\| \d+ \|/.test(l))
+    expect(rows[0]).toMatch(new RegExp(`^\\| ${covering} \\| operational .*\\| open \\|`))
+    expect(rows.slice(1)).toHaveLength(3)
+    for (const row of rows.slice(1)) expect(row).toContain(`| tactical | high | high | open, inhibited (covered by alert ${covering}) |`)
   })
 })
 
