@@ -17,6 +17,7 @@ import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
+import { whoamiRoute } from './http/whoami-route.js'
 import { installAccess } from './http/access.js'
 import { strictUtf8Json } from './http/strict-json.js'
 import { RequestLog } from './http/request-log.js'
@@ -107,6 +108,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
+  await app.register(whoamiRoute)
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }
