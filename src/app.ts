@@ -14,7 +14,7 @@ import { makeErrorHandler } from './http/error-handler.js'
 import { reportsRoutes } from './http/reports-routes.js'
 import { alertsRoutes } from './http/alerts-routes.js'
 import { silencesRoutes } from './http/silences-routes.js'
-import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
+import { createMetrics, installHttpMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
 import { whoamiRoute } from './http/whoami-route.js'
@@ -157,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }))
 
   const metrics = createMetrics()
+  installHttpMetrics(app, metrics)
   const services = createServices({ ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation })
   app.decorate('vigil', services)
   app.decorate('reloadRules', createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock, services.reindex))

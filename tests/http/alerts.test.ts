@@ -364,4 +364,24 @@ describe('GET /metrics', () => {
     expect(series).toBeGreaterThanOrEqual(1)
     expect(rows).toBeGreaterThanOrEqual(2)
   })
+
+  it('counts and times HTTP requests by method, route pattern and status, with every unknown URL under one label', async () => {
+    await start()
+    await post(ied('R1', '18'))
+    await get('/alerts/1')
+    await get('/alerts/1')
+    await get('/alerts/99999')
+    await get('/no/such/route/1')
+    await get('/no/such/route/2')
+    const text = (await get('/metrics')).body
+    expect(text).toContain('vigil_http_requests_total{method="POST",route="/reports",status="201"} 1')
+    expect(text).toContain('vigil_http_requests_total{method="GET",route="/alerts/:id",status="200"} 2')
+    expect(text).toContain('vigil_http_requests_total{method="GET",route="/alerts/:id",status="404"} 1')
+    expect(text).toContain('vigil_http_requests_total{method="GET",route="unmatched",status="404"} 2')
+    expect(text).toMatch(/vigil_http_request_duration_seconds_count\{route="\/alerts\/:id"\} 3/)
+    expect(text).toMatch(/vigil_http_request_duration_seconds_bucket\{le="0.1",route="\/reports"\} \d/)
+    // Never the raw URL: the label set stays as small as the route table.
+    expect(text).not.toMatch(/route="\/alerts\/\d/)
+    expect(text).not.toContain('/no/such')
+  })
 })
