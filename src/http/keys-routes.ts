@@ -19,7 +19,7 @@ const createBody = z.strictObject({
   name: wellFormedText(200).describe('who holds the key, e.g. "JMAC Gao"'),
   role: z.enum(ROLES),
   missions: z.array(z.string().max(20)).max(50).optional().describe('required for analyst and joc keys'),
-}).meta({ id: 'KeyInput' })
+}).meta({ id: 'Key' })
 
 /** Access keys, for admins. The token is shown once, in the answer to its creation. */
 export const keysRoutes: FastifyPluginAsync<KeysRoutesOptions> = async (app, { admin, keys, queue, clock }) => {

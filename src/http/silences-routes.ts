@@ -30,7 +30,7 @@ const createBody = z.strictObject({
   endsAt: z.iso.datetime({ offset: true }).describe('required: a silence always ends (at most 90 days)'),
   reason: wellFormedText(1000, 3),
   author: wellFormedText(200).optional().describe('default: the key holder'),
-}).meta({ id: 'SilenceInput' })
+}).meta({ id: 'Silence' })
 
 const idParams = z.object({ id: z.coerce.number().int().min(1) })
 const endBody = z.strictObject({ by: z.string().trim().min(1).max(200).optional() }).nullish()
