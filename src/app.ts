@@ -1,7 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
+import { serializerCompiler } from 'fastify-type-provider-zod'
+import { openApiTransform, openApiTransformObject } from './http/openapi.js'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { Clock } from './clock.js'
@@ -21,9 +22,10 @@ import { indicatorPerformanceRoutes } from './http/indicator-performance-routes.
 import { ruleDraftsRoutes } from './http/rule-drafts-routes.js'
 import { createRuleDraftsRepo } from './storage/rule-drafts-repo.js'
 import { silencesRoutes } from './http/silences-routes.js'
-import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
+import { createMetrics, installHttpMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
+import { whoamiRoute } from './http/whoami-route.js'
 import { installAccess } from './http/access.js'
 import { strictUtf8Json } from './http/strict-json.js'
 import { RequestLog } from './http/request-log.js'
@@ -88,8 +90,8 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { persistAuthorization: true } })
   await app.register(healthRoutes, {
@@ -132,6 +134,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor, missions: config.missions })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
+  await app.register(whoamiRoute)
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }
@@ -180,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }))
 
   const metrics = createMetrics()
+  installHttpMetrics(app, metrics)
   const services = createServices({
     ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation,
     gazetteers: () => deps.gazetteers.current(),

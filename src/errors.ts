@@ -57,8 +57,17 @@ export const errors = {
     message: `body is larger than ${limit} bytes`,
   })),
   UNSUPPORTED_MEDIA_TYPE: define('VIGIL_UNSUPPORTED_MEDIA_TYPE', 415, (type: string) => ({
-    message: `content type '${type}' is not supported`,
+    message: type === ''
+      ? 'a body needs a Content-Type: application/json'
+      : `content type '${type}' is not supported; send application/json (or application/x-ndjson to POST /reports/batch)`,
   })),
+
+  /** A client error fastify itself found (a bad Content-Length, a bad header...), under one code. */
+  BAD_REQUEST: Object.assign(
+    (statusCode: number, message: string) => new VigilError('VIGIL_BAD_REQUEST', statusCode, message),
+    { code: 'VIGIL_BAD_REQUEST', statusCode: 400 },
+  ),
+  RATE_LIMITED: define('VIGIL_RATE_LIMITED', 429, (message: string) => ({ message })),
 
   // Reports
   REPORT_NOT_FOUND: define('VIGIL_REPORT_NOT_FOUND', 404, (id: string) => ({
@@ -107,6 +116,12 @@ export const errors = {
   ALERT_TRANSITION: define('VIGIL_ALERT_TRANSITION', 409, (id: number, status: string, action: string) => ({
     message: `alert ${id} is ${status}; it cannot be asked to ${action}`,
     extra: { status },
+  })),
+  CURSOR_AHEAD: define('VIGIL_CURSOR_AHEAD', 409, (cursor: number, head: number, path: string) => ({
+    message: `cursor ${cursor} is ahead of the feed, whose last change is ${head}: `
+      + 'the database may have been restored; read again from a cursor at or below the head',
+    problems: [{ path, message: `must not be above ${head}`, detail: { head } }],
+    extra: { head },
   })),
   SILENCE_NOT_FOUND: define('VIGIL_SILENCE_NOT_FOUND', 404, (id: number) => ({ message: `silence ${id} not found` })),
 

@@ -26,7 +26,7 @@ type SummaryBody = AlertCounts & {
   mission: string | null
   from: string
   to: string
-  open: (BriefAlert & { level: string; grade: string; confidence: string; status: string; lastSeen: string | null })[]
+  open: (BriefAlert & OpenAlertLine)[]
 }
 
 /** What the brief shows of an alert's response. */
@@ -55,6 +55,33 @@ function responseLines(open: readonly BriefAlert[]): string[] {
   return [...lines, '']
 }
 
+interface OpenAlertLine {
+  id: number; level: string; grade: string; confidence: string; status: string; summary: string
+  indicator: { id: string }; lastSeen: string | null
+  inhibited: boolean
+  /** The alert whose area covers this inhibited one, when known. */
+  coveredBy: number | null
+}
+
+/**
+ * The open alerts in brief order: each inhibited alert right after the alert covering it, so the
+ * reader sees the two together and knows which one to act on.
+ */
+function briefOrder(open: readonly OpenAlertLine[]): OpenAlertLine[] {
+  const listed = new Set(open.map((a) => a.id))
+  const placed = (a: OpenAlertLine) => a.inhibited && a.coveredBy !== null && listed.has(a.coveredBy)
+  const out: OpenAlertLine[] = []
+  for (const a of open) {
+    if (placed(a)) continue
+    out.push(a, ...open.filter((b) => placed(b) && b.coveredBy === a.id))
+  }
+  return out
+}
+
+const statusCell = (a: OpenAlertLine) => (a.inhibited
+  ? `${a.status}, inhibited${a.coveredBy !== null ? ` (covered by alert ${a.coveredBy})` : ''}`
+  : a.status)
+
 const table = (title: string, counts: Record<string, number>) => [
   `| ${title} | alerts |`, '| --- | ---: |',
   ...Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `| ${k} | ${v} |`),
@@ -73,7 +100,7 @@ export function summaryMarkdown(s: SummaryBody): string {
     ...(s.open.length === 0 ? ['None.', ''] : [
       '| alert | level | grade | confidence | status | indicator | last seen | what |',
       '| ---: | --- | --- | --- | --- | --- | --- | --- |',
-      ...s.open.map((a) => `| ${a.id} | ${a.level} | ${a.grade} | ${a.confidence} | ${a.status} | ${a.indicator.id} | ${(a.lastSeen ?? '').slice(0, 16)} | ${a.summary.replace(/\|/g, '/')} |`),
+      ...briefOrder(s.open).map((a) => `| ${a.id} | ${a.level} | ${a.grade} | ${a.confidence} | ${statusCell(a)} | ${a.indicator.id} | ${(a.lastSeen ?? '').slice(0, 16)} | ${a.summary.replace(/\|/g, '/')} |`),
       '',
     ]),
     ...responseLines(s.open),

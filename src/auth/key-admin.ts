@@ -46,7 +46,7 @@ export function createKeyAdmin(deps: { keys: KeysRepo; audit: AuditRepo; mission
       const allMissions = ALL_MISSION_ROLES.includes(req.role)
       const problems: Problem[] = []
       if (!allMissions) {
-        if (!req.missions || req.missions.length === 0) problems.push({ path: 'missions', message: `a ${req.role} key needs at least one mission` })
+        if (!req.missions || req.missions.length === 0) problems.push({ path: 'missions', message: `${/^[aeiou]/.test(req.role) ? 'an' : 'a'} ${req.role} key needs at least one mission` })
         for (const [i, m] of (req.missions ?? []).entries()) {
           if (!deps.missions.includes(m)) problems.push({ path: `missions.${i}`, message: `unknown mission '${m}'` })
         }

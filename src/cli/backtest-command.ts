@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { loadTaxonomy } from '../taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from '../paths.js'
@@ -13,31 +12,17 @@ import { formatRejections } from '../import/import-run.js'
 import { CrosswalkError } from '../import/ucdp-crosswalk.js'
 import { MappingError } from '../import/csv-mapping.js'
 import { CsvSyntaxError } from '../import/csv-reader.js'
+import { parseCommand, UsageError } from './args.js'
+
+import { BACKTEST_USAGE } from './usage.js'
 
 type Out = { write(s: string): unknown }
 
-export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules <dir> [--from <day> --to <day>]
-                      [--outcomes <fatalities.csv> --mission <code>] [--out <dir>]
-
-  --reports    a vigil database (.db), the NDJSON of \`vigil import --out\`, or an external file
-               read through the importer (--format ucdp-ged|csv [--map <mapping.yaml>], needs --mission)
-  --rules      the indicator rules to replay (default: VIGIL_RULES_DIR)
-  --from/--to  first and last day scored, YYYY-MM-DD, UTC (default: the reports' first and last
-               day; a database: to today). Reports up to --warmup before --from are replayed
-               unscored, so windows and trends start full (default: from the rules).
-  --outcomes   the UN peacekeeping fatalities CSV: the mission's "Malicious Act" rows, grouped
-               by date into incidents, score detection, lead time, lift and false alarms
-  --out        write summary.json, report.md, timeline.html and changes.ndjson there
-
-Reports are replayed in occurredAt order through the real engine on a temporary database, with
-the clock at each report and every alert expiring at its own time, as it would have live.
-`
 
 function parse(argv: string[]): BacktestOptions & { out?: string } | string {
   let v
   try {
-    v = parseArgs({
-      args: argv,
+    v = parseCommand(argv, {
       options: {
         reports: { type: 'string' }, rules: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
         outcomes: { type: 'string' }, mission: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
@@ -45,7 +30,8 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
       },
     }).values
   } catch (err) {
-    return (err as Error).message
+    if (err instanceof UsageError) return err.message
+    throw err
   }
   if (!v.reports) return '--reports is required'
   if (v.mission !== undefined && !/^[A-Z][A-Z0-9-]{1,15}$/.test(v.mission)) return '--mission must be a mission code such as MINUSCA'
@@ -85,7 +71,7 @@ function isUsageError(e: unknown): boolean {
 export async function backtestCommand(argv: string[], out: Out, err: Out, progress: ProgressStream): Promise<number> {
   const opts = parse(argv)
   if (typeof opts === 'string') {
-    err.write(`${opts}\n\n${BACKTEST_USAGE}`)
+    err.write(`vigil backtest: ${opts}\n\n${BACKTEST_USAGE}`)
     return 2
   }
   let result

@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { systemClock } from '../clock.js'
 import { createServices } from '../services.js'
@@ -14,23 +13,12 @@ import { estimateRows, readSourceRows } from '../import/source-rows.js'
 import { formatImportSummary, importToDb, importToNdjson, type ImportSource } from '../import/import-run.js'
 import { HISTORIC_NOW } from '../import/validate-input.js'
 import { progressBar, type ProgressStream } from '../import/progress.js'
+import { parseCommand, UsageError } from './args.js'
+
+import { IMPORT_USAGE } from './usage.js'
 
 type Out = { write(s: string): unknown }
 
-export const IMPORT_USAGE = `usage: vigil import <file> --format ucdp-ged|csv --mission <code> [--map <mapping.yaml>] [--out <file.ndjson>]
-
-  --format     ucdp-ged: UCDP GED events (GeoJSON or CSV, codebook field names), mapped by
-               schemas/crosswalks/ucdp-ged.yaml (--crosswalk <file> for another)
-               csv: a mission's own export, mapped by --map (see schemas/crosswalks/README.md)
-  --mission    the mission the reports belong to, e.g. MINUSCA
-  --out        write the validated reports as NDJSON (for POST /reports/batch) instead of
-               importing them into the database (VIGIL_DB)
-
-Every report goes through the normal intake (validated, stored, evaluated) as if posted; ids
-come from the source's ids, so importing the same file again changes nothing. Stop the service
-first, or expect its live alerts to learn of the imported reports only at their next change.
-Exit code: 0 every row imported or already there, 1 some rows rejected (listed), 2 bad usage.
-`
 
 interface ImportArgs {
   file: string
@@ -44,16 +32,15 @@ interface ImportArgs {
 function parse(argv: string[]): ImportArgs | string {
   let parsed
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
+    parsed = parseCommand(argv, {
+      positionals: { min: 1, max: 1, name: 'the file to import' },
       options: { format: { type: 'string' }, mission: { type: 'string' }, map: { type: 'string' }, out: { type: 'string' }, crosswalk: { type: 'string' } },
     })
   } catch (err) {
-    return (err as Error).message
+    if (err instanceof UsageError) return err.message
+    throw err
   }
   const { values: v, positionals } = parsed
-  if (positionals.length !== 1) return 'give exactly one file to import'
   if (!v.format || !(IMPORT_FORMATS as readonly string[]).includes(v.format)) return `--format must be one of ${IMPORT_FORMATS.join(', ')}`
   if (!v.mission || !/^[A-Z][A-Z0-9-]{1,15}$/.test(v.mission)) return '--mission must be a mission code such as MINUSCA'
   if (v.format === 'csv' && !v.map) return '--format csv needs --map <mapping.yaml>'
@@ -99,7 +86,7 @@ async function intoDatabase(a: ImportArgs, source: ImportSource, taxonomy: Taxon
 export async function importCommand(argv: string[], out: Out, err: Out, progress: ProgressStream): Promise<number> {
   const a = parse(argv)
   if (typeof a === 'string') {
-    err.write(`${a}\n\n${IMPORT_USAGE}`)
+    err.write(`vigil import: ${a}\n\n${IMPORT_USAGE}`)
     return 2
   }
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)

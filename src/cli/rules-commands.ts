@@ -20,11 +20,11 @@ export function formatProblem(p: RuleProblem, dir = ''): string {
 /** `vigil rules check [dir]`: every problem of every file, then the warnings; exit 1 when there is a problem. */
 export function rulesCheck(dir: string, out: Out, err: Out): number {
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
-  const { rules, problems, warnings } = checkRuleDir(dir, taxonomy)
+  const { files, problems, warnings } = checkRuleDir(dir, taxonomy)
   for (const p of problems) err.write(`${formatProblem(p, dir)}\n`)
   for (const w of warnings) err.write(`${formatProblem({ ...w, message: `warning: ${w.message}` }, dir)}\n`)
   const warned = warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''
-  out.write(`${rules.length} rule file(s) checked, ${problems.length} problem(s)${warned}\n`)
+  out.write(`${files} rule file(s) checked, ${problems.length} problem(s)${warned}\n`)
   return problems.length === 0 ? 0 : 1
 }
 

@@ -107,6 +107,10 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   // A caught-up poller gets what changesAfter answers when nothing follows, without a read transaction.
   const pageAfter = (after: number, limit: number, filter: ChangeFilter) =>
     (head.caughtUp(after) ? { changes: [] as AlertChange[], nextCursor: after } : alerts.changesAfter(after, limit, filter))
+  /** A cursor beyond the head would silently miss every change up to it: refused, naming the head. */
+  const refuseAhead = (after: number, path: string) => {
+    if (head.isAhead(after)) throw errors.CURSOR_AHEAD(after, head.current(), path)
+  }
   /** Whether the caller's key is still live, for requests that outlast the access check. */
   const keyStillLive = (req: FastifyRequest) => {
     const keyId = req.principal.keyId
@@ -134,6 +138,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req, reply) => {
     const q = req.query
     const filter = toFilter(req, q, places)
+    refuseAhead(q.after, 'query.after')
     const known = req.headers['if-none-match']
     let page = pageAfter(q.after, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
@@ -157,7 +162,9 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     config: { permission: 'alerts:read' },
   }, async (req, reply) => {
     const lastEventId = Number(req.headers['last-event-id'])
-    const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
+    const resumed = Number.isInteger(lastEventId) && lastEventId >= 0
+    const after = resumed ? lastEventId : (req.query.after ?? 0)
+    refuseAhead(after, resumed ? 'headers.last-event-id' : 'query.after')
     streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query, places), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req) })
   })
 
@@ -172,7 +179,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     if (from > to) throw errors.VALIDATION([{ path: 'query.from', message: 'must not be after to' }])
     const areas = areasOf(req)
     const summary = alerts.summary({ ...(req.query.mission ? { missions: [req.query.mission] } : scope ? { missions: scope } : {}), ...(areas ? { areas } : {}), from, to })
-    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => presentAlert(a)) }
+    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => ({ ...presentAlert(a), coveredBy: a.coveredBy })) }
     if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(summaryMarkdown(body))
     return body
   })
@@ -197,15 +204,16 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
 
   for (const action of ['ack', 'resolve'] as const) {
     r.post(`/alerts/:id/${action}`, {
-      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: action === 'ack' ? actionBody : resolveBody },
+      schema: { summary: action === 'ack' ? 'Acknowledge an alert' : 'Resolve an alert', tags: ['alerts'], params: idParams, body: (action === 'ack' ? actionBody : resolveBody).nullish() },
       config: { permission: 'alerts:act', audit: action === 'ack' ? 'alert.ack' : 'alert.resolve' },
     }, async (req) => {
       const { id } = req.params
       const current = alerts.get(id)
       if (!current || !canSeeAt(req, current.mission, current.scope.areas)) throw errors.ALERT_NOT_FOUND(id)
       // The key says who acts; `by` only names a person behind a shared desk key (or with auth off).
-      const by = req.principal.keyId ? (req.body.by ? `${req.principal.name} (${req.body.by})` : req.principal.name) : (req.body.by ?? req.principal.name)
-      const note = req.body.note
+      const body = req.body ?? {}
+      const by = req.principal.keyId ? (body.by ? `${req.principal.name} (${body.by})` : req.principal.name) : (body.by ?? req.principal.name)
+      const note = body.note
       const out = await services.queue.run(() => (action === 'ack'
         ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
         : services.lifecycle.resolve(id, by, note ?? null, clock(), (req.body as z.infer<typeof resolveBody>).disposition ?? null)), opts.auditor.after(req, String(id), current.mission))

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onErrorAsyncHookHandler, onResponseAsyncHookHandler } from 'fastify'
 import { VigilError } from '../errors.js'
+import { toVigilError } from './error-handler.js'
 import type { AuditRepo } from '../storage/audit-repo.js'
 import type { JobOutcome, WriteQueue } from '../storage/write-queue.js'
 import type { Clock } from '../clock.js'
@@ -59,14 +60,13 @@ export function createAuditor(deps: { audit: AuditRepo; queue: WriteQueue; clock
       app.decorateRequest('audited', false)
       app.decorateRequest('auditError', null)
       const onError: onErrorAsyncHookHandler = async (req, _reply, err) => {
-        req.auditError = (err as { code?: string }).code ?? 'VIGIL_INTERNAL'
+        req.auditError = toVigilError(err, req)?.code ?? 'VIGIL_INTERNAL'
       }
       const onResponse: onResponseAsyncHookHandler = async (req, reply) => {
         const action = req.routeOptions.config?.audit
         if (!action || req.audited) return
-        const target = (req.params as { id?: string } | undefined)?.id ?? null
         const outcome = reply.statusCode < 400 ? 'success' : req.auditError ?? `HTTP_${reply.statusCode}`
-        await deps.queue.run(() => deps.audit.append(entry(req, action, target, null, outcome)))
+        await deps.queue.run(() => deps.audit.append(entry(req, action, targetOf(req), bodyField(req, 'mission'), outcome)))
       }
       app.addHook('onRoute', (route) => {
         if (!route.config?.audit) return
@@ -75,6 +75,18 @@ export function createAuditor(deps: { audit: AuditRepo; queue: WriteQueue; clock
       })
     },
   }
+}
+
+/** The id in the URL, or a report's id in a refused body, when it looks like one. */
+function targetOf(req: FastifyRequest): string | null {
+  return (req.params as { id?: string } | undefined)?.id ?? bodyField(req, 'id')
+}
+
+/** A short text field of a body that may have failed validation: only ever a plain string. */
+function bodyField(req: FastifyRequest, key: 'id' | 'mission'): string | null {
+  const body = req.body as Record<string, unknown> | null | undefined
+  const v = body && typeof body === 'object' && !Array.isArray(body) ? body[key] : undefined
+  return typeof v === 'string' && v.length > 0 && v.length <= 128 ? v : null
 }
 
 const toArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h])

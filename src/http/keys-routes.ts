@@ -21,7 +21,7 @@ const createBody = z.strictObject({
   missions: z.array(z.string().max(20)).max(50).optional().describe('required for analyst and joc keys'),
   areas: z.array(z.string().max(100)).max(50).optional()
     .describe('areas within those missions the key may see (P-code or name, e.g. CF43 for a sector desk); default every area'),
-}).meta({ id: 'KeyInput' })
+}).meta({ id: 'Key' })
 
 /** Access keys, for admins. The token is shown once, in the answer to its creation. */
 export const keysRoutes: FastifyPluginAsync<KeysRoutesOptions> = async (app, { admin, keys, queue, clock }) => {
@@ -35,7 +35,7 @@ export const keysRoutes: FastifyPluginAsync<KeysRoutesOptions> = async (app, { a
     const out = await queue.run(() => admin.create(req.body, actor(req), clock()))
     req.audited = true
     req.log.info({ keyId: out.key.id, role: out.key.role }, 'key created')
-    return reply.code(201).send({ key: presentKey(out.key), token: out.token })
+    return reply.code(201).header('location', `/keys/${out.key.id}`).send({ key: presentKey(out.key), token: out.token })
   })
 
   r.get('/keys', { schema: { summary: 'Every key, without tokens', tags: ['keys'] }, config: { permission: 'keys:manage' } }, async () => ({

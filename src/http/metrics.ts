@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
 import type { RuleSet } from '../rules/rule-set.js'
@@ -24,6 +24,9 @@ export function createMetrics() {
     name: 'vigil_evaluation_seconds', help: 'Time to evaluate one report change against the indicators, alerts written',
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry],
   })
+  const http = httpRecorder()
+  registry.registerMetric(http.requests as never)
+  registry.registerMetric(http.latency as never)
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' })
   let sources: MetricSources | null = null
 
@@ -71,6 +74,8 @@ export function createMetrics() {
     observeEvaluation(seconds: number) {
       evaluation.observe(seconds)
     },
+    /** One answered request; `route` is the route pattern, never the raw URL. */
+    observeHttp: http.observe,
     attach(s: MetricSources) {
       sources = s
     },
@@ -78,6 +83,87 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+/** One route's numbers: answers by method and status, and its latency buckets. */
+interface RouteRecord {
+  route: string
+  /** Keyed by status * 16 + method index: a number, so no string is built per request. */
+  answers: Map<number, { method: string; status: string; n: number }>
+  buckets: Float64Array
+  sum: number
+  count: number
+}
+interface Sample { value: number; labels: Record<string, string | number>; metricName?: string }
+
+const METHOD_LABELS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'other']
+
+/**
+ * Request counts and latencies kept in plain maps and turned into Prometheus samples only when
+ * scraped: prom-client's labelled children hash their labels on every call (about 1.4 µs each on
+ * these machines); this costs two map look-ups and a short bucket scan per request.
+ */
+function httpRecorder() {
+  const routes = new Map<string, RouteRecord>()
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    let r = routes.get(route)
+    if (!r) routes.set(route, r = { route, answers: new Map(), buckets: new Float64Array(LATENCY_BUCKETS.length), sum: 0, count: 0 })
+    const m = METHOD_LABELS.indexOf(method)
+    const key = status * 16 + (m < 0 ? METHOD_LABELS.length - 1 : m)
+    const a = r.answers.get(key)
+    if (a) a.n++
+    else r.answers.set(key, { method: m < 0 ? 'other' : method, status: String(status), n: 1 })
+    let i = 0
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]!) i++
+    if (i < LATENCY_BUCKETS.length) r.buckets[i]!++
+    r.sum += seconds
+    r.count++
+  }
+  return {
+    observe,
+    requests: {
+      name: 'vigil_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', type: 'counter', aggregator: 'sum',
+      get: () => ({
+        name: 'vigil_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', type: 'counter', aggregator: 'sum',
+        values: [...routes.values()].flatMap((r) => [...r.answers.values()].map((a): Sample => ({ value: a.n, labels: { method: a.method, route: r.route, status: a.status } }))),
+      }),
+    },
+    latency: {
+      name: 'vigil_http_request_duration_seconds', help: 'Time from request to answer, by route pattern (long polls wait up to their wait=)', type: 'histogram', aggregator: 'sum',
+      get: () => ({
+        name: 'vigil_http_request_duration_seconds', help: 'Time from request to answer, by route pattern (long polls wait up to their wait=)', type: 'histogram', aggregator: 'sum',
+        values: [...routes.values()].flatMap((t): Sample[] => {
+          let cumulative = 0
+          return [
+            ...LATENCY_BUCKETS.map((le, i) => {
+              cumulative += t.buckets[i]!
+              return { metricName: 'vigil_http_request_duration_seconds_bucket', value: cumulative, labels: { le, route: t.route } }
+            }),
+            { metricName: 'vigil_http_request_duration_seconds_bucket', value: t.count, labels: { le: '+Inf', route: t.route } },
+            { metricName: 'vigil_http_request_duration_seconds_sum', value: t.sum, labels: { route: t.route } },
+            { metricName: 'vigil_http_request_duration_seconds_count', value: t.count, labels: { route: t.route } },
+          ]
+        }),
+      }),
+    },
+  }
+}
+
+/** The route label of a request no route matched: one label for every unknown URL. */
+export const UNMATCHED_ROUTE = 'unmatched'
+
+/**
+ * Counts and times every answered request by its route pattern (`/alerts/:id`): a label per raw
+ * URL would grow without bound. Requests no route matched share one label.
+ */
+export function installHttpMetrics(app: FastifyInstance, metrics: Metrics) {
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.is404 ? UNMATCHED_ROUTE : req.routeOptions.url ?? UNMATCHED_ROUTE
+    metrics.observeHttp(req.method, route, reply.statusCode, reply.elapsedTime / 1000)
+    done()
+  })
+}
 
 /** GET /metrics in the Prometheus text format. */
 export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
+import { z, type ZodType } from 'zod'
 import { errors } from '../errors.js'
 import { reportInputSchema, retractInputSchema } from '../reports/report-schema.js'
 import { presentReport } from '../ingest/present-report.js'
@@ -14,6 +15,7 @@ import { areasOfPlace } from '../reports/report-place.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import { resolveAreaName } from './area-filter.js'
 import type { Auditor } from './audit.js'
+import { zodValidatorCompiler } from './zod-validation.js'
 
 export interface ReportsRoutesOptions {
   ingest: Ingest
@@ -54,6 +56,20 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     return stored
   }
   const count = opts.count ?? (() => {})
+  /**
+   * A report body is checked by the ingest itself: schema and classification in one pass, so a
+   * bad date does not hide an unknown category. Other parts keep the plain zod check.
+   */
+  const reportValidator = <S>(route: FastifyRouteSchemaDef<S>) => {
+    if (route.httpPart !== 'body') return zodValidatorCompiler(route as unknown as FastifyRouteSchemaDef<ZodType>)
+    return (data: unknown) => {
+      try {
+        return { value: ingest.validate(data) }
+      } catch (err) {
+        return { error: err as Error }
+      }
+    }
+  }
 
   // Every refused write counts as rejected, by its error code (validation, conflict, ...).
   app.addHook('onError', async (req, _reply, err) => {
@@ -66,6 +82,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
 
   r.post('/reports', {
     schema: { summary: 'Post one incident report', tags: ['reports'], body: reportInputSchema },
+    validatorCompiler: reportValidator,
     config: { permission: 'reports:write', audit: 'report.create' },
   }, async (req, reply) => {
     requireMission(req, req.body.mission)
@@ -73,7 +90,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     req.log.info({ reportId: req.body.id, replayed: out.replayed, alerts: out.result.alerts.length }, out.replayed ? 'report replayed' : 'report accepted')
     if (out.replayed) reply.header('idempotent-replayed', 'true')
     count(out.replayed ? 'replayed' : 'accepted')
-    return reply.code(out.status).send(out.result)
+    return reply.code(out.status).header('location', `/reports/${encodeURIComponent(req.body.id)}`).send(out.result)
   })
 
   r.post('/reports/batch', {
@@ -106,6 +123,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
 
   r.put('/reports/:id', {
     schema: { summary: 'Store a new revision of a report', tags: ['reports'], params: idParams, body: reportInputSchema },
+    validatorCompiler: reportValidator,
     config: { permission: 'reports:write', audit: 'report.revise' },
   }, async (req, reply) => {
     const current = visible(req, req.params.id)

@@ -34,7 +34,7 @@ const createBody = z.strictObject({
   endsAt: z.iso.datetime({ offset: true }).describe('required: a silence always ends (at most 90 days)'),
   reason: wellFormedText(1000, 3),
   author: wellFormedText(200).optional().describe('default: the key holder'),
-}).meta({ id: 'SilenceInput' })
+}).meta({ id: 'Silence' })
 
 const idParams = z.object({ id: z.coerce.number().int().min(1) })
 const endBody = z.strictObject({ by: z.string().trim().min(1).max(200).optional() }).nullish()
@@ -78,7 +78,7 @@ export const silencesRoutes: FastifyPluginAsync<SilencesRoutesOptions> = async (
       matchers: m, endsAt: Date.parse(b.endsAt), ...(b.startsAt ? { startsAt: Date.parse(b.startsAt) } : {}), reason: b.reason, author: b.author ?? req.principal.name,
     }, clock()), auditor.after(req, null, b.matchers.mission ?? null))
     req.log.info({ silenceId: out.silence.id, author: out.silence.author, silenced: out.changes.length }, 'silence created')
-    return reply.code(201).send({
+    return reply.code(201).header('location', `/silences/${out.silence.id}`).send({
       silence: present(out.silence, clock()), alertsSilenced: out.changes.length,
       ...(out.changes.length === 0 ? { note: 'no active alert matches it now; alerts that match while it runs are silenced' } : {}),
     })

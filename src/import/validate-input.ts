@@ -1,22 +1,19 @@
-import { zodProblems } from '../ingest/ingest.js'
-import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
-import { classifyReport, type ClassifyContext, type Report } from '../reports/report.js'
+import type { ReportInput } from '../reports/report-schema.js'
+import { validateReport, type ClassifyContext, type Report } from '../reports/report.js'
 import type { RowProblem } from './source-row.js'
 import { problemsOf } from './rejections.js'
 
 /**
- * The normal validation without the database: the report schema, then classification against
+ * The normal validation without the database: the report schema and classification against
  * the taxonomy and the missions, exactly as the ingest does them. For NDJSON output and for
  * replays from files; a database import goes through the ingest itself.
  */
 export function validateInput(input: Record<string, unknown>, ctx: ClassifyContext):
   { ok: true; input: ReportInput; report: Report } | { ok: false; id: string | null; problems: RowProblem[] } {
   const id = typeof input.id === 'string' ? input.id : null
-  const parsed = reportInputSchema.safeParse(input)
-  if (!parsed.success) return { ok: false, id, problems: problemsOf(id, 'invalid report', zodProblems(parsed.error)) }
-  const out = classifyReport(parsed.data, ctx)
+  const out = validateReport(input, ctx)
   if ('problems' in out) return { ok: false, id, problems: problemsOf(id, 'invalid report', out.problems) }
-  return { ok: true, input: parsed.data, report: out.report }
+  return { ok: true, input: out.input, report: out.report }
 }
 
 /**

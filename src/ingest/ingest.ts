@@ -1,7 +1,7 @@
-import type { z } from 'zod'
 import { errors, type Problem, VigilError } from '../errors.js'
-import { classifyReport, fingerprint, type Report } from '../reports/report.js'
-import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
+import { classifyReport, fingerprint, validateReport, type Report } from '../reports/report.js'
+import type { ReportInput } from '../reports/report-schema.js'
+import { zodProblems } from '../zod-problems.js'
 import type { Placer } from '../reports/report-place.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
@@ -72,13 +72,7 @@ export interface IngestDeps {
   place?: Placer
 }
 
-/** Zod issues as problems with dotted field paths. */
-export function zodProblems(error: z.ZodError, prefix = ''): Problem[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter((p) => p !== '').join('.'),
-    message: i.message,
-  }))
-}
+export { zodProblems }
 
 /**
  * The ingest pipeline: classify -> store -> evaluate, one report at a time through the single
@@ -118,6 +112,13 @@ export function createIngest(deps: IngestDeps) {
   }
 
   return {
+    /** A body as posted, checked against the schema and classified in one go: every problem at once. */
+    validate(raw: unknown): ReportInput {
+      const out = validateReport(raw, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
+      if ('problems' in out) throw errors.VALIDATION(out.problems)
+      return out.input
+    },
+
     /** POST /reports: validates, classifies and stores one report, evaluated in the same transaction. */
     create(input: ReportInput, after?: AfterWrite, authorize?: Authorize) {
       const report = classify(input)
@@ -147,13 +148,13 @@ export function createIngest(deps: IngestDeps) {
           return
         }
         const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null
-        const parsed = reportInputSchema.safeParse(item)
-        if (!parsed.success) {
-          results[index] = { index, id, status: 400, code: errors.VALIDATION.code, message: 'invalid report', problems: zodProblems(parsed.error) }
+        const checked = validateReport(item, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
+        if ('problems' in checked) {
+          results[index] = { index, id, status: 400, code: errors.VALIDATION.code, message: 'invalid report', problems: checked.problems }
           return
         }
         try {
-          const report = classify(parsed.data)
+          const report = checked.report
           opts.authorize?.(report)
           valid.push({ index, report })
         } catch (err) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Problem } from '../errors.js'
 import { closestCodes, resolveCategory, type Taxonomy } from '../taxonomy/taxonomy.js'
-import type { ReportInput } from './report-schema.js'
+import { reportInputSchema, type ReportInput } from './report-schema.js'
+import { zodProblems } from '../zod-problems.js'
 import { placeAsGiven, placeByNames, type PlaceNote, type Placer, type ResolvedPlace } from './report-place.js'
 
 /**
@@ -53,40 +54,16 @@ export interface ClassifyContext {
  * dates out of range), each with its field path.
  */
 export function classifyReport(input: ReportInput, ctx: ClassifyContext): { report: Report } | { problems: Problem[] } {
-  const problems: Problem[] = []
-  if (!ctx.missions.includes(input.mission)) {
-    problems.push({ path: 'mission', message: `unknown mission '${input.mission}'`, detail: { known: ctx.missions } })
-  }
-  const resolve = (term: string, path: string) => {
-    const r = resolveCategory(ctx.taxonomy, term, input.mission)
-    if (!r) {
-      const closest = closestCodes(ctx.taxonomy, term, input.mission)
-      problems.push({ path, message: `unknown category '${term}'; closest: ${closest.join(', ')}`, detail: { closest } })
-    }
-    return r
-  }
-  const main = resolve(input.category, 'category')
-  const secondary = input.categories.map((t, i) => resolve(t, `categories.${i}`))
-
-  const occurred = Date.parse(input.occurredAt)
-  if (occurred < EARLIEST_OCCURRED_AT) problems.push({ path: 'occurredAt', message: 'must be 1900 or later' })
-  if (occurred > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: 'occurredAt', message: 'lies in the future' })
-  let reported: number | null = null
-  if (input.reportedAt !== undefined) {
-    reported = Date.parse(input.reportedAt)
-    if (reported < occurred) problems.push({ path: 'reportedAt', message: 'must not be before occurredAt' })
-    if (reported > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: 'reportedAt', message: 'lies in the future' })
-  }
-  const placed = (ctx.place ?? placeByNames)(input.mission, input.location)
-  if ('problems' in placed) problems.push(...placed.problems)
-  if (problems.length > 0 || !main || 'problems' in placed) return { problems }
-
-  const codes = secondary.map((r) => r!.code).filter((c, i, all) => c !== main.code && all.indexOf(c) === i)
+  const c = classifyFields(input, ctx)
+  if (c.problems.length > 0 || !c.main || !c.placed) return { problems: c.problems }
+  const main = c.main
+  const placed = c.placed
+  const codes = c.secondary.map((r) => r!.code).filter((code, i, all) => code !== main.code && all.indexOf(code) === i)
   return {
     report: {
       ...input,
-      occurredAt: new Date(occurred).toISOString(),
-      reportedAt: reported === null ? null : new Date(reported).toISOString(),
+      occurredAt: new Date(c.occurred!).toISOString(),
+      reportedAt: c.reported === null ? null : new Date(c.reported).toISOString(),
       category: main.code,
       categoryTerm: main.term,
       categories: codes,
@@ -109,6 +86,71 @@ export function placeOf(report: Report): ResolvedPlace {
 export function locationView(report: Report): Record<string, unknown> {
   const { gazetteerVersion: _v, ...place } = placeOf(report)
   return { ...report.location, ...place }
+}
+
+/**
+ * Validates a body as posted: the schema and the classification together, so one answer lists
+ * every problem. Fields that fail the schema are left out of the classification; the others
+ * (a known mission, a category term) are still classified.
+ */
+export function validateReport(raw: unknown, ctx: ClassifyContext): { input: ReportInput; report: Report } | { problems: Problem[] } {
+  const parsed = reportInputSchema.safeParse(raw)
+  if (parsed.success) {
+    const out = classifyReport(parsed.data, ctx)
+    return 'problems' in out ? out : { input: parsed.data, report: out.report }
+  }
+  const problems = zodProblems(parsed.error)
+  const valid = validFields(raw)
+  const bad = new Set(problems.map((p) => p.path.split('.')[0]))
+  return { problems: [...problems, ...classifyFields(valid, ctx).problems.filter((p) => !bad.has(p.path.split('.')[0]))] }
+}
+
+/** The top-level fields of a body that pass their own schema, each parsed on its own. */
+function validFields(raw: unknown): Partial<ReportInput> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {}
+  const out: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(reportInputSchema.shape)) {
+    const r = field.safeParse((raw as Record<string, unknown>)[key])
+    if (r.success && r.data !== undefined) out[key] = r.data
+  }
+  return out as Partial<ReportInput>
+}
+
+/** The classification checks over whichever fields are present. */
+function classifyFields(input: Partial<ReportInput>, ctx: ClassifyContext) {
+  const problems: Problem[] = []
+  const mission = input.mission ?? ''
+  if (input.mission !== undefined && !ctx.missions.includes(input.mission)) {
+    problems.push({ path: 'mission', message: `unknown mission '${input.mission}'`, detail: { known: ctx.missions } })
+  }
+  const resolve = (term: string, path: string) => {
+    const r = resolveCategory(ctx.taxonomy, term, mission)
+    if (!r) {
+      const closest = closestCodes(ctx.taxonomy, term, mission)
+      problems.push({ path, message: `unknown category '${term}'; closest: ${closest.join(', ')}`, detail: { closest } })
+    }
+    return r
+  }
+  const main = input.category === undefined ? null : resolve(input.category, 'category')
+  const secondary = (input.categories ?? []).map((t, i) => resolve(t, `categories.${i}`))
+
+  const occurred = input.occurredAt === undefined ? null : Date.parse(input.occurredAt)
+  if (occurred !== null && occurred < EARLIEST_OCCURRED_AT) problems.push({ path: 'occurredAt', message: 'must be 1900 or later' })
+  if (occurred !== null && occurred > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: 'occurredAt', message: 'lies in the future' })
+  let reported: number | null = null
+  if (input.reportedAt !== undefined) {
+    reported = Date.parse(input.reportedAt)
+    if (occurred !== null && reported < occurred) problems.push({ path: 'reportedAt', message: 'must not be before occurredAt' })
+    if (reported > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: 'reportedAt', message: 'lies in the future' })
+  }
+  // Placed only once the location and the mission passed their own checks.
+  let placed: { place: ResolvedPlace; notes: PlaceNote[] } | null = null
+  if (input.location !== undefined && input.mission !== undefined) {
+    const p = (ctx.place ?? placeByNames)(input.mission, input.location)
+    if ('problems' in p) problems.push(...p.problems)
+    else placed = p
+  }
+  return { problems, main, secondary, occurred, reported, placed }
 }
 
 /** Every harmonized code a report carries, main first. */

@@ -32,6 +32,13 @@ export interface LoadedRule {
 
 export interface LoadResult {
   rules: LoadedRule[]
+  /**
+   * Files that failed the schema but still parse once the failing parts are left out: never
+   * loaded, only checked for meaning, so one schema error does not hide the file's other problems.
+   */
+  salvaged: LoadedRule[]
+  /** Every rule file read, loaded or not. */
+  files: number
   problems: RuleProblem[]
   /** Content hash of every loaded file: the rule-set version. */
   version: string
@@ -106,7 +113,7 @@ function issueProblems(file: string, issue: z.core.$ZodIssue, doc: Document, cou
 }
 
 /** Parses one rule file's text; returns the rule or its problems, each positioned. */
-export function parseRuleText(file: string, text: string): { rule: LoadedRule } | { problems: RuleProblem[] } {
+export function parseRuleText(file: string, text: string): { rule: LoadedRule } | { problems: RuleProblem[]; salvaged?: LoadedRule } {
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -126,8 +133,56 @@ export function parseRuleText(file: string, text: string): { rule: LoadedRule } 
     return { problems: [{ file, line: 1, column: 1, path: '', message: `syntax: ${(err as Error).message}` }] }
   }
   const parsed = indicatorRuleSchema.safeParse(data)
-  if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => issueProblems(file, i, doc, counter, locate)) }
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((i) => issueProblems(file, i, doc, counter, locate))
+    const rest = withoutFailingParts(data, parsed.error.issues)
+    return rest ? { problems, salvaged: { file, text, rule: rest, locate } } : { problems }
+  }
   return { rule: { file, text, rule: parsed.data, locate } }
+}
+
+/** How many times failing parts are cut away before giving up: each round may reveal another. */
+const SALVAGE_ROUNDS = 5
+
+/**
+ * The rule with every unknown field and every failing field of a mapping left out, when that
+ * passes the schema; null when it cannot (a required field is wrong or an array item is bad,
+ * whose removal would shift the positions of the problems found later).
+ */
+function withoutFailingParts(data: unknown, issues: z.core.$ZodIssue[]): IndicatorRule | null {
+  const copy = structuredClone(data)
+  for (let round = 0; round < SALVAGE_ROUNDS; round++) {
+    let cut = false
+    for (const issue of issues) {
+      const p = issue.path.filter((x): x is string | number => typeof x !== 'symbol')
+      if (issue.code === 'unrecognized_keys') {
+        const holder = valueAt(copy, p)
+        if (isPlainObject(holder)) for (const key of issue.keys) cut = delete holder[key] || cut
+        continue
+      }
+      const holder = valueAt(copy, p.slice(0, -1))
+      const key = p[p.length - 1]
+      if (typeof key === 'string' && isPlainObject(holder) && key in holder) cut = delete holder[key] || cut
+    }
+    if (!cut) return null
+    const again = indicatorRuleSchema.safeParse(copy)
+    if (again.success) return again.data
+    issues = again.error.issues
+  }
+  return null
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+function valueAt(data: unknown, p: (string | number)[]): unknown {
+  let at = data
+  for (const k of p) {
+    if (at === null || typeof at !== 'object') return undefined
+    at = (at as Record<string | number, unknown>)[k]
+  }
+  return at
 }
 
 /** Content hash over file names and texts: the same files always give the same version. */
@@ -143,13 +198,14 @@ export function ruleSetVersion(files: { file: string; text: string }[]): string 
  */
 export function loadRuleDir(dir: string): LoadResult {
   const rules: LoadedRule[] = []
+  const salvaged: LoadedRule[] = []
   const problems: RuleProblem[] = []
   const texts: { file: string; text: string }[] = []
   let files: string[]
   try {
     files = listRuleFiles(dir, { deprecated: false })
   } catch (err) {
-    return { rules, problems: [{ file: dir, line: 1, column: 1, path: '', message: `cannot read rules directory: ${(err as Error).message}` }], version: '' }
+    return { rules, salvaged, files: 0, problems: [{ file: dir, line: 1, column: 1, path: '', message: `cannot read rules directory: ${(err as Error).message}` }], version: '' }
   }
   for (const file of files) {
     let text: string
@@ -162,8 +218,12 @@ export function loadRuleDir(dir: string): LoadResult {
     }
     texts.push({ file, text })
     const out = parseRuleText(file, text)
-    if ('problems' in out) problems.push(...out.problems)
-    else rules.push(out.rule)
+    if ('problems' in out) {
+      problems.push(...out.problems)
+      if (out.salvaged) salvaged.push(out.salvaged)
+    } else {
+      rules.push(out.rule)
+    }
   }
-  return { rules, problems, version: ruleSetVersion(texts) }
+  return { rules, salvaged, files: files.length, problems, version: ruleSetVersion(texts) }
 }

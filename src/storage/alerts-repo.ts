@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import { dataVersionOf, type Db } from './db.js'
 import type { AlertState, AlertStatus, ChangeKind, Disposition } from '../alerts/alert.js'
-import type { InhibitionView } from '../alerts/inhibition.js'
+import { inhibits, type InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
@@ -414,6 +414,8 @@ export function createAlertsRepo(db: Db) {
       const areas = q.areas
       const rows = areas ? all.filter((a) => (a.scope.areas ?? []).some((x) => areas.includes(x.name) || (x.pcode !== undefined && areas.includes(x.pcode)))) : all
       const open = rows.filter((a) => (a.status === 'open' || a.status === 'acknowledged') && GRADES.indexOf(a.grade) >= GRADES.indexOf('high'))
+        // An inhibited alert names the alert covering it, so a brief can show the two together.
+        .map((a) => ({ ...a, coveredBy: a.inhibited ? (rows.find((other) => inhibits(other, a))?.id ?? null) : null }))
       return { ...countAlerts(rows), open }
     },
   }

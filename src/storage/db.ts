@@ -13,7 +13,12 @@ export interface OpenOptions {
 
 /** Opens a SQLite file with vigil's pragmas (WAL, foreign keys, busy timeout). */
 export function openDb(file: string, opts: OpenOptions = {}): Db {
-  if (!opts.readonly && file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  if (!opts.readonly && file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+    // Created readable by its owner only, like the admin token beside it; SQLite gives the -wal
+    // and -shm files the database file's permissions. An existing file keeps its own.
+    fs.closeSync(fs.openSync(file, 'a', 0o600))
+  }
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
   if (!opts.readonly) db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)

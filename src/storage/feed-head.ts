@@ -50,6 +50,15 @@ export class FeedHead {
     return () => clearInterval(timer)
   }
 
+  /**
+   * True when `seq` lies beyond the last committed change (a cursor from before a restore, or
+   * from another database). Read afresh before saying so: a page may have shown a change another
+   * process committed that the cached head has not seen yet.
+   */
+  isAhead(seq: number): boolean {
+    return seq > this.current() && seq > this.head.current(true)
+  }
+
   /** True when nothing was committed after `seq`, so a poll from it has nothing to read. */
   caughtUp(seq: number): boolean {
     return seq >= this.current()

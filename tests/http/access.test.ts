@@ -140,6 +140,7 @@ const CASES: Case[] = [
   },
   { name: 'GET /rules/drafts', req: () => ({ method: 'GET', url: '/rules/drafts' }), expect: { analyst: [200, 200], joc: [403, 403], hq: [200, 200], admin: [403, 403] } },
   { name: 'GET /audit', req: () => ({ method: 'GET', url: '/audit' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
+  { name: 'GET /whoami', req: () => ({ method: 'GET', url: '/whoami' }), expect: all(200) },
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
   { name: 'DELETE /keys/:id', req: (w) => ({ method: 'DELETE', url: `/keys/${w.revokable}` }), expect: only('admin', [200, 200]) },
@@ -226,7 +227,8 @@ describe('keys', () => {
     world = await setup({ sseHeartbeatMs: 60_000 })
     /** Opens a stream with a token; the returned function says, within `ms`, whether the server ended it. */
     const streamFor = async (url: string, token: string) => {
-      const res = await fetch(`${url}/alerts/stream?after=999999`, { headers: { authorization: `Bearer ${token}` } })
+      // From the head: no backlog, only what comes.
+      const res = await fetch(`${url}/alerts/stream?after=${world!.t.app.vigil.alerts.lastSeq()}`, { headers: { authorization: `Bearer ${token}` } })
       expect(res.status).toBe(200)
       const reader = res.body!.getReader()
       const ended = (async () => { while (!(await reader.read()).done); return 'ended' as const })()
@@ -287,6 +289,27 @@ describe('keys', () => {
   })
 })
 
+describe('GET /whoami', () => {
+  it("answers any valid key with its role, missions, areas and permissions, and 401 without one", async () => {
+    world = await setup()
+    const who = (token?: string) => world!.t.app.inject({ method: 'GET', url: '/whoami', headers: token ? { authorization: `Bearer ${token}` } : {} })
+    const analyst = await who(world.tokens.analyst)
+    expect(analyst.statusCode).toBe(200)
+    expect(analyst.json()).toEqual({
+      keyId: world.ids.analyst, name: 'analyst key', role: 'analyst', missions: ['MINUSMA'], areas: null,
+      permissions: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read'],
+    })
+    // The first admin key a newcomer holds: keys and the audit log, no mission data.
+    const admin = (await who(world.tokens.admin)).json()
+    expect(admin).toMatchObject({ role: 'admin', missions: null, areas: null })
+    expect(admin.permissions).toEqual(['taxonomy:read', 'rules:read', 'audit:read', 'keys:manage', 'metrics:read'])
+    expect(admin.permissions).not.toContain('reports:read')
+    const none = await who()
+    expect(none.statusCode).toBe(401)
+    expect((await who('vgl_not-a-real-token-at-all-000000')).statusCode).toBe(401)
+  })
+})
+
 describe('audit trail', () => {
   it('holds one record per write with the right actor, refused writes included, and cannot be edited', async () => {
     world = await setup()
@@ -306,7 +329,7 @@ describe('audit trail', () => {
     const records = world.t.app.vigil.auditReader.list({}, 0, 1000).slice(before)
     expect(records.map((r) => [r.action, r.keyName, r.target, r.outcome])).toEqual([
       ['report.create', 'analyst key', 'AUD-1', 'success'],
-      ['report.create', 'analyst key', null, 'VIGIL_OUT_OF_SCOPE'],
+      ['report.create', 'analyst key', 'AUD-2', 'VIGIL_OUT_OF_SCOPE'],
       ['report.revise', 'analyst key', 'AUD-1', 'success'],
       ['report.retract', 'analyst key', 'AUD-1', 'success'],
       ['alert.ack', 'joc key', String(world.alert.in), 'success'],

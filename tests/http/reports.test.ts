@@ -84,7 +84,7 @@ describe('field validation', () => {
     ['longitude out of range', { location: { lon: -181 } }, 'location.lon'],
     ['latitude not a number', { location: { lat: '16' } }, 'location.lat'],
     ['bad location precision', { location: { precision: 'street' } }, 'location.precision'],
-    ['unknown location field', { location: { town: 'Gao' } }, 'location'],
+    ['unknown location field', { location: { town: 'Gao' } }, 'location.town'],
     ['empty category', { category: '' }, 'category'],
     ['unknown secondary category', { categories: ['HOS.IED', 'NOPE'] }, 'categories.1'],
     ['negative casualties', { casualties: { killed: { civilian: -1 } } }, 'casualties.killed.civilian'],
@@ -95,7 +95,7 @@ describe('field validation', () => {
     ['credibility outside 1-6', { source: { credibility: 7 } }, 'source.credibility'],
     ['missing source', { source: undefined }, 'source'],
     ['narrative too long', { narrative: 'x'.repeat(10_001) }, 'narrative'],
-    ['unknown top-level field', { severity: 3 }, ''],
+    ['unknown top-level field', { severity: 3 }, 'severity'],
   ]
   for (const [name, over, path] of cases) {
     it(`rejects ${name} with a 400 naming ${path || 'the body'}`, async () => {
@@ -113,6 +113,17 @@ describe('field validation', () => {
     expect(res.statusCode).toBe(400)
     const paths = res.json().problems.map((p: { path: string }) => p.path)
     expect(paths).toEqual(expect.arrayContaining(['location.lat', 'location.lon']))
+  })
+
+  it('lists schema and classification problems together: a bad date hides neither an unknown category nor an unknown mission', async () => {
+    const body = report({ mission: 'MINUSXX', category: 'HOS.IDE', occurredAt: 'yesterday', severity: 3, categories: ['HOS.IED', 'NOPE'] })
+    for (const res of [await post(body), await t.app.inject({ method: 'PUT', url: '/reports/MINUSMA-2026-000001', payload: body })]) {
+      expect(res.statusCode).toBe(400)
+      const problems = res.json().problems as { path: string; message: string }[]
+      expect(problems.map((p) => p.path).sort()).toEqual(['categories.1', 'category', 'mission', 'occurredAt', 'severity'])
+      expect(problems.find((p) => p.path === 'category')!.message).toContain('closest: HOS.IED')
+      expect(problems.find((p) => p.path === 'severity')!.message).toBe("unknown field 'severity'")
+    }
   })
 
   it('answers malformed JSON with a 400, and a body over the limit with a 413', async () => {
@@ -184,6 +195,11 @@ describe('POST /reports/batch', () => {
     expect(body.results.map((r: { status: number }) => r.status)).toEqual([201, 400, 201, 400, 201])
     expect(body.results[1].problems[0].path).toBe('location.lat')
     expect(body.results[1].id).toBe('B-2')
+  })
+
+  it('lists every problem of a bad item, schema and classification together', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/reports/batch', payload: [report({ id: 'B-9', occurredAt: 'soon', category: 'NOPE', extra: 1 })] })
+    expect(res.json().results[0].problems.map((p: { path: string }) => p.path).sort()).toEqual(['category', 'extra', 'occurredAt'])
   })
 
   it('takes NDJSON, with a bad line reported on its own', async () => {

@@ -41,6 +41,6 @@ describe('vigil import', () => {
   it('explains bad usage and exits 2', () => {
     const r = vigil(['import', path.join(UCDP, 'ucdp-ged-23.1-car-19-events.csv'), '--format', 'csv', '--mission', 'MINUSCA'], path.join(tempDir(), 'vigil.db'))
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^--format csv needs --map <mapping.yaml>\n\nusage: vigil import/)
+    expect(r.stderr).toMatch(/^vigil import: --format csv needs --map <mapping.yaml>\n\nusage: vigil import/)
   })
 })

@@ -123,8 +123,8 @@ const ROUTES: Route[] = [
   { name: 'POST /reports', method: 'POST', url: '/reports', spec: REPORT_SPEC, base: fullReport('HOSTILE-1') },
   { name: 'PUT /reports/:id', method: 'PUT', url: '/reports/SEED-1', spec: REPORT_SPEC, base: fullReport('SEED-1') },
   { name: 'DELETE /reports/:id', method: 'DELETE', url: '/reports/SEED-2', spec: { kind: 'object', fields: { reason: { kind: 'string', max: 1000, trim: true } } }, base: { reason: 'duplicate of SEED-1' }, nullIsValid: true },
-  { name: 'POST /alerts/:id/ack', method: 'POST', url: '/alerts/1/ack', spec: ACTION_SPEC, base: { by: 'JOC duty officer', note: 'seen' } },
-  { name: 'POST /alerts/:id/resolve', method: 'POST', url: '/alerts/1/resolve', spec: ACTION_SPEC, base: { by: 'Chief JOC', note: 'handled' } },
+  { name: 'POST /alerts/:id/ack', method: 'POST', url: '/alerts/1/ack', spec: ACTION_SPEC, base: { by: 'JOC duty officer', note: 'seen' }, nullIsValid: true },
+  { name: 'POST /alerts/:id/resolve', method: 'POST', url: '/alerts/1/resolve', spec: ACTION_SPEC, base: { by: 'Chief JOC', note: 'handled' }, nullIsValid: true },
   {
     name: 'POST /silences', method: 'POST', url: '/silences', spec: SILENCE_SPEC,
     base: { matchers: { indicator: 'HOS-101', mission: 'MINUSMA', admin1: 'Gao', taxonomy: 'HOS', level: 'tactical' }, startsAt: NOW, endsAt: '2026-03-08T12:00:00Z', reason: 'known noise', author: 'JOC' },

@@ -1,0 +1,43 @@
+/**
+ * The usage of the commands whose modules are heavy: kept apart so \`--help\` answers without
+ * loading the engine.
+ */
+
+export const KEYS_USAGE = `usage: vigil keys create --role analyst|joc|hq|admin --name "JMAC Gao" [--mission MINUSMA ...] [--area CF43 ...]
+       vigil keys list
+       vigil keys revoke <key-id>
+(the database is VIGIL_DB, default ./data/vigil.db; the service may be running)
+`
+
+export const IMPORT_USAGE = `usage: vigil import <file> --format ucdp-ged|csv --mission <code> [--map <mapping.yaml>] [--out <file.ndjson>]
+
+  --format     ucdp-ged: UCDP GED events (GeoJSON or CSV, codebook field names), mapped by
+               schemas/crosswalks/ucdp-ged.yaml (--crosswalk <file> for another)
+               csv: a mission's own export, mapped by --map (see schemas/crosswalks/README.md)
+  --mission    the mission the reports belong to, e.g. MINUSCA
+  --out        write the validated reports as NDJSON (for POST /reports/batch) instead of
+               importing them into the database (VIGIL_DB)
+
+Every report goes through the normal intake (validated, stored, evaluated) as if posted; ids
+come from the source's ids, so importing the same file again changes nothing. The service may
+be running on the same database: its polls, long polls and streams see the alert changes of the
+import within about 100 ms.
+Exit code: 0 every row imported or already there, 1 some rows rejected (listed), 2 bad usage.
+`
+
+export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules <dir> [--from <day> --to <day>]
+                      [--outcomes <fatalities.csv> --mission <code>] [--out <dir>]
+
+  --reports    a vigil database (.db), the NDJSON of \`vigil import --out\`, or an external file
+               read through the importer (--format ucdp-ged|csv [--map <mapping.yaml>], needs --mission)
+  --rules      the indicator rules to replay (default: VIGIL_RULES_DIR)
+  --from/--to  first and last day scored, YYYY-MM-DD, UTC (default: the reports' first and last
+               day; a database: to today). Reports up to --warmup before --from are replayed
+               unscored, so windows and trends start full (default: from the rules).
+  --outcomes   the UN peacekeeping fatalities CSV: the mission's "Malicious Act" rows, grouped
+               by date into incidents, score detection, lead time, lift and false alarms
+  --out        write summary.json, report.md, timeline.html and changes.ndjson there
+
+Reports are replayed in occurredAt order through the real engine on a temporary database, with
+the clock at each report and every alert expiring at its own time, as it would have live.
+`
