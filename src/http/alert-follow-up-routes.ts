@@ -42,7 +42,7 @@ const actionBody = z.strictObject({
   if (b.endedAt && Date.parse(b.endedAt) < Date.parse(b.startedAt)) {
     ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'must not be before startedAt' })
   }
-}).meta({ id: 'AlertActionInput' })
+}).meta({ id: 'AlertAction' })
 
 /** The key says who acts; `by` only names a person behind a shared desk key (or with auth off). */
 function actorOf(req: FastifyRequest, by: string | undefined): string {

@@ -216,7 +216,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
       const note = body.note
       const out = await services.queue.run(() => (action === 'ack'
         ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
-        : services.lifecycle.resolve(id, by, note ?? null, clock(), (req.body as z.infer<typeof resolveBody>).disposition ?? null)), opts.auditor.after(req, String(id), current.mission))
+        : services.lifecycle.resolve(id, by, note ?? null, clock(), (body as z.infer<typeof resolveBody>).disposition ?? null)), opts.auditor.after(req, String(id), current.mission))
       req.log.info({ alertId: id, action, by, changed: out.changed }, `alert ${action}`)
       return { alert: presentAlert(out.alert), changed: out.changed }
     })

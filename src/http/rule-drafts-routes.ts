@@ -34,7 +34,7 @@ const draftBody = z.strictObject({
   from: isoDateTime.optional().describe(`default: ${DEFAULT_PREVIEW_DAYS} days before to`),
   to: isoDateTime.optional().describe('default: now'),
   note: wellFormedText(4000, 0).optional().describe('why the mission proposes it'),
-}).meta({ id: 'RuleDraftInput' })
+}).meta({ id: 'RuleDraft' })
 
 const present = (d: RuleDraft, withText = true) => ({
   id: d.id, rule: { id: d.ruleId, version: d.version, title: d.title, replacesLive: d.replacesLive }, mission: d.mission,

@@ -297,7 +297,7 @@ describe('GET /whoami', () => {
     expect(analyst.statusCode).toBe(200)
     expect(analyst.json()).toEqual({
       keyId: world.ids.analyst, name: 'analyst key', role: 'analyst', missions: ['MINUSMA'], areas: null,
-      permissions: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read'],
+      permissions: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read', 'rules:propose'],
     })
     // The first admin key a newcomer holds: keys and the audit log, no mission data.
     const admin = (await who(world.tokens.admin)).json()
