@@ -1,4 +1,5 @@
 import { isUnder } from '../taxonomy/taxonomy.js'
+import { compileRulePattern, type RulePattern } from './rule-regex.js'
 
 /**
  * vigil's operators, added to every engine. Each one answers false, never throws, when the fact
@@ -18,13 +19,13 @@ const asTime = (v: unknown): number | null => {
 
 type OperatorFn = (factValue: unknown, jsonValue: unknown) => boolean
 
-/** Regexes compiled once per pattern; bad patterns are rejected by the rule checker first. */
-const regexCache = new Map<string, RegExp | null>()
-function regex(pattern: unknown): RegExp | null {
+/** Patterns compiled once each (on RE2: linear time); bad patterns are rejected by the rule checker first. */
+const regexCache = new Map<string, RulePattern | null>()
+function regex(pattern: unknown): RulePattern | null {
   if (typeof pattern !== 'string') return null
   if (!regexCache.has(pattern)) {
     try {
-      regexCache.set(pattern, new RegExp(pattern, 'iu'))
+      regexCache.set(pattern, compileRulePattern(pattern))
     } catch {
       regexCache.set(pattern, null)
     }
