@@ -103,7 +103,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   })
   await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, auditor, batchMax: config.batchMax, count: metrics.report })
   const clients = { polling: 0, streaming: 0 }
-  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
+  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, streamMaxBacklog: config.sseMaxBacklog, streamStallMs: config.sseStallMs, clients })
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
