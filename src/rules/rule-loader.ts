@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { indicatorRuleSchema, type IndicatorRule } from './rule-schema.js'
 import { fieldNamesAt } from './rule-fields.js'
 import { didYouMean } from './did-you-mean.js'
+import { checkYamlDepth } from '../yaml-depth.js'
 
 /** One thing wrong in a rule file, at a place an editor can jump to. */
 export interface RuleProblem {
@@ -104,6 +105,8 @@ function issueProblems(file: string, issue: z.core.$ZodIssue, doc: Document, cou
 
 /** Parses one rule file's text; returns the rule or its problems, each positioned. */
 export function parseRuleText(file: string, text: string): { rule: LoadedRule } | { problems: RuleProblem[] } {
+  const tooDeep = checkYamlDepth(text)
+  if (tooDeep) return { problems: [{ file, line: tooDeep.line, column: tooDeep.column, path: '', message: tooDeep.message }] }
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
