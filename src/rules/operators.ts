@@ -19,11 +19,17 @@ const asTime = (v: unknown): number | null => {
 
 type OperatorFn = (factValue: unknown, jsonValue: unknown) => boolean
 
-/** Patterns compiled once each (on RE2: linear time); bad patterns are rejected by the rule checker first. */
+/**
+ * Patterns compiled once each (on RE2: linear time); bad patterns are rejected by the rule
+ * checker first. Bounded: every preview may bring new patterns, and the service runs for months.
+ */
 const regexCache = new Map<string, RulePattern | null>()
+const REGEX_CACHE_MAX = 1_000
 function regex(pattern: unknown): RulePattern | null {
   if (typeof pattern !== 'string') return null
   if (!regexCache.has(pattern)) {
+    // The oldest first: a live rule's pattern is compiled again at most once per eviction.
+    if (regexCache.size >= REGEX_CACHE_MAX) regexCache.delete(regexCache.keys().next().value!)
     try {
       regexCache.set(pattern, compileRulePattern(pattern))
     } catch {
