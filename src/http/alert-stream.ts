@@ -78,6 +78,8 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
   let sending = false
   let again = false
   let stall: NodeJS.Timeout | undefined
+  /** Set by a shutdown, which writes what is left at once and ends the stream. */
+  let ended = false
   /** Set when write() answered false: nothing more is written until 'drain'. */
   let full = false
 
@@ -110,7 +112,7 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
   // Reads until caught up, a page at a time, yielding between pages and waiting whenever the
   // client is behind; a commit during a send sets `again` so nothing is left unread.
   const send = async () => {
-    if (closed) return
+    if (closed || ended) return
     if (!opts.allowed()) {
       res.end()
       return
@@ -127,7 +129,7 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
         for (;;) {
           if (full) await drained()
           await nextTurn()
-          if (closed) return
+          if (closed || ended) return
           const page = opts.alerts.changesAfter(cursor, PAGE, opts.filter)
           writePage(page.changes)
           cursor = page.nextCursor
@@ -147,13 +149,30 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
   // The heartbeat also looks at the key: a revocation by another process (`vigil keys`) ends
   // the stream within one heartbeat; one over HTTP is a commit here, which ends it at once.
   const heartbeat = setInterval(() => {
+    if (ended) return
     if (!opts.allowed()) res.end()
     // A client that has not read the last events needs no heartbeat to keep its connection.
     else if (!full) full = !res.write(': heartbeat\n\n')
   }, opts.heartbeatMs)
   heartbeat.unref()
   opts.clients.streaming++
-  const end = () => res.end()
+  // A shutdown ends the stream with every committed change in it (the writes have finished):
+  // what is left is written at once, without waiting for the client, and then the end.
+  const end = () => {
+    if (closed || ended) return
+    ended = true
+    try {
+      for (;;) {
+        const page = opts.alerts.changesAfter(cursor, PAGE, opts.filter)
+        writePage(page.changes)
+        cursor = page.nextCursor
+        if (page.changes.length < PAGE) break
+      }
+    } catch (err) {
+      req.log.error({ err }, 'alert stream failed to finish')
+    }
+    res.end()
+  }
   opts.open.add(end)
   res.on('close', () => {
     closed = true
