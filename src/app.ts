@@ -120,7 +120,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
     gazetteers: services.gazetteers, missions: config.missions,
   })
   const clients = { polling: 0, streaming: 0 }
-  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients, missions: config.missions })
+  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, streamMaxBacklog: config.sseMaxBacklog, streamStallMs: config.sseStallMs, clients, missions: config.missions })
   await app.register(alertFollowUpRoutes, { services, clock, auditor })
   await app.register(indicatorPerformanceRoutes, { performance: services.performance, rules: () => deps.rules.current(), clock })
   await app.register(ruleDraftsRoutes, {

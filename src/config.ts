@@ -25,6 +25,8 @@ const envSchema = z.object({
   VIGIL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   VIGIL_POLL_MAX_WAIT_S: z.coerce.number().int().min(0).max(300).default(30),
   VIGIL_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  VIGIL_SSE_MAX_BACKLOG: z.coerce.number().int().min(1).default(10_000),
+  VIGIL_SSE_STALL_MS: z.coerce.number().int().min(100).default(60_000),
   VIGIL_AUTH: z.enum(['on', 'off']).default('on'),
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
@@ -51,6 +53,10 @@ export interface Config {
   /** Longest a long poll (`wait=`) holds a request. */
   readonly pollMaxWaitSeconds: number
   readonly sseHeartbeatMs: number
+  /** Most changes behind the head an alert stream may start from (further back: page through GET /alerts). */
+  readonly sseMaxBacklog: number
+  /** How long a stream's client may leave it full (not reading) before it is dropped. */
+  readonly sseStallMs: number
   readonly logLevel: string
   /** 'off' is the loudly logged development switch: every request acts as an anonymous admin. */
   readonly auth: 'on' | 'off'
@@ -91,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     expiryIntervalMs: e.VIGIL_EXPIRY_INTERVAL_MS,
     pollMaxWaitSeconds: e.VIGIL_POLL_MAX_WAIT_S,
     sseHeartbeatMs: e.VIGIL_SSE_HEARTBEAT_MS,
+    sseMaxBacklog: e.VIGIL_SSE_MAX_BACKLOG,
+    sseStallMs: e.VIGIL_SSE_STALL_MS,
     logLevel: e.LOG_LEVEL,
     auth: e.VIGIL_AUTH,
     adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,

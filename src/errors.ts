@@ -73,9 +73,11 @@ export const errors = {
   REPORT_NOT_FOUND: define('VIGIL_REPORT_NOT_FOUND', 404, (id: string) => ({
     message: `report '${id}' not found`,
   })),
-  REPORT_CONFLICT: define('VIGIL_REPORT_CONFLICT', 409, (id: string, revision: number) => ({
+  // The same answer whoever holds the id: naming its revision would tell another mission's key
+  // how often that mission's report was revised (GET /reports/:id says it to those who may see it).
+  REPORT_CONFLICT: define('VIGIL_REPORT_CONFLICT', 409, (id: string) => ({
     message: `report '${id}' already exists with different content; send a revision with PUT /reports/${encodeURIComponent(id)}`,
-    extra: { revision, revise: `PUT /reports/${encodeURIComponent(id)}` },
+    extra: { revise: `PUT /reports/${encodeURIComponent(id)}` },
   })),
   REPORT_RETRACTED: define('VIGIL_REPORT_RETRACTED', 409, (id: string) => ({
     message: `report '${id}' is retracted and cannot be revised`,
@@ -122,6 +124,10 @@ export const errors = {
       + 'the database may have been restored; read again from a cursor at or below the head',
     problems: [{ path, message: `must not be above ${head}`, detail: { head } }],
     extra: { head },
+  })),
+  STREAM_TOO_FAR_BEHIND: define('VIGIL_STREAM_TOO_FAR_BEHIND', 409, (after: number | null, head: number | null, maxBacklog: number) => ({
+    message: `a stream starts at most ${maxBacklog} changes behind the head${head === null ? '' : ` (${head})`}; page through GET /alerts${after === null ? '' : `?after=${after}`} and open the stream from the cursor it gives`,
+    extra: after === null ? { maxBacklog } : { after, head, maxBacklog },
   })),
   SILENCE_NOT_FOUND: define('VIGIL_SILENCE_NOT_FOUND', 404, (id: number) => ({ message: `silence ${id} not found` })),
 

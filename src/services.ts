@@ -9,6 +9,7 @@ import { lookUpArea } from './gazetteer/area-lookup.js'
 const NO_GAZETTEERS: GazetteerSet = { version: 'none', get: () => undefined, missions: () => [] }
 import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
+import { readFeedSecret } from './storage/feed-secret.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
 import { WriteQueue } from './storage/write-queue.js'
 import { CommitSignal } from './commit-signal.js'
@@ -106,6 +107,8 @@ export function createServices(deps: ServiceDeps) {
       for (const ind of set.indicators) for (const m of deps.missions) inputs.warm(ind.rule.id, m, now - ind.lookbackMs)
       return inputs.memory()
     },
+    /** The key that seals scoped clients' feed cursors, made with the database (migration 008). */
+    feedSecret: () => readFeedSecret(store.reader),
     /** What the indicator input index holds in memory. */
     inputsInMemory: () => inputs.memory(),
     /** Rebuilds the input index of new or changed indicators; run in a write job. */

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AlertsRepo, ChangeFilter } from '../storage/alerts-repo.js'
 import type { CommitSignal } from '../commit-signal.js'
 import type { FeedHead } from '../storage/feed-head.js'
-import { presentChange } from '../alerts/present-alert.js'
+import type { FeedView } from './feed-view.js'
 
 export interface StreamOptions {
   alerts: AlertsRepo
@@ -15,11 +15,46 @@ export interface StreamOptions {
   clients: { streaming: number }
   /** Open streams, so a shutdown can end them instead of waiting for clients to leave. */
   open: Set<() => void>
+  /** How the caller sees feed positions (event ids, change seq). */
+  view: Pick<FeedView, 'change' | 'eventId'>
   /** Whether the caller's key is still live: a stream of a revoked key ends. */
   allowed: () => boolean
+  /** How long a client may leave its stream unread, with events waiting, before it is dropped. */
+  stallMs?: number
 }
 
-const PAGE = 500
+/** Small pages: what one turn of the event loop may spend on one stream, and what a stalled client can hold. */
+const PAGE = 100
+
+/**
+ * What one stream may cost the service, whatever its client does. A stream writes a page, and
+ * when `write()` says the socket's buffer is full (its high-water mark, 16 KiB) reads the next
+ * page only after 'drain', so a client that stops reading holds at most a page (100 events,
+ * about 130 KB) in the server, not the feed. A client that leaves it full for `stallMs` is dropped (logged); it can resume
+ * with Last-Event-ID. A stream may start at most `maxBacklog` changes behind the head: further
+ * back, the client pages through GET /alerts first (409 VIGIL_STREAM_TOO_FAR_BEHIND).
+ */
+export const STREAM_LIMITS = { stallMs: 60_000, maxBacklog: 10_000 }
+
+/**
+ * Every stream's pages take turns, one page per turn of the event loop, whatever the number of
+ * streams catching up: requests (a health check, a report) wait for one page, never for a page
+ * of every stream.
+ */
+const turns: (() => void)[] = []
+let pumping = false
+function pump() {
+  turns.shift()?.()
+  if (turns.length > 0) setImmediate(pump)
+  else pumping = false
+}
+const nextTurn = () => new Promise<void>((resolve) => {
+  turns.push(resolve)
+  if (!pumping) {
+    pumping = true
+    setImmediate(pump)
+  }
+})
 
 /**
  * Streams alert changes as Server-Sent Events: first every change after `after` (or the
@@ -37,14 +72,47 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   })
+  const stallMs = opts.stallMs ?? STREAM_LIMITS.stallMs
   let cursor = opts.after
   let closed = false
   let sending = false
   let again = false
+  let stall: NodeJS.Timeout | undefined
+  /** Set by a shutdown, which writes what is left at once and ends the stream. */
+  let ended = false
+  /** Set when write() answered false: nothing more is written until 'drain'. */
+  let full = false
 
-  // Reads until caught up; a commit during a send sets `again` so nothing is left unread.
-  const send = () => {
-    if (closed) return
+  res.on('drain', () => { full = false })
+  /** Resolves when the client has read what was buffered (or left); drops it if that takes too long. */
+  const drained = () => new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(stall)
+      stall = undefined
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.once('drain', done)
+    res.once('close', done)
+    stall = setTimeout(() => {
+      req.log.warn({ buffered: res.writableLength, stallMs, cursor }, 'alert stream dropped: its client stopped reading')
+      res.destroy()
+    }, stallMs)
+    stall.unref()
+  })
+
+  /** Writes one page; `full` says whether the socket's buffer filled up on the way. */
+  const writePage = (changes: ReturnType<AlertsRepo['changesAfter']>['changes']) => {
+    for (const c of changes) {
+      if (!res.write(`id: ${opts.view.eventId(c.seq)}\nevent: alert\ndata: ${JSON.stringify(opts.view.change(c))}\n\n`)) full = true
+    }
+  }
+
+  // Reads until caught up, a page at a time, yielding between pages and waiting whenever the
+  // client is behind; a commit during a send sets `again` so nothing is left unread.
+  const send = async () => {
+    if (closed || ended) return
     if (!opts.allowed()) {
       res.end()
       return
@@ -59,8 +127,11 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
       do {
         again = false
         for (;;) {
+          if (full) await drained()
+          await nextTurn()
+          if (closed || ended) return
           const page = opts.alerts.changesAfter(cursor, PAGE, opts.filter)
-          for (const c of page.changes) res.write(`id: ${c.seq}\nevent: alert\ndata: ${JSON.stringify(presentChange(c))}\n\n`)
+          writePage(page.changes)
           cursor = page.nextCursor
           if (page.changes.length < PAGE) break
         }
@@ -72,25 +143,45 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
       sending = false
     }
   }
+  const wake = () => { void send() }
 
-  const unsubscribe = opts.signal.subscribe(send)
+  const unsubscribe = opts.signal.subscribe(wake)
   // The heartbeat also looks at the key: a revocation by another process (`vigil keys`) ends
   // the stream within one heartbeat; one over HTTP is a commit here, which ends it at once.
   const heartbeat = setInterval(() => {
-    if (opts.allowed()) res.write(': heartbeat\n\n')
-    else res.end()
+    if (ended) return
+    if (!opts.allowed()) res.end()
+    // A client that has not read the last events needs no heartbeat to keep its connection.
+    else if (!full) full = !res.write(': heartbeat\n\n')
   }, opts.heartbeatMs)
   heartbeat.unref()
   opts.clients.streaming++
-  const end = () => res.end()
+  // A shutdown ends the stream with every committed change in it (the writes have finished):
+  // what is left is written at once, without waiting for the client, and then the end.
+  const end = () => {
+    if (closed || ended) return
+    ended = true
+    try {
+      for (;;) {
+        const page = opts.alerts.changesAfter(cursor, PAGE, opts.filter)
+        writePage(page.changes)
+        cursor = page.nextCursor
+        if (page.changes.length < PAGE) break
+      }
+    } catch (err) {
+      req.log.error({ err }, 'alert stream failed to finish')
+    }
+    res.end()
+  }
   opts.open.add(end)
   res.on('close', () => {
     closed = true
+    clearTimeout(stall)
     unsubscribe()
     clearInterval(heartbeat)
     opts.clients.streaming--
     opts.open.delete(end)
   })
   res.write('retry: 3000\n\n')
-  send()
+  wake()
 }

@@ -11,12 +11,14 @@ import { GRADES, LEVELS } from '../alerts/levels.js'
 import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
 import { summaryMarkdown } from '../alerts/alert-summary.js'
-import { streamChanges } from './alert-stream.js'
+import { STREAM_LIMITS, streamChanges } from './alert-stream.js'
 import { areasOf, canSeeAt, requireMission, scopeOf } from './access.js'
 import { resolveAreaName } from './area-filter.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Auditor } from './audit.js'
 import type { FastifyRequest } from 'fastify'
+import { FeedCursors, TOKEN_PATTERN, type FeedPosition } from './feed-cursor.js'
+import { feedView } from './feed-view.js'
 
 export interface AlertsRoutesOptions {
   services: Services
@@ -25,6 +27,10 @@ export interface AlertsRoutesOptions {
   /** Longest a long poll may hold a request. */
   maxWaitSeconds: number
   heartbeatMs: number
+  /** Most changes behind the head a stream may start from (STREAM_LIMITS.maxBacklog by default). */
+  streamMaxBacklog?: number
+  /** How long a stream's client may leave it full before it is dropped. */
+  streamStallMs?: number
   clients: { polling: number; streaming: number }
   /** The missions vigil accepts: where area names in filters are looked up. */
   missions: readonly string[]
@@ -46,8 +52,12 @@ export const filterQuery = z.object({
   inhibited: flagMode.describe('alerts covered by a higher-level one: left out by default'),
 })
 
+/** A feed cursor: a number (unscoped keys), or the sealed token a mission-scoped key is given. */
+const afterParam = z.union([z.string().regex(TOKEN_PATTERN), z.coerce.number().int().min(0)])
+  .describe('the cursor: 0 to start, then the nextCursor (or event id) last received')
+
 const pollQuery = filterQuery.extend({
-  after: z.coerce.number().int().min(0).default(0),
+  after: afterParam.default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   wait: z.coerce.number().min(0).max(3600).default(0).describe('long poll: seconds to hold the request when nothing is new (capped)'),
 }).strict()
@@ -92,9 +102,6 @@ export function toFilter(req: FastifyRequest, q: z.infer<typeof filterQuery>, pl
   return filter as ChangeFilter
 }
 
-/** The weak ETag of a page: its cursor, which names everything the page reflects. */
-const etagOf = (next: number) => `W/"${next}"`
-
 /** Alerts for the JOC: the change feed (poll, long poll, stream), one alert, its history, actions, summary. */
 export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app, opts) => {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -116,6 +123,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     const keyId = req.principal.keyId
     return keyId === null ? () => true : () => services.liveKeys.isLive(keyId)
   }
+  const cursors = new FeedCursors(services.feedSecret())
   const open = new Set<() => void>()
   const closing = new AbortController()
   // Streams never end on their own and long polls may wait half a minute: a graceful shutdown
@@ -138,34 +146,53 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req, reply) => {
     const q = req.query
     const filter = toFilter(req, q, places)
-    refuseAhead(q.after, 'query.after')
+    const view = feedView(req, cursors)
+    const from = view.start(q.after, 'query.after')
+    // Numbers are unscoped keys' cursors: one above the head is refused, naming the head.
+    if (scopeOf(req) === null) refuseAhead(from.scanned, 'query.after')
     const known = req.headers['if-none-match']
-    let page = pageAfter(q.after, q.limit, filter)
+    // The place a page leaves the client: its last change, or where it was when nothing was new.
+    const placeOf = (p: { changes: AlertChange[]; nextCursor: number }): FeedPosition =>
+      ({ visible: p.changes.at(-1)?.seq ?? from.visible, scanned: p.nextCursor })
+    const etagOfPage = (p: { changes: AlertChange[]; nextCursor: number }) => view.etag(placeOf(p))
+    let page = pageAfter(from.scanned, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
-    if (waitMs > 0 && (page.changes.length === 0 || etagOf(page.nextCursor) === known)) {
+    if (waitMs > 0 && (page.changes.length === 0 || etagOfPage(page) === known)) {
       // A key revoked while its poll waits gets nothing committed after that: a 401.
       const allowed = keyStillLive(req)
       const read = () => {
         if (!allowed()) throw errors.UNAUTHENTICATED()
-        return pageAfter(q.after, q.limit, filter)
+        return pageAfter(from.scanned, q.limit, filter)
       }
-      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOf(p.nextCursor) !== known, opts, closing.signal)
+      page = await waitForNew(reply, waitMs, read, (p) => p.changes.length > 0 && etagOfPage(p) !== known, opts, closing.signal)
     }
-    const etag = etagOf(page.nextCursor)
+    const etag = etagOfPage(page)
     reply.header('etag', etag).header('cache-control', 'no-cache')
     if (known === etag) return reply.code(304).send()
-    return { changes: page.changes.map(presentChange), nextCursor: page.nextCursor }
+    return { changes: page.changes.map(view.change), nextCursor: view.cursor(placeOf(page)) }
   })
 
   r.get('/alerts/stream', {
-    schema: { summary: 'Server-Sent Events of the same changes; resumable with Last-Event-ID', tags: ['alerts'], querystring: filterQuery.extend({ after: z.coerce.number().int().min(0).optional() }) },
+    schema: { summary: 'Server-Sent Events of the same changes; resumable with Last-Event-ID; 409 when starting too far behind (VIGIL_SSE_MAX_BACKLOG changes): page through GET /alerts first', tags: ['alerts'], querystring: filterQuery.extend({ after: afterParam.optional() }) },
     config: { permission: 'alerts:read' },
   }, async (req, reply) => {
-    const lastEventId = Number(req.headers['last-event-id'])
-    const resumed = Number.isInteger(lastEventId) && lastEventId >= 0
-    const after = resumed ? lastEventId : (req.query.after ?? 0)
-    refuseAhead(after, resumed ? 'headers.last-event-id' : 'query.after')
-    streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query, places), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req) })
+    const view = feedView(req, cursors)
+    const lastEventId = req.headers['last-event-id']
+    const resumeFrom = typeof lastEventId === 'string' && /^\d+$/.test(lastEventId) ? Number(lastEventId)
+      : typeof lastEventId === 'string' && TOKEN_PATTERN.test(lastEventId) ? lastEventId : undefined
+    const from = resumeFrom !== undefined ? view.start(resumeFrom, 'headers.last-event-id') : view.start(req.query.after ?? 0, 'query.after')
+    // A catch-up is paced by the client; one from far back goes through the poll API, page by page.
+    if (scopeOf(req) === null) refuseAhead(from.scanned, resumeFrom !== undefined ? 'headers.last-event-id' : 'query.after')
+    const filter = toFilter(req, req.query, places)
+    const maxBacklog = opts.streamMaxBacklog ?? STREAM_LIMITS.maxBacklog
+    if (scopeOf(req) === null) {
+      const headSeq = head.current()
+      if (headSeq - from.scanned > maxBacklog) throw errors.STREAM_TOO_FAR_BEHIND(from.scanned, headSeq, maxBacklog)
+    } else if (alerts.countAfter(from.scanned, maxBacklog + 1, filter) > maxBacklog) {
+      // Measured in the changes the key may see, and naming no global number.
+      throw errors.STREAM_TOO_FAR_BEHIND(null, null, maxBacklog)
+    }
+    streamChanges(req, reply, { alerts, signal: services.signal, head, filter, after: from.scanned, view, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req), ...(opts.streamStallMs ? { stallMs: opts.streamStallMs } : {}) })
   })
 
   r.get('/alerts/summary', {
@@ -179,7 +206,8 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     if (from > to) throw errors.VALIDATION([{ path: 'query.from', message: 'must not be after to' }])
     const areas = areasOf(req)
     const summary = alerts.summary({ ...(req.query.mission ? { missions: [req.query.mission] } : scope ? { missions: scope } : {}), ...(areas ? { areas } : {}), from, to })
-    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => ({ ...presentAlert(a), coveredBy: a.coveredBy })) }
+    const view = feedView(req, cursors)
+    const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => ({ ...view.alert(presentAlert(a)), coveredBy: a.coveredBy })) }
     if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(summaryMarkdown(body))
     return body
   })
@@ -190,7 +218,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req) => {
     const a = alerts.get(req.params.id)
     if (!a || !canSeeAt(req, a.mission, a.scope.areas)) throw errors.ALERT_NOT_FOUND(req.params.id)
-    return presentAlert(a, alerts.inputIds(a.id))
+    return feedView(req, cursors).alert(presentAlert(a, alerts.inputIds(a.id)))
   })
 
   r.get('/alerts/:id/history', {
@@ -199,7 +227,8 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req) => {
     const a = alerts.get(req.params.id)
     if (!a || !canSeeAt(req, a.mission, a.scope.areas)) throw errors.ALERT_NOT_FOUND(req.params.id)
-    return { alert: presentAlert(a), changes: alerts.history(a.id).map(presentChange) }
+    const view = feedView(req, cursors)
+    return { alert: view.alert(presentAlert(a)), changes: alerts.history(a.id).map(view.change) }
   })
 
   for (const action of ['ack', 'resolve'] as const) {
@@ -218,7 +247,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
         ? services.lifecycle.acknowledge(id, by, note ?? null, clock())
         : services.lifecycle.resolve(id, by, note ?? null, clock(), (body as z.infer<typeof resolveBody>).disposition ?? null)), opts.auditor.after(req, String(id), current.mission))
       req.log.info({ alertId: id, action, by, changed: out.changed }, `alert ${action}`)
-      return { alert: presentAlert(out.alert), changed: out.changed }
+      return { alert: feedView(req, cursors).alert(presentAlert(out.alert)), changed: out.changed }
     })
   }
 }

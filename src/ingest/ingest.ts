@@ -100,7 +100,7 @@ export function createIngest(deps: IngestDeps) {
     const fp = fingerprint(report)
     const existing = reports.firstRevision(report.id)
     if (existing) {
-      if (existing.fingerprint !== fp) throw errors.REPORT_CONFLICT(report.id, reports.get(report.id)!.revision)
+      if (existing.fingerprint !== fp) throw errors.REPORT_CONFLICT(report.id)
       return { status: 201, result: JSON.parse(existing.result ?? 'null') as WriteResult, replayed: true }
     }
     const now = clock()

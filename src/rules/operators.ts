@@ -1,4 +1,5 @@
 import { isUnder } from '../taxonomy/taxonomy.js'
+import { compileRulePattern, type RulePattern } from './rule-regex.js'
 
 /**
  * vigil's operators, added to every engine. Each one answers false, never throws, when the fact
@@ -18,13 +19,19 @@ const asTime = (v: unknown): number | null => {
 
 type OperatorFn = (factValue: unknown, jsonValue: unknown) => boolean
 
-/** Regexes compiled once per pattern; bad patterns are rejected by the rule checker first. */
-const regexCache = new Map<string, RegExp | null>()
-function regex(pattern: unknown): RegExp | null {
+/**
+ * Patterns compiled once each (on RE2: linear time); bad patterns are rejected by the rule
+ * checker first. Bounded: every preview may bring new patterns, and the service runs for months.
+ */
+const regexCache = new Map<string, RulePattern | null>()
+const REGEX_CACHE_MAX = 1_000
+function regex(pattern: unknown): RulePattern | null {
   if (typeof pattern !== 'string') return null
   if (!regexCache.has(pattern)) {
+    // The oldest first: a live rule's pattern is compiled again at most once per eviction.
+    if (regexCache.size >= REGEX_CACHE_MAX) regexCache.delete(regexCache.keys().next().value!)
     try {
-      regexCache.set(pattern, new RegExp(pattern, 'iu'))
+      regexCache.set(pattern, compileRulePattern(pattern))
     } catch {
       regexCache.set(pattern, null)
     }

@@ -8,6 +8,7 @@ import { DURATION_PATTERN, durationMs, type Condition, type CrosswalkSelector, t
 import { ALERT_PATHS, OPTIONAL_ALERT_PATHS, OPTIONAL_REPORT_PATHS, REPORT_PATHS, isKnownPath } from './input-fields.js'
 import { findUnreachableThresholds } from './unreachable-thresholds.js'
 import { CROSSWALK_KEYS, crosswalkValuesOf, resolveWatch, selectedCodes } from './taxonomy-watch.js'
+import { compileRulePattern } from './rule-regex.js'
 import type { LoadedRule, RuleProblem } from './rule-loader.js'
 import { resolveResponse } from '../alerts/response.js'
 
@@ -23,9 +24,6 @@ export const RULE_FOLDERS: Record<string, string> = {
   HLT: 'health',
   ESC: 'escalation',
 }
-
-/** A quantified group holding a quantifier: (a+)+, (\w*)*, (x+){2,}: the classic catastrophic backtracking shapes. */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/
 
 const NUMERIC_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
 const LIST_OPERATORS = new Set(['in', 'notIn', 'intersects'])
@@ -44,10 +42,7 @@ function checkValue(leaf: LeafCondition, report: Report, at: (string | number)[]
   if (op === 'withinDays' && !(typeof v === 'number' && v > 0)) report([...at, 'value'], 'withinDays needs a number of days')
   if (op === 'matches') {
     try {
-      new RegExp(String(v), 'iu')
-      if (NESTED_QUANTIFIER.test(String(v))) {
-        report([...at, 'value'], 'a repeated group that itself repeats, such as (a+)+, can take exponential time on some texts and freeze the service; write it without the nested repetition')
-      }
+      compileRulePattern(String(v))
     } catch (err) {
       report([...at, 'value'], `bad regular expression: ${(err as Error).message}`)
     }

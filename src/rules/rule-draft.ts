@@ -2,6 +2,7 @@ import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import { parseRuleText, type LoadedRule, type RuleProblem } from './rule-loader.js'
 import { checkRuleSet, RULE_FOLDERS } from './rule-check.js'
 import { resolveWatch } from './taxonomy-watch.js'
+import { MAX_YAML_DEPTH, valueDepth } from '../yaml-depth.js'
 
 /**
  * Where a draft would live if it were a file: its folder and a name starting with its id, so the
@@ -24,8 +25,17 @@ function draftText(input: string | object): string {
 export function checkDraftRule(
   input: string | object, live: readonly LoadedRule[], taxonomy: Taxonomy, deprecatedIds: Map<string, string>,
 ): { rule: LoadedRule } | { problems: RuleProblem[] } {
-  const text = draftText(input)
-  const parsed = parseRuleText('draft', text)
+  // An object is measured before it is printed: printing one nested thousands deep overflows the stack.
+  if (typeof input === 'object' && valueDepth(input, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) {
+    return { problems: [{ file: 'draft', line: 1, column: 1, path: '', message: `nested more than ${MAX_YAML_DEPTH} levels deep` }] }
+  }
+  let parsed: ReturnType<typeof parseRuleText>
+  try {
+    parsed = parseRuleText('draft', draftText(input))
+  } catch (err) {
+    // Whatever a draft does to the parser or printer, it is a bad draft, never a failed request.
+    return { problems: [{ file: 'draft', line: 1, column: 1, path: '', message: `the draft cannot be read: ${(err as Error).message}` }] }
+  }
   if ('problems' in parsed) return parsed
   const rule: LoadedRule = { ...parsed.rule, file: draftFile(parsed.rule.rule.id) }
   const others = live.filter((r) => r.rule.id !== rule.rule.id)

@@ -7,6 +7,8 @@ import { indicatorRuleSchema, type IndicatorRule } from './rule-schema.js'
 import { fieldNamesAt } from './rule-fields.js'
 import { didYouMean } from './did-you-mean.js'
 import type { TaxonomyWatch } from './taxonomy-watch.js'
+import { checkYamlDepth } from '../yaml-depth.js'
+import { decodeUtf8Strict } from '../strict-utf8.js'
 
 /** One thing wrong in a rule file, at a place an editor can jump to. */
 export interface RuleProblem {
@@ -114,6 +116,8 @@ function issueProblems(file: string, issue: z.core.$ZodIssue, doc: Document, cou
 
 /** Parses one rule file's text; returns the rule or its problems, each positioned. */
 export function parseRuleText(file: string, text: string): { rule: LoadedRule } | { problems: RuleProblem[]; salvaged?: LoadedRule } {
+  const tooDeep = checkYamlDepth(text)
+  if (tooDeep) return { problems: [{ file, line: tooDeep.line, column: tooDeep.column, path: '', message: tooDeep.message }] }
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -208,14 +212,21 @@ export function loadRuleDir(dir: string): LoadResult {
     return { rules, salvaged, files: 0, problems: [{ file: dir, line: 1, column: 1, path: '', message: `cannot read rules directory: ${(err as Error).message}` }], version: '' }
   }
   for (const file of files) {
-    let text: string
+    let bytes: Buffer
     try {
-      text = fs.readFileSync(path.join(dir, file), 'utf8')
+      bytes = fs.readFileSync(path.join(dir, file))
     } catch (err) {
       // An editor may replace a file between listing and reading it; the next reload sees it.
       problems.push({ file, line: 1, column: 1, path: '', message: `cannot read: ${(err as Error).message}` })
       continue
     }
+    const decoded = decodeUtf8Strict(bytes)
+    if ('problem' in decoded) {
+      const { line, column, message } = decoded.problem
+      problems.push({ file, line, column, path: '', message })
+      continue
+    }
+    const text = decoded.text
     texts.push({ file, text })
     const out = parseRuleText(file, text)
     if ('problems' in out) {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { Clock } from '../clock.js'
+import { checkYamlDepth } from '../yaml-depth.js'
 import { DEPRECATED_DIR, listRuleFiles, loadRuleDir, type LoadedRule, type RuleProblem } from './rule-loader.js'
 import { checkRule, checkRuleSet, checkRuleWarnings } from './rule-check.js'
 import { buildRuleSet, emptyRuleSet, type RuleSet } from './rule-set.js'
@@ -31,7 +32,9 @@ export function deprecatedIds(dir: string): Map<string, string> {
   }
   for (const file of files) {
     try {
-      const doc = parseYaml(fs.readFileSync(path.join(depDir, file), 'utf8')) as { id?: unknown }
+      const text = fs.readFileSync(path.join(depDir, file), 'utf8')
+      if (checkYamlDepth(text)) continue
+      const doc = parseYaml(text) as { id?: unknown }
       if (typeof doc?.id === 'string') ids.set(doc.id, `${DEPRECATED_DIR}/${file}`)
     } catch {
       // A broken retired file reserves nothing; it is never loaded either.

@@ -397,6 +397,12 @@ export function createAlertsRepo(db: Db) {
       return read.deferred()
     },
 
+    /** How many changes matching `filter` follow `seq`, counted up to `limit` at most. */
+    countAfter(seq: number, limit: number, filter: ChangeFilter = {}): number {
+      const { sql, params } = changeWhere(filter)
+      return db.prepare(`SELECT count(*) FROM (SELECT 1 FROM alert_changes WHERE seq > ? AND ${sql} LIMIT ?)`).pluck().get(seq, ...params, limit) as number
+    },
+
     lastSeq,
     /** Moves whenever another connection commits (PRAGMA data_version): when lastSeq may have moved. */
     dataVersion: dataVersionOf(db),

@@ -9,6 +9,8 @@ export interface OpenOptions {
   /** FULL: a committed transaction survives power loss. NORMAL: it survives a process crash. */
   synchronous?: 'FULL' | 'NORMAL'
   readonly?: boolean
+  /** The page cache's ceiling, MB (default 64): SQLite fills it as the database grows, then stops. */
+  cacheMb?: number
 }
 
 /** Opens a SQLite file with vigil's pragmas (WAL, foreign keys, busy timeout). */
@@ -24,8 +26,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
-  // Aggregates read many index pages; a bigger page cache keeps them in memory.
-  db.pragma('cache_size = -65536')
+  // Aggregates read many index pages; a bigger page cache keeps them in memory. It is a
+  // ceiling per connection: resident memory grows to it with the database, then plateaus.
+  db.pragma(`cache_size = -${Math.round((opts.cacheMb ?? 64) * 1024)}`)
   return db
 }
 

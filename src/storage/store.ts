@@ -34,7 +34,9 @@ export function openStore(file: string, opts: StoreOptions = {}): Store {
   const checkpoints = opts.backgroundCheckpoint && file !== ':memory:'
     ? startBackgroundCheckpoint(writer, { synchronous: opts.synchronous ?? 'FULL' })
     : null
-  const reader = openDb(file, { synchronous: opts.synchronous ?? 'FULL' })
+  // The reader serves polls, streams and lookups of recent rows (a caught-up poll reads nothing):
+  // a quarter of the writer's cache, which the evaluation's reads and the writes go through.
+  const reader = openDb(file, { synchronous: opts.synchronous ?? 'FULL', cacheMb: 16 })
   reader.pragma('query_only = ON')
   registerFunctions(writer)
   registerFunctions(reader)

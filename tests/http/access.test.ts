@@ -190,6 +190,84 @@ describe('access: every route x role x mission scope', () => {
   })
 })
 
+describe('no counting or probing across missions', () => {
+  it('an id conflict answers alike whoever holds the id, and never with the other mission\'s revision', async () => {
+    world = await setup()
+    const as = (who: Who, method: 'POST', url: string, payload: object) =>
+      world!.t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${world!.tokens[who]}` } })
+    // MINUSCA revises its report twice: a 409 that named revision 3 would tell MINUSMA so.
+    const v = world.t.app.vigil
+    const minusca = (await v.queue.run(() => v.keyAdmin.create({ name: 'MINUSCA analyst', role: 'analyst', missions: ['MINUSCA'] }, { keyId: null, name: 'test' }, world!.t.clock()))).token
+    const revise = (payload: object) => world!.t.app.inject({ method: 'PUT', url: '/reports/OUT-1', payload, headers: { authorization: `Bearer ${minusca}` } })
+    for (const n of [2, 3]) expect((await revise(report({ id: 'OUT-1', mission: 'MINUSCA', occurredAt: '2026-03-18T08:00:00Z', narrative: `${LEAK} v${n}` }))).statusCode).toBe(200)
+    const theirs = await as('analyst', 'POST', '/reports', report({ id: 'OUT-1', mission: 'MINUSMA', occurredAt: '2026-03-18T09:00:00Z', narrative: 'probe' }))
+    const ours = await as('analyst', 'POST', '/reports', report({ id: 'IN-1', mission: 'MINUSMA', occurredAt: '2026-03-18T09:00:00Z', narrative: 'probe' }))
+    expect([theirs.statusCode, ours.statusCode]).toEqual([409, 409])
+    const shape = (body: string, id: string) => body.replaceAll(id, '<id>')
+    expect(shape(theirs.body, 'OUT-1')).toBe(shape(ours.body, 'IN-1'))
+    expect(theirs.json()).not.toHaveProperty('revision')
+    expect(theirs.body).not.toContain(LEAK)
+  })
+
+  it('a scoped key\'s feed cursor, change numbers and ETag say nothing of other missions\' changes, and still give each change once', async () => {
+    world = await setup()
+    const get = (who: Who, url: string, headers: Record<string, string> = {}) =>
+      world!.t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${world!.tokens[who]}`, ...headers } })
+    const v = world.t.app.vigil
+    const writer = (await v.queue.run(() => v.keyAdmin.create({ name: 'writer', role: 'analyst', missions: ['MINUSMA', 'MINUSCA'] }, { keyId: null, name: 'test' }, world!.t.clock()))).token
+    const postAs = (id: string, mission: string) => world!.t.app.inject({ method: 'POST', url: '/reports', headers: { authorization: `Bearer ${writer}` }, payload: report({ id, mission, occurredAt: '2026-03-18T09:00:00Z' }) })
+
+    const first = await get('joc', '/alerts?after=0')
+    const page = first.json() as { changes: { seq: unknown; alert: { seq: unknown } }[]; nextCursor: unknown }
+    expect(page.changes).toHaveLength(1)
+    // Tokens, not numbers, wherever the global sequence would show.
+    expect(page.nextCursor).toMatch(/^c_/)
+    expect(page.changes[0]!.seq).toMatch(/^c_/)
+    expect(page.changes[0]!.alert.seq).toMatch(/^c_/)
+    expect(first.headers.etag).not.toMatch(/W\/"\d+"/)
+    const cursor = page.nextCursor as string
+
+    // Other missions change: the scoped key's view does not move, not even its ETag.
+    for (let i = 0; i < 5; i++) expect((await postAs(`OTHER-${i}`, 'MINUSCA')).statusCode).toBe(201)
+    const after = await get('joc', `/alerts?after=${cursor}`)
+    expect(after.json().changes).toEqual([])
+    expect(after.headers.etag).toBe(first.headers.etag)
+    expect((await get('joc', `/alerts?after=${cursor}`, { 'if-none-match': first.headers.etag as string })).statusCode).toBe(304)
+    // Two tokens for the same place differ: they cannot be compared to learn anything.
+    expect(after.json().nextCursor).not.toBe(cursor)
+
+    // Its own mission's change arrives once, following either token.
+    expect((await postAs('MINE-1', 'MINUSMA')).statusCode).toBe(201)
+    for (const c of [cursor, after.json().nextCursor as string]) {
+      const next = (await get('joc', `/alerts?after=${c}`)).json() as { changes: { alert: { mission: string } }[]; nextCursor: string }
+      expect(next.changes.map((x) => x.alert.mission)).toEqual(['MINUSMA'])
+      expect((await get('joc', `/alerts?after=${next.nextCursor}`)).json().changes).toEqual([])
+    }
+    // A token that is not the service's is a 400; an unscoped key keeps the numeric cursor.
+    expect((await get('joc', `/alerts?after=c_${'A'.repeat(59)}`)).statusCode).toBe(400)
+    const hq = (await get('hq', '/alerts?after=0')).json() as { changes: { seq: number }[]; nextCursor: number }
+    expect(hq.changes.map((c) => c.seq)).toEqual(hq.changes.map((_, i) => i + 1))
+    expect(hq.nextCursor).toBe(hq.changes.length)
+    // The stream alike: event ids are tokens, and resuming from one gives what followed it.
+    const url = await world.t.app.listen({ port: 0, host: '127.0.0.1' })
+    const res = await fetch(`${url}/alerts/stream?after=0`, { headers: { authorization: `Bearer ${world.tokens.joc}` } })
+    const reader = res.body!.getReader()
+    let text = ''
+    while ((text.match(/event: alert/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value)
+    await reader.cancel()
+    const ids = [...text.matchAll(/^id: (.+)$/gm)].map((m) => m[1]!)
+    expect(ids).toHaveLength(2)
+    expect(ids.every((id) => /^c_/.test(id))).toBe(true)
+    const resumed = await fetch(`${url}/alerts/stream`, { headers: { authorization: `Bearer ${world.tokens.joc}`, 'last-event-id': ids[0]! } })
+    const r2 = resumed.body!.getReader()
+    let text2 = ''
+    while (!text2.includes('event: alert')) text2 += new TextDecoder().decode((await r2.read()).value)
+    await r2.cancel()
+    expect(text2).toContain('MINE-1')
+    expect(text2).not.toContain(LEAK)
+  })
+})
+
 describe('keys', () => {
   it('refuses a missing, malformed, unknown or revoked token with 401, at once', async () => {
     world = await setup()

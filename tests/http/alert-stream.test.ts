@@ -77,6 +77,20 @@ describe('GET /alerts/stream (Server-Sent Events)', () => {
     stream.close()
   })
 
+  it('tells a stream starting too far behind to page through GET /alerts first: 409 naming the head', async () => {
+    t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }), now: '2026-03-18T12:00:00Z', config: { sseMaxBacklog: 2 } })
+    for (const id of ['B1', 'B2', 'B3']) await t.app.inject({ method: 'POST', url: '/reports', payload: report({ id, occurredAt: '2026-03-18T08:00:00Z' }) })
+    const far = await t.app.inject({ method: 'GET', url: '/alerts/stream?after=0' })
+    expect(far.statusCode).toBe(409)
+    expect(far.json()).toMatchObject({ code: 'VIGIL_STREAM_TOO_FAR_BEHIND', after: 0, head: 3, maxBacklog: 2 })
+    expect(far.json().message).toContain('GET /alerts?after=0')
+    // Paging brings the client close enough; from there the stream opens (and resumes by Last-Event-ID alike).
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' })
+    const near = await readStream(`${url}/alerts/stream`, { 'last-event-id': '1' }, (e) => e.filter((x) => x.event === 'alert').length >= 2)
+    expect((await near.next()).filter((e) => e.event === 'alert').map((e) => e.id)).toEqual([2, 3])
+    near.close()
+  })
+
   it('ends open streams when the service shuts down', async () => {
     t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }) })
     const url = await t.app.listen({ port: 0, host: '127.0.0.1' })

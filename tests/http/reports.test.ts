@@ -64,7 +64,8 @@ describe('POST /reports', () => {
     await post(report())
     const res = await post(report({ narrative: 'changed' }))
     expect(res.statusCode).toBe(409)
-    expect(res.json()).toMatchObject({ code: 'VIGIL_REPORT_CONFLICT', revise: 'PUT /reports/MINUSMA-2026-000001', revision: 1 })
+    expect(res.json()).toMatchObject({ code: 'VIGIL_REPORT_CONFLICT', revise: 'PUT /reports/MINUSMA-2026-000001' })
+    expect(res.json()).not.toHaveProperty('revision')
   })
 })
 

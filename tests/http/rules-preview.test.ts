@@ -186,4 +186,22 @@ alerts:
     const missing = await preview({ ...MARCH })
     expect(missing.json().problems).toEqual([expect.objectContaining({ path: 'rule' })])
   })
+
+  it('refuses a draft nested 20,000 deep, as an object, as JSON text and as YAML text: 400 VIGIL_RULE_INVALID, never a 500', async () => {
+    await start()
+    // Bodies written as text: printing a 20,000-deep object overflows the test's own stack.
+    const deepJson = '{"all": ['.repeat(20_000) + '{ "fact": "count", "operator": "equal", "value": 1 }' + ']}'.repeat(20_000)
+    const drafts = {
+      object: `{"id": "HOS-102", "title": "deep", "match": ${deepJson}}`,
+      json: JSON.stringify(`{"id": "HOS-102", "match": ${deepJson}}`),
+      yaml: JSON.stringify('id: HOS-102\nmatch: ' + '[ '.repeat(20_000) + '1' + ' ]'.repeat(20_000) + '\n'),
+    }
+    for (const [form, rule] of Object.entries(drafts)) {
+      const res = await t!.app.inject({ method: 'POST', url: '/rules/preview', headers: { 'content-type': 'application/json' },
+        payload: `{"rule": ${rule}, "from": "${MARCH.from}", "to": "${MARCH.to}"}` })
+      expect({ form, status: res.statusCode, code: (res.json() as { code: string }).code }).toEqual({ form, status: 400, code: 'VIGIL_RULE_INVALID' })
+      const problems = (res.json() as { problems: { message: string }[] }).problems
+      expect(problems.some((p) => /nested more than 64 levels/.test(p.message)), `${form}: ${JSON.stringify(problems).slice(0, 300)}`).toBe(true)
+    }
+  })
 })

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
@@ -74,6 +76,25 @@ describe('reload', () => {
     const raised = (await t!.app.inject({ method: 'POST', url: '/reports', payload: report({ id: 'R2', occurredAt: '2026-03-01T09:00:00Z' }) })).json()
     const a = (await get(`/alerts/${raised.alerts[0].alertId}`)).json()
     expect(a).toMatchObject({ indicator: { id: 'HOS-101' }, ruleSetVersion: before.version })
+  })
+
+  it('refuses a rule file with bytes that are not UTF-8: the problem names the byte, the old set stays live', async () => {
+    const { dir } = await start({ [IED_FILE]: IED_CLUSTER })
+    const before = await status()
+    // A Latin-1 "é" (0xE9) in a regex: read leniently it would become U+FFFD and match something else.
+    const bytes = Buffer.from(IED_CLUSTER.replace('path: location.route, operator: exists, value: true', 'path: narrative, operator: matches, value: "défense"'), 'utf8')
+    const at = bytes.indexOf(Buffer.from('é', 'utf8'))
+    const latin1 = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe9]), bytes.subarray(at + 2)])
+    fs.writeFileSync(path.join(dir, IED_FILE), latin1)
+    const line = latin1.subarray(0, at).toString('latin1').split('\n').length
+    const column = at - latin1.lastIndexOf(0x0a, at)
+
+    const res = await reload()
+    expect(res.statusCode).toBe(422)
+    expect(res.json().problems).toEqual([
+      { path: '', message: `invalid UTF-8 at byte ${at} (0xe9): save the file as UTF-8`, detail: { file: IED_FILE, line, column } },
+    ])
+    expect(await status()).toMatchObject({ version: before.version, loadedAt: before.loadedAt })
   })
 
   it('swaps in a clean set: 200, a new version and load time, while the last failure stays on record', async () => {

@@ -30,11 +30,13 @@ const WARMUP = 0.25
 /** Heap growth tolerated after the warm-up, as a trend of the post-GC floor: MB per minute. */
 const HEAP_SLOPE_MB_PER_MIN = 1.5
 const HANDLE_SLACK = 8
+/** RSS growth tolerated over the second half of the run, MB per minute (a plateau wobbles). */
+const RSS_SLOPE_MB_PER_MIN = 3
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const mb = (b: number) => Math.round(b / 1_048_576 * 10) / 10
 
-interface Sample { t: number; heap: number; rss: number; fds: number; handles: number; lagMs: number; writeP95: number; reports: number; changes: number }
+interface Sample { t: number; heap: number; rss: number; inputs: number; fds: number; handles: number; lagMs: number; writeP95: number; reports: number; changes: number }
 
 function metric(text: string, name: string): number {
   const m = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)
@@ -153,6 +155,8 @@ async function main() {
       t: (Date.now() - started) / 60_000,
       heap: metric(text, 'vigil_nodejs_heap_size_used_bytes'),
       rss: metric(text, 'vigil_process_resident_memory_bytes'),
+      // The look-back windows: every report stays in memory for its indicators' look-back (weeks).
+      inputs: metric(text, 'vigil_indicator_inputs_in_memory{kind="rows"}'),
       fds,
       handles: metric(text, 'vigil_nodejs_active_handles_total'),
       lagMs: metric(text, 'vigil_nodejs_eventloop_lag_seconds') * 1000,
@@ -162,14 +166,16 @@ async function main() {
     }
     samples.push(s)
     svc.logs.length = 0
-    console.log(`${s.t.toFixed(1).padStart(5)} min  heap ${String(mb(s.heap)).padStart(6)} MB  rss ${String(mb(s.rss)).padStart(6)} MB  fds ${String(s.fds).padStart(4)}  handles ${String(s.handles).padStart(4)}  lag ${s.lagMs.toFixed(0).padStart(4)} ms  write p95 ${String(s.writeP95).padStart(5)} ms  reports ${s.reports}  changes ${s.changes}`)
+    console.log(`${s.t.toFixed(1).padStart(5)} min  heap ${String(mb(s.heap)).padStart(6)} MB  rss ${String(mb(s.rss)).padStart(6)} MB  inputs ${String(s.inputs).padStart(7)}  fds ${String(s.fds).padStart(4)}  handles ${String(s.handles).padStart(4)}  lag ${s.lagMs.toFixed(0).padStart(4)} ms  write p95 ${String(s.writeP95).padStart(5)} ms  reports ${s.reports}  changes ${s.changes}`)
   }
   stopping = true
   await Promise.allSettled([ingest, streaming, dashboard, ...polling])
   await writer.stop()
 
-  // Verdicts on the samples after the warm-up. RSS is printed, not judged: SQLite's page cache
-  // (64 MB per connection, src/storage/db.ts) rightly fills as the database grows.
+  // Verdicts on the samples after the warm-up. RSS is judged only in the second half of the run:
+  // SQLite's page caches (64 MB writer + 16 MB reader, src/storage/store.ts) rightly fill as the
+  // database grows, and the indicators' look-back windows fill for their first days; what must
+  // not happen is a steady climb once they are full.
   const measured = samples.filter((s) => s.t >= MINUTES * WARMUP)
   if (measured.length < 4) failures.push(`too few samples after the warm-up (${measured.length}); run longer`)
   else {
@@ -186,6 +192,8 @@ async function main() {
     const xs = [...floors.keys()]
     const heapSlope = mb(slope(xs, xs.map((x) => floors.get(x)!)))
     console.log(`heap floor trend after warm-up: ${heapSlope} MB/min (limit ${HEAP_SLOPE_MB_PER_MIN})`)
+    const inputsSlope = slope(measured.map((s) => s.t), measured.map((s) => s.inputs))
+    if (inputsSlope > 0) console.log(`indicator inputs in memory: +${Math.round(inputsSlope)} a minute; heap per input ${Math.round(heapSlope * 1_048_576 / inputsSlope)} bytes`)
     if (xs.length >= 3 && heapSlope > HEAP_SLOPE_MB_PER_MIN) failures.push(`JS heap keeps growing: ${heapSlope} MB/min after the warm-up`)
     const first = measured.slice(0, Math.ceil(measured.length / 4))
     const last = measured.slice(-Math.ceil(measured.length / 4))
@@ -195,6 +203,10 @@ async function main() {
       console.log(`${k}: ${before} after the warm-up, ${after} at the end (slack ${HANDLE_SLACK})`)
       if (after > before + HANDLE_SLACK) failures.push(`${k} leak: ${before} -> ${after}`)
     }
+    const half = samples.filter((s) => s.t >= MINUTES / 2)
+    const rssSlope = mb(slope(half.map((s) => s.t), half.map((s) => s.rss)))
+    console.log(`rss: ${mb(measured[0]!.rss)} MB after the warm-up, ${mb(Math.max(...measured.map((s) => s.rss)))} MB at most, ${mb(samples[samples.length - 1]!.rss)} MB at the end; trend over the second half ${rssSlope} MB/min (limit ${RSS_SLOPE_MB_PER_MIN})`)
+    if (half.length >= 6 && rssSlope > RSS_SLOPE_MB_PER_MIN) failures.push(`RSS keeps growing: ${rssSlope} MB/min over the second half`)
     const lag = Math.max(...measured.map((s) => s.lagMs))
     console.log(`worst event-loop lag ${lag.toFixed(0)} ms; write p95 first ${first[0]!.writeP95} ms, last ${last[last.length - 1]!.writeP95} ms`)
   }
