@@ -30,6 +30,8 @@ import { rulesRoutes } from './http/rules-routes.js'
 import { createRuleReloader, type ReloadRules } from './rules/rule-reloader.js'
 import { deprecatedIds } from './rules/rule-registry.js'
 import { previewRule } from './evaluate/rule-preview.js'
+import { RoutingRegistry } from './notify/routing-registry.js'
+import { installNotifications } from './http/notifier-lifecycle.js'
 
 export interface AppDeps {
   config: Config
@@ -38,6 +40,8 @@ export interface AppDeps {
   rules: RuleRegistry
   clock: Clock
   logger: Logger
+  /** The notification routing; none: an empty one (nothing is sent until it is reloaded). */
+  routing?: RoutingRegistry
 }
 
 
@@ -155,7 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }))
 
   const metrics = createMetrics()
-  const services = createServices({ ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation })
+  const routing = deps.routing ?? new RoutingRegistry(config.routingFile, deps.clock)
+  const services = createServices({ ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation })
   app.decorate('vigil', services)
   app.decorate('reloadRules', createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock, services.reindex))
   const auditor = createAuditor({ audit: services.audit, queue: services.queue, clock: deps.clock })
@@ -174,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   drainWritesOnClose(app, 2 * REQUEST_TIMEOUT_MS)
   await secure(app, deps, services)
   await routes(app, deps, services, metrics, auditor)
+  await installNotifications(app, { config, services, routing, metrics, clock: deps.clock, logger: deps.logger })
   expirySweeps(app, services, config.expiryIntervalMs)
   return app
 }

@@ -9,6 +9,8 @@ import { RuleRegistry } from './rules/rule-registry.js'
 import { watchRules, type RuleWatcher } from './rules/rule-watcher.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdminKey } from './auth/first-admin-key.js'
+import path from 'node:path'
+import { RoutingRegistry } from './notify/routing-registry.js'
 
 /** Longer than the app's own wait for writes in flight (twice the request timeout). */
 const SHUTDOWN_DEADLINE_MS = 90_000
@@ -30,7 +32,15 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   } else {
     logger.info({ version: attempt.version, rules: rules.current().indicators.length }, 'rules loaded')
   }
-  const app = await buildApp({ config, store, taxonomy, rules, clock: systemClock, logger })
+  const routing = new RoutingRegistry(config.routingFile, systemClock, { taxonomy, missions: config.missions })
+  const routed = routing.reload('startup')
+  if (!routed.ok) {
+    for (const p of routed.problems) logger.error({ file: p.file, line: p.line, column: p.column, path: p.path }, p.message)
+    logger.error({ file: config.routingFile, problems: routed.problems.length }, 'routing failed its check; nothing is sent until it is fixed')
+  } else {
+    logger.info({ file: config.routingFile, version: routed.version, missing: routed.missing }, routed.missing ? 'no routing file: nothing is sent' : 'routing loaded')
+  }
+  const app = await buildApp({ config, store, taxonomy, rules, clock: systemClock, logger, routing })
   if (config.auth === 'on') {
     const written = await app.vigil.queue.run(() => ensureFirstAdminKey({
       keys: app.vigil.keys, admin: app.vigil.keyAdmin, file: config.adminTokenFile, now: systemClock(),
@@ -39,7 +49,11 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   }
 
   let watcher: RuleWatcher | null = null
-  const onHangup = () => void app.reloadRules('SIGHUP')
+  let routingWatcher: RuleWatcher | null = null
+  const onHangup = () => {
+    void app.reloadRules('SIGHUP')
+    void app.reloadRouting('SIGHUP')
+  }
 
   let closing = false
   const close = async (signal: string) => {
@@ -52,6 +66,7 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
       process.exit(1)
     }, SHUTDOWN_DEADLINE_MS).unref()
     watcher?.close()
+    routingWatcher?.close()
     process.off('SIGHUP', onHangup)
     try {
       await app.close()
@@ -79,6 +94,14 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
       watcher = watchRules(config.rulesDir, () => void app.reloadRules('watch'), { onError: watchFailed })
     } catch (err) {
       watchFailed(err)
+    }
+    try {
+      // The folder, not the file: an editor's save replaces the file.
+      routingWatcher = watchRules(path.dirname(config.routingFile), () => void app.reloadRouting('watch'), {
+        onError: (err) => logger.error({ err, file: config.routingFile }, 'routing watch failed; reload with SIGHUP'),
+      })
+    } catch (err) {
+      logger.error({ err, file: config.routingFile }, 'routing watch failed; reload with SIGHUP')
     }
   }
   logger.info({ db: config.dbPath, rules: config.rulesDir, taxonomy: taxonomy.version }, 'vigil ready')

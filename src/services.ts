@@ -17,6 +17,9 @@ import { createLiveKeys } from './storage/live-keys.js'
 import { createAuditRepo } from './storage/audit-repo.js'
 import { createKeyAdmin } from './auth/key-admin.js'
 import { createIngest } from './ingest/ingest.js'
+import { createNotificationsRepo } from './storage/notifications-repo.js'
+import { createOutboxRecorder } from './notify/outbox-recorder.js'
+import type { Routing } from './notify/routing-tree.js'
 
 export interface ServiceDeps {
   store: Store
@@ -27,6 +30,8 @@ export interface ServiceDeps {
   clock: Clock
   /** Told how long each evaluation took, in seconds (metrics). */
   onEvaluated?: (seconds: number) => void
+  /** The live notification routing: alert changes go to its outbox. None: nothing is routed (tests, replays). */
+  routing?: { current(): Routing }
 }
 
 /**
@@ -46,7 +51,9 @@ export function createServices(deps: ServiceDeps) {
     alerts: createAlertsRepo(store.writer),
     silences: createSilencesRepo(store.writer),
   }
-  const writer = createAlertWriter(repos)
+  const notifications = createNotificationsRepo(store.writer)
+  const routing = deps.routing
+  const writer = createAlertWriter({ ...repos, ...(routing ? { outbox: createOutboxRecorder(notifications, () => routing.current()) } : {}) })
   const keysReader = createKeysRepo(store.reader)
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
   const evaluator = createEvaluator({ ...repos, writer, rules })
@@ -70,6 +77,12 @@ export function createServices(deps: ServiceDeps) {
     alerts: createAlertsRepo(store.reader),
     silences: createSilencesRepo(store.reader),
     keys: keysReader,
+    /** The notification outbox and log on the writer connection (write jobs only). */
+    notifications,
+    /** Alerts as the writer sees them (write jobs only): for the notifier's messages. */
+    writerAlerts: repos.alerts,
+    /** The notification log on the reader connection. */
+    notificationLog: createNotificationsRepo(store.reader),
     /** The live keys in memory, for the access check of every request. */
     liveKeys: createLiveKeys(keysReader, signal),
     audit: createAuditRepo(store.writer),

@@ -1,5 +1,6 @@
 import { serve } from '../main.js'
-import { ConfigError } from '../config.js'
+import { ConfigError, loadConfig } from '../config.js'
+import { routingCheck } from './routing-commands.js'
 import { buildSchemas } from './schemas-build.js'
 import { rulesCheck, rulesDiff, rulesTest } from './rules-commands.js'
 import { importCommand, IMPORT_USAGE } from './import-command.js'
@@ -13,6 +14,7 @@ commands:
   rules check [dir]     check every rule file (schema, then meaning); default dir: rules
   rules test [dir|file] run the rules' tests through the real engine
   rules diff <old> <new> what changed between two rule directories
+  routing check [file]  check the notification routing file; default: VIGIL_ROUTING_FILE or rules/routing.yaml
   keys create|list|revoke   manage access keys (vigil keys --help)
   schemas build         regenerate schemas/*.schema.json from the zod sources
   schemas check         fail when a generated schema is stale
@@ -39,6 +41,12 @@ export async function runCli(argv: string[]): Promise<number> {
         if (sub === 'check') return rulesCheck(argv[2] ?? 'rules', process.stdout, process.stderr)
         if (sub === 'test') return await rulesTest(argv[2] ?? 'rules', process.stdout, process.stderr)
         if (sub === 'diff' && argv[2] && argv[3]) return rulesDiff(argv[2], argv[3], process.stdout)
+        break
+      case 'routing':
+        if (sub === 'check') {
+          const config = loadConfig()
+          return routingCheck(argv[2] ?? config.routingFile, config.missions, process.stdout, process.stderr)
+        }
         break
       case 'keys':
         return keysCommand(argv.slice(1), process.stdout, process.stderr)

@@ -125,6 +125,12 @@ const CASES: Case[] = [
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
   { name: 'DELETE /keys/:id', req: (w) => ({ method: 'DELETE', url: `/keys/${w.revokable}` }), expect: only('admin', [200, 200]) },
+  { name: 'GET /notifications', req: () => ({ method: 'GET', url: '/notifications' }), expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [200, 200] } },
+  {
+    name: 'GET /notifications?alert=', req: (w, s) => ({ method: 'GET', url: `/notifications?alert=${w.alert[s]}` }),
+    expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [200, 200] },
+  },
+  { name: 'GET /routing/status', req: () => ({ method: 'GET', url: '/routing/status' }), expect: only('hq', [200, 200]) },
   { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
 ]
 
