@@ -155,7 +155,10 @@ export function createNotifier(deps: NotifierDeps) {
     if (running) return running
     running = (async () => {
       try {
-        await deps.queue.run(() => flushDue(clock()))
+        // Looked up on the reader first: an idle round never opens a write transaction (whose
+        // commit would wake every waiting poll and stream).
+        const now = clock()
+        if (log.dueGroups(now).length > 0 || log.repeatDue(now).length > 0) await deps.queue.run(() => flushDue(clock()))
         await deliverDue(clock())
       } finally {
         running = null

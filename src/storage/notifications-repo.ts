@@ -90,10 +90,6 @@ export function createNotificationsRepo(db: Db) {
   const dueGroups = db.prepare('SELECT * FROM notification_groups WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at')
   const repeatGroups = db.prepare(`SELECT * FROM notification_groups WHERE due_at IS NULL AND firing != '[]'
     AND last_flush_at IS NOT NULL AND last_flush_at + repeat_interval_ms <= ? ORDER BY last_flush_at`)
-  const nextDue = db.prepare(`SELECT min(t) FROM (
-    SELECT min(due_at) AS t FROM notification_groups WHERE due_at IS NOT NULL
-    UNION ALL SELECT min(last_flush_at + repeat_interval_ms) FROM notification_groups WHERE due_at IS NULL AND firing != '[]'
-    UNION ALL SELECT min(next_attempt_at) FROM notification_messages WHERE status = 'pending')`).pluck()
   const waiting = db.prepare('SELECT * FROM notification_outbox WHERE group_key = ? AND message_id IS NULL AND dropped IS NULL ORDER BY id')
   const dropStmt = db.prepare('UPDATE notification_outbox SET dropped = ? WHERE id = ?')
   const carryStmt = db.prepare('UPDATE notification_outbox SET message_id = ? WHERE id = ?')
@@ -134,11 +130,6 @@ export function createNotificationsRepo(db: Db) {
     /** Groups with active alerts sent and nothing new since for their repeat interval. */
     repeatDue(now: number): NotificationGroup[] {
       return (repeatGroups.all(now) as GroupRow[]).map(toGroup)
-    },
-
-    /** The earliest time anything becomes due (a group, a repeat, a retry); null when nothing waits. */
-    nextDueAt(): number | null {
-      return (nextDue.get() as number | null) ?? null
     },
 
     waiting(groupKey: string): OutboxEntry[] {
