@@ -32,6 +32,7 @@ import { deprecatedIds } from './rules/rule-registry.js'
 import { previewRule } from './evaluate/rule-preview.js'
 import { RoutingRegistry } from './notify/routing-registry.js'
 import { installNotifications } from './http/notifier-lifecycle.js'
+import { capRoutes } from './http/cap-routes.js'
 
 export interface AppDeps {
   config: Config
@@ -111,6 +112,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
+  await app.register(capRoutes, { alerts: services.alerts, taxonomy: deps.taxonomy, rules: () => deps.rules.current(), clock })
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }

@@ -130,6 +130,11 @@ const CASES: Case[] = [
     name: 'GET /notifications?alert=', req: (w, s) => ({ method: 'GET', url: `/notifications?alert=${w.alert[s]}` }),
     expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [200, 200] },
   },
+  {
+    name: 'GET /cap/alerts/:id.xml', req: (w, s) => ({ method: 'GET', url: `/cap/alerts/${w.alert[s]}.xml` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
+  { name: 'GET /cap/alerts.atom', req: () => ({ method: 'GET', url: '/cap/alerts.atom' }), expect: { ...all(200), admin: [403, 403] } },
   { name: 'GET /routing/status', req: () => ({ method: 'GET', url: '/routing/status' }), expect: only('hq', [200, 200]) },
   { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
 ]
