@@ -33,6 +33,8 @@ import { previewRule } from './evaluate/rule-preview.js'
 import { RoutingRegistry } from './notify/routing-registry.js'
 import { installNotifications } from './http/notifier-lifecycle.js'
 import { capRoutes } from './http/cap-routes.js'
+import { exportsRoutes } from './http/exports-routes.js'
+import { createExportsRepo } from './storage/exports-repo.js'
 
 export interface AppDeps {
   config: Config
@@ -112,6 +114,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
+  await app.register(exportsRoutes, { reports: services.reports, alerts: services.alerts, exports: createExportsRepo(deps.store.reader) })
   await app.register(capRoutes, { alerts: services.alerts, taxonomy: deps.taxonomy, rules: () => deps.rules.current(), clock })
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
