@@ -19,6 +19,7 @@ import { createKeyAdmin } from './auth/key-admin.js'
 import { createIngest } from './ingest/ingest.js'
 import { createNotificationsRepo } from './storage/notifications-repo.js'
 import { createOutboxRecorder } from './notify/outbox-recorder.js'
+import { createBriefsRepo } from './storage/briefs-repo.js'
 import type { Routing } from './notify/routing-tree.js'
 
 export interface ServiceDeps {
@@ -81,6 +82,9 @@ export function createServices(deps: ServiceDeps) {
     notifications,
     /** Alerts as the writer sees them (write jobs only): for the notifier's messages. */
     writerAlerts: repos.alerts,
+    /** Scheduled briefs: made in write jobs, read from the reader. */
+    briefs: createBriefsRepo(store.writer),
+    briefLog: createBriefsRepo(store.reader),
     /** The notification log on the reader connection. */
     notificationLog: createNotificationsRepo(store.reader),
     /** The live keys in memory, for the access check of every request. */

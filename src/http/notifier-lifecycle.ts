@@ -8,6 +8,7 @@ import { createNotifier, type Notifier } from '../notify/notifier.js'
 import { createNotifyMetrics } from '../notify/notify-metrics.js'
 import type { RoutingRegistry, RoutingReloadAttempt } from '../notify/routing-registry.js'
 import { notificationsRoutes } from './notifications-routes.js'
+import { briefsRoutes } from './briefs-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,7 +45,7 @@ export async function installNotifications(app: FastifyInstance, o: Notification
   const counters = createNotifyMetrics(o.metrics.registry, services.notificationLog)
   const notifier = createNotifier({
     queue: services.queue, outbox: services.notifications, alerts: services.writerAlerts, log: services.notificationLog,
-    routing: () => routing.current(), clock: o.clock, logger: o.logger.child({ component: 'notifier' }),
+    routing: () => routing.current(), briefs: services.briefs, briefLog: services.briefLog, clock: o.clock, logger: o.logger.child({ component: 'notifier' }),
     maxAttempts: config.notifyMaxAttempts, retryBaseMs: config.notifyRetryBaseMs, retryMaxMs: config.notifyRetryMaxMs,
     onAttempt: counters.attempt, onFailed: counters.failed,
   })
@@ -68,4 +69,5 @@ export async function installNotifications(app: FastifyInstance, o: Notification
     await notifier.idle().catch(() => undefined)
   })
   await app.register(notificationsRoutes, { log: services.notificationLog, routing })
+  await app.register(briefsRoutes, { briefs: services.briefLog })
 }

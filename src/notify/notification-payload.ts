@@ -67,3 +67,22 @@ export function buildPayload(m: {
 export function worstOf(p: NotificationPayload): PayloadAlert | undefined {
   return p.alerts[0]
 }
+
+/** A scheduled brief as sent to a receiver: its Markdown, fixed when made. */
+export interface BriefPayload {
+  version: 1
+  kind: 'brief'
+  idempotencyKey: string
+  receiver: string
+  mission: string
+  every: 'day' | 'week'
+  from: string
+  to: string
+  title: string
+  markdown: string
+}
+
+/** What a message carries: alert changes, or a brief. */
+export type DeliveryPayload = NotificationPayload | BriefPayload
+
+export const isBrief = (p: DeliveryPayload): p is BriefPayload => (p as BriefPayload).kind === 'brief'

@@ -8,6 +8,11 @@ import type { Serializer } from '../rules/rule-reloader.js'
 import { buildPayload, type NotificationPayload } from './notification-payload.js'
 import type { Routing } from './routing-tree.js'
 import { sendTo, type SendResult } from './senders.js'
+import type { BriefsRepo } from '../storage/briefs-repo.js'
+import { lastDue } from '../briefs/brief-schedule.js'
+import { makeBrief } from '../briefs/brief-maker.js'
+import { isNullReceiver } from './routing-tree.js'
+import type { BriefPayload, DeliveryPayload } from './notification-payload.js'
 
 export interface NotifierDeps {
   queue: Serializer
@@ -17,13 +22,16 @@ export interface NotifierDeps {
   /** Reader-side log: what is due to be sent (committed rows only). */
   log: NotificationsRepo
   routing: () => Routing
+  /** Briefs on the writer (made in write jobs) and on the reader (what was made already). */
+  briefs: BriefsRepo
+  briefLog: BriefsRepo
   clock: Clock
   logger: Logger
   maxAttempts: number
   retryBaseMs: number
   retryMaxMs: number
   /** Sends one message; the real senders unless a caller brings its own. */
-  send?: (receiverName: string, payload: NotificationPayload) => Promise<SendResult>
+  send?: (receiverName: string, payload: DeliveryPayload) => Promise<SendResult>
   /** Told of every attempt and every message given up (metrics). */
   onAttempt?: (receiver: string, ok: boolean) => void
   onFailed?: (receiver: string) => void
@@ -48,7 +56,7 @@ function dropReason(a: AlertState | null): string | null {
  */
 export function createNotifier(deps: NotifierDeps) {
   const { outbox, alerts, log, clock, logger } = deps
-  const send = deps.send ?? ((name: string, payload: NotificationPayload) => {
+  const send = deps.send ?? ((name: string, payload: DeliveryPayload) => {
     const r = deps.routing().receivers.get(name)
     if (!r) return Promise.resolve({ ok: false, detail: `receiver '${name}' is not in the routing file any more` })
     return sendTo(r, payload)
@@ -105,6 +113,39 @@ export function createNotifier(deps: NotifierDeps) {
     return due.length + repeats.length
   }
 
+  /** Makes the briefs due by `now` that were not made yet, each with a message per receiver; a write job. */
+  function makeDueBriefs(due: { b: Routing['briefs'][number]; at: number }[], now: number) {
+    const routing = deps.routing()
+    for (const { b, at } of due) {
+      const made = makeBrief({ alerts, briefs: deps.briefs }, b, at, now)
+      if (!made) continue
+      logger.info({ mission: b.mission, every: b.every, due: new Date(at).toISOString(), brief: made.id }, 'brief made')
+      for (const receiver of b.receivers) {
+        const r = routing.receivers.get(receiver)
+        if (!r || isNullReceiver(r)) continue
+        const idempotencyKey = `vigil-${randomUUID()}`
+        const payload: BriefPayload = {
+          version: 1, kind: 'brief', idempotencyKey, receiver, mission: b.mission, every: b.every,
+          from: made.data.from, to: made.data.to, title: made.markdown.split('\n')[0]!.replace(/^# /, ''), markdown: made.markdown,
+        }
+        outbox.createMessage({
+          idempotencyKey, receiver, groupKey: `brief|${b.mission}|${b.every}`, mission: b.mission, reason: 'brief', payload,
+          alertIds: [], entryIds: [], createdAt: now,
+        })
+      }
+    }
+  }
+
+  /** The briefs whose due time has come and that the reader does not hold yet. */
+  function dueBriefs(now: number) {
+    return deps.routing().briefs
+      .map((b) => ({ b, at: lastDue(b, now) }))
+      .filter(({ b, at }) => {
+        const last = deps.briefLog.latestDue(b.mission, b.every)
+        return last === null || last < at
+      })
+  }
+
   const backoff = (attempts: number) => Math.min(deps.retryMaxMs, deps.retryBaseMs * 2 ** Math.min(attempts, 30))
 
   /** Sends the messages due at `now`, then records every attempt in one write job. */
@@ -115,7 +156,7 @@ export function createNotifier(deps: NotifierDeps) {
       const started = performance.now()
       let result: SendResult
       try {
-        result = await send(m.receiver, m.payload as NotificationPayload)
+        result = await send(m.receiver, m.payload as DeliveryPayload)
       } catch (err) {
         result = { ok: false, detail: (err as Error).message }
       }
@@ -159,6 +200,8 @@ export function createNotifier(deps: NotifierDeps) {
         // commit would wake every waiting poll and stream).
         const now = clock()
         if (log.dueGroups(now).length > 0 || log.repeatDue(now).length > 0) await deps.queue.run(() => flushDue(clock()))
+        const briefs = dueBriefs(now)
+        if (briefs.length > 0) await deps.queue.run(() => makeDueBriefs(briefs, now))
         await deliverDue(clock())
       } finally {
         running = null

@@ -57,7 +57,8 @@ function knownFields(p: Path): string[] {
     return objectShape({ webhook: webhookConfigSchema, email: emailConfigSchema, teams: teamsConfigSchema, slack: slackConfigSchema }[last] as z.ZodType)
   }
   if (last === 'route' || p[p.length - 2] === 'routes') return ROUTE_FIELDS
-  if (p.length === 0) return ['receivers', 'route']
+  if (p[0] === 'briefs' && p.length === 2) return ['mission', 'every', 'at', 'timeZone', 'weekday', 'receivers']
+  if (p.length === 0) return ['receivers', 'route', 'briefs']
   return []
 }
 
@@ -169,6 +170,22 @@ function compile(ctx: MeaningContext, r: RouteInput, parent: CompiledRoute | nul
   return route
 }
 
+function checkBriefs(ctx: MeaningContext, data: RoutingFile, receivers: Map<string, LiveReceiver>) {
+  data.briefs.forEach((b, i) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: b.timeZone })
+    } catch {
+      ctx.report(['briefs', i, 'timeZone'], `unknown time zone '${b.timeZone}'; an IANA name such as Africa/Bamako`)
+    }
+    if (ctx.missions && b.mission !== 'HQ' && !ctx.missions.includes(b.mission)) {
+      ctx.report(['briefs', i, 'mission'], `unknown mission '${b.mission}'${didYouMean(b.mission, [...ctx.missions])} (HQ: every mission)`)
+    }
+    b.receivers.forEach((r, j) => {
+      if (!receivers.has(r)) ctx.report(['briefs', i, 'receivers', j], `unknown receiver '${r}'${didYouMean(r, [...receivers.keys()])}`)
+    })
+  })
+}
+
 export interface RoutingCheckOptions {
   /** The taxonomy, to check `category` matchers. */
   taxonomy?: Taxonomy
@@ -212,9 +229,10 @@ export function parseRoutingText(file: string, text: string, opts: RoutingCheckO
     if (r.matchers !== undefined) ctx.report(['route', 'matchers'], 'the root route takes every alert: put matchers on its child routes')
     root = compile(ctx, r, null, ['route'], receivers, 'root')
   }
+  checkBriefs(ctx, parsed.data, receivers)
   problems.sort((a, b) => a.line - b.line || a.column - b.column)
   if (problems.length > 0) return { ok: false, version, problems }
-  return { ok: true, routing: { version, receivers, root } }
+  return { ok: true, routing: { version, receivers, root, briefs: parsed.data.briefs } }
 }
 
 /** Loads the routing file; a missing file is an empty routing (nothing is sent). */

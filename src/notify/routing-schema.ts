@@ -94,12 +94,29 @@ export const routeSchema: z.ZodType<RouteInput> = z.lazy(() => z.strictObject({
   routes: z.array(routeSchema).optional(),
 }))
 
-/** The routing file: receivers and the routing tree (Alertmanager's shape, vigil's matchers). */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const
+
+/** A scheduled brief: a mission's (or HQ's, across missions) daily or weekly summary, sent to receivers. */
+export const briefScheduleSchema = z.strictObject({
+  mission: z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'a mission code such as MINUSMA, or HQ for every mission'),
+  every: z.enum(['day', 'week']),
+  /** Local time of day, 24-hour. */
+  at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time such as 07:00'),
+  /** IANA time zone of `at`, e.g. Africa/Bamako. */
+  timeZone: z.string().min(1).default('UTC'),
+  /** The day a weekly brief goes out. */
+  weekday: z.enum(WEEKDAYS).default('monday'),
+  receivers: z.array(name).default([]),
+})
+
+/** The routing file: receivers and the routing tree (Alertmanager's shape, vigil's matchers), and scheduled briefs. */
 export const routingFileSchema = z.strictObject({
   receivers: z.array(receiverSchema).default([]),
   route: routeSchema.optional(),
+  briefs: z.array(briefScheduleSchema).default([]),
 })
 
 export type RoutingFile = z.output<typeof routingFileSchema>
 export type Receiver = z.output<typeof receiverSchema>
 export type Matchers = z.output<typeof matchersSchema>
+export type BriefSchedule = z.output<typeof briefScheduleSchema>

@@ -1,6 +1,6 @@
 import type { AlertState, ChangeKind } from '../alerts/alert.js'
 import { isUnder } from '../taxonomy/taxonomy.js'
-import type { Matchers, Receiver } from './routing-schema.js'
+import type { BriefSchedule, Matchers, Receiver } from './routing-schema.js'
 
 /** A route with everything inherited from its parents filled in. */
 export interface CompiledRoute {
@@ -24,6 +24,7 @@ export interface Routing {
   version: string
   receivers: ReadonlyMap<string, LiveReceiver>
   root: CompiledRoute | null
+  briefs: readonly BriefSchedule[]
 }
 
 /** Where one alert change goes: a receiver, through a route, into a group. */
@@ -36,7 +37,7 @@ export interface RouteHit {
   repeatIntervalMs: number
 }
 
-export const EMPTY_ROUTING: Routing = Object.freeze({ version: 'none', receivers: new Map(), root: null })
+export const EMPTY_ROUTING: Routing = Object.freeze({ version: 'none', receivers: new Map(), root: null, briefs: [] })
 
 /** True when a receiver has no channel: it swallows what is routed to it. */
 export function isNullReceiver(r: Receiver): boolean {

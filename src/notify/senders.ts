@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import nodemailer from 'nodemailer'
-import type { NotificationPayload } from './notification-payload.js'
+import { isBrief, type BriefPayload, type DeliveryPayload, type NotificationPayload } from './notification-payload.js'
 import { notifyDurationMs } from './routing-schema.js'
 import type { LiveReceiver } from './routing-tree.js'
 import { alertLine, htmlText, messageTitle, plainText } from './message-text.js'
@@ -33,7 +33,7 @@ async function postJson(url: string, body: string, headers: Record<string, strin
   }
 }
 
-const keyHeaders = (p: NotificationPayload) => ({ 'idempotency-key': p.idempotencyKey, 'x-vigil-idempotency-key': p.idempotencyKey })
+const keyHeaders = (p: { idempotencyKey: string }) => ({ 'idempotency-key': p.idempotencyKey, 'x-vigil-idempotency-key': p.idempotencyKey })
 
 function sendWebhook(r: LiveReceiver, p: NotificationPayload): Promise<SendResult> {
   const w = r.webhook!
@@ -74,7 +74,12 @@ export function slackBody(p: NotificationPayload, channel?: string): unknown {
   }
 }
 
-async function sendEmail(r: LiveReceiver, p: NotificationPayload): Promise<SendResult> {
+function sendEmail(r: LiveReceiver, p: NotificationPayload): Promise<SendResult> {
+  const lang = r.email!.language
+  return mail(r, p.idempotencyKey, messageTitle(p, lang), plainText(p, lang), htmlText(p, lang))
+}
+
+async function mail(r: LiveReceiver, key: string, subject: string, text: string, html: string): Promise<SendResult> {
   const e = r.email!
   const [host, port] = e.smarthost.split(':') as [string, string]
   const timeout = notifyDurationMs(e.timeout)
@@ -87,12 +92,12 @@ async function sendEmail(r: LiveReceiver, p: NotificationPayload): Promise<SendR
     const info = await transport.sendMail({
       from: e.from,
       to: Array.isArray(e.to) ? e.to : [e.to],
-      subject: messageTitle(p, e.language),
-      text: plainText(p, e.language),
-      html: htmlText(p, e.language),
+      subject,
+      text,
+      html,
       // The key doubles as the Message-ID: mail systems drop a second copy of one Message-ID.
-      messageId: `<${p.idempotencyKey}@vigil>`,
-      headers: { 'X-Vigil-Idempotency-Key': p.idempotencyKey },
+      messageId: `<${key}@vigil>`,
+      headers: { 'X-Vigil-Idempotency-Key': key },
     })
     const rejected = (info.rejected ?? []).map(String)
     return rejected.length > 0 ? { ok: false, detail: `rejected: ${rejected.join(', ')}` } : { ok: true, detail: String(info.response ?? 'accepted') }
@@ -103,8 +108,32 @@ async function sendEmail(r: LiveReceiver, p: NotificationPayload): Promise<SendR
   }
 }
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+/** A brief in each channel's shape: its Markdown as text (chat clients render most of it). */
+async function sendBrief(r: LiveReceiver, p: BriefPayload): Promise<SendResult> {
+  const headers = keyHeaders(p)
+  if (r.webhook) {
+    const body = JSON.stringify(p)
+    return postJson(r.webhook.url, body, { ...headers, 'x-vigil-signature': signBody(body, r.secretValue ?? '') }, notifyDurationMs(r.webhook.timeout))
+  }
+  if (r.teams) {
+    const card = { type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', body: [{ type: 'TextBlock', wrap: true, text: p.markdown }] }
+    return postJson(r.teams.url, JSON.stringify({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] }), headers, notifyDurationMs(r.teams.timeout))
+  }
+  if (r.slack) {
+    return postJson(r.slack.url, JSON.stringify({ ...(r.slack.channel ? { channel: r.slack.channel } : {}), text: p.markdown }), headers, notifyDurationMs(r.slack.timeout))
+  }
+  if (r.email) {
+    return mail(r, p.idempotencyKey, `[vigil] ${p.title}`, p.markdown, `<!doctype html><html><body><pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(p.markdown)}</pre></body></html>`)
+  }
+  return { ok: true, detail: 'null receiver: nothing sent' }
+}
+
 /** Sends one message to one receiver through its channel. */
-export function sendTo(r: LiveReceiver, p: NotificationPayload): Promise<SendResult> {
+export function sendTo(r: LiveReceiver, payload: DeliveryPayload): Promise<SendResult> {
+  if (isBrief(payload)) return sendBrief(r, payload)
+  const p = payload
   if (r.webhook) return sendWebhook(r, p)
   if (r.email) return sendEmail(r, p)
   if (r.teams) return postJson(r.teams.url, JSON.stringify(teamsBody(p)), keyHeaders(p), notifyDurationMs(r.teams.timeout))

@@ -3,6 +3,8 @@ import type { ChangeKind } from '../alerts/alert.js'
 import type { RouteHit } from '../notify/routing-tree.js'
 
 export const MESSAGE_STATUSES = ['pending', 'sent', 'failed'] as const
+/** Why a message was made: alert changes, a reminder of unchanged alerts, a scheduled brief. */
+export type MessageReason = 'changes' | 'repeat' | 'brief'
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number]
 
 /** An alert change waiting in the outbox for its group's next message. */
@@ -35,7 +37,7 @@ export interface NotificationMessage {
   receiver: string
   groupKey: string
   mission: string
-  reason: 'changes' | 'repeat'
+  reason: MessageReason
   payload: unknown
   status: MessageStatus
   attempts: number
@@ -57,7 +59,7 @@ export interface NotificationFilter {
 }
 
 type MessageRow = {
-  id: number; idempotency_key: string; receiver: string; group_key: string; mission: string; reason: 'changes' | 'repeat'
+  id: number; idempotency_key: string; receiver: string; group_key: string; mission: string; reason: MessageReason
   payload: string; status: MessageStatus; attempts: number; next_attempt_at: number; created_at: number; sent_at: number | null; last_error: string | null
 }
 type GroupRow = {
@@ -141,7 +143,7 @@ export function createNotificationsRepo(db: Db) {
     },
 
     /** Records a message made from a group's waiting changes (or a repeat); returns its id. */
-    createMessage(m: { idempotencyKey: string; receiver: string; groupKey: string; mission: string; reason: 'changes' | 'repeat'; payload: unknown; alertIds: number[]; entryIds: number[]; createdAt: number }): number {
+    createMessage(m: { idempotencyKey: string; receiver: string; groupKey: string; mission: string; reason: MessageReason; payload: unknown; alertIds: number[]; entryIds: number[]; createdAt: number }): number {
       const id = Number(insertMessage.run({ ...m, payload: JSON.stringify(m.payload) }).lastInsertRowid)
       for (const a of m.alertIds) linkAlert.run(id, a)
       for (const e of m.entryIds) carryStmt.run(id, e)

@@ -145,6 +145,11 @@ const CASES: Case[] = [
     name: 'GET /alerts.csv?mission=', req: (_w, s) => ({ method: 'GET', url: `/alerts.csv?mission=${sc(s).mission}` }),
     expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
   },
+  {
+    name: 'GET /briefs/:mission/latest', req: (_w, s) => ({ method: 'GET', url: `/briefs/${sc(s).mission}/latest` }),
+    expect: { analyst: [404, 403], joc: [404, 403], hq: [404, 404], admin: [403, 403] },
+  },
+  { name: 'GET /briefs/HQ/latest', req: () => ({ method: 'GET', url: '/briefs/HQ/latest' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [404, 404], admin: [403, 403] } },
   { name: 'GET /routing/status', req: () => ({ method: 'GET', url: '/routing/status' }), expect: only('hq', [200, 200]) },
   { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
 ]

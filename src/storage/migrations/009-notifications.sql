@@ -68,3 +68,17 @@ CREATE TABLE notification_attempts (
   detail       TEXT                      -- the receiver's answer or the error
 );
 CREATE INDEX notification_attempts_message ON notification_attempts (message_id);
+
+-- Scheduled briefs (daily, weekly) per mission, or HQ across missions: one per due time.
+CREATE TABLE briefs (
+  id           INTEGER PRIMARY KEY,
+  mission      TEXT NOT NULL,              -- a mission code, or HQ
+  every        TEXT NOT NULL,              -- day | week
+  due_at       INTEGER NOT NULL,
+  from_at      INTEGER NOT NULL,
+  to_at        INTEGER NOT NULL,
+  produced_at  INTEGER NOT NULL,
+  markdown     TEXT NOT NULL,
+  data         TEXT NOT NULL,              -- JSON
+  UNIQUE (mission, every, due_at)
+);
