@@ -39,6 +39,11 @@ import { rulesRoutes } from './http/rules-routes.js'
 import { createRuleReloader, type ReloadRules } from './rules/rule-reloader.js'
 import { deprecatedIds } from './rules/rule-registry.js'
 import { previewRule } from './evaluate/rule-preview.js'
+import { RoutingRegistry } from './notify/routing-registry.js'
+import { installNotifications } from './http/notifier-lifecycle.js'
+import { capRoutes } from './http/cap-routes.js'
+import { exportsRoutes } from './http/exports-routes.js'
+import { createExportsRepo } from './storage/exports-repo.js'
 
 export interface AppDeps {
   config: Config
@@ -49,6 +54,8 @@ export interface AppDeps {
   gazetteers: GazetteerRegistry
   clock: Clock
   logger: Logger
+  /** The notification routing; none: an empty one (nothing is sent until it is reloaded). */
+  routing?: RoutingRegistry
 }
 
 
@@ -135,6 +142,8 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
   await app.register(whoamiRoute)
+  await app.register(exportsRoutes, { reports: services.reports, alerts: services.alerts, exports: createExportsRepo(deps.store.reader) })
+  await app.register(capRoutes, { alerts: services.alerts, taxonomy: deps.taxonomy, rules: () => deps.rules.current(), clock })
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }
@@ -184,8 +193,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const metrics = createMetrics()
   installHttpMetrics(app, metrics)
+  const routing = deps.routing ?? new RoutingRegistry(config.routingFile, deps.clock)
   const services = createServices({
-    ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation,
+    ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation,
     gazetteers: () => deps.gazetteers.current(),
   })
   app.decorate('vigil', services)
@@ -207,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   drainWritesOnClose(app, 2 * REQUEST_TIMEOUT_MS)
   await secure(app, deps, services)
   await routes(app, deps, services, metrics, auditor)
+  await installNotifications(app, { config, services, routing, metrics, clock: deps.clock, logger: deps.logger })
   expirySweeps(app, services, config.expiryIntervalMs)
   return app
 }

@@ -31,6 +31,11 @@ const envSchema = z.object({
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   VIGIL_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  VIGIL_ROUTING_FILE: z.string().min(1).optional(),
+  VIGIL_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
+  VIGIL_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(12),
+  VIGIL_NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  VIGIL_NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -65,6 +70,15 @@ export interface Config {
   /** Requests one key may make per window (429 with Retry-After beyond). */
   readonly rateLimitPerMinute: number
   readonly rateLimitWindowMs: number
+  /** The notification routing file (receivers and routes); missing: nothing is sent. */
+  readonly routingFile: string
+  /** How often the notifier looks for due groups, repeats and retries. */
+  readonly notifyIntervalMs: number
+  /** Attempts before a message is marked failed. */
+  readonly notifyMaxAttempts: number
+  /** First retry delay; each further retry doubles it, up to the maximum. */
+  readonly notifyRetryBaseMs: number
+  readonly notifyRetryMaxMs: number
 }
 
 /** Raised when the environment holds an invalid setting; the message names every bad variable. */
@@ -104,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,
     rateLimitPerMinute: e.VIGIL_RATE_LIMIT_PER_MINUTE,
     rateLimitWindowMs: e.VIGIL_RATE_LIMIT_WINDOW_MS,
+    routingFile: e.VIGIL_ROUTING_FILE ?? `${e.VIGIL_RULES_DIR.replace(/\/+$/, '')}/routing.yaml`,
+    notifyIntervalMs: e.VIGIL_NOTIFY_INTERVAL_MS,
+    notifyMaxAttempts: e.VIGIL_NOTIFY_MAX_ATTEMPTS,
+    notifyRetryBaseMs: e.VIGIL_NOTIFY_RETRY_BASE_MS,
+    notifyRetryMaxMs: e.VIGIL_NOTIFY_RETRY_MAX_MS,
   })
 }
 

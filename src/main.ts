@@ -11,6 +11,8 @@ import { GazetteerRegistry } from './gazetteer/gazetteer-registry.js'
 import { watchRules, type RuleWatcher } from './rules/rule-watcher.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdminKey } from './auth/first-admin-key.js'
+import path from 'node:path'
+import { RoutingRegistry } from './notify/routing-registry.js'
 
 /** Longer than the app's own wait for writes in flight (twice the request timeout). */
 const SHUTDOWN_DEADLINE_MS = 90_000
@@ -40,7 +42,15 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   } else {
     logger.info({ version: loaded.version, missions: gazetteers.current().missions() }, 'gazetteers loaded')
   }
-  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock: systemClock, logger })
+  const routing = new RoutingRegistry(config.routingFile, systemClock, { taxonomy, missions: config.missions })
+  const routed = routing.reload('startup')
+  if (!routed.ok) {
+    for (const p of routed.problems) logger.error({ file: p.file, line: p.line, column: p.column, path: p.path }, p.message)
+    logger.error({ file: config.routingFile, problems: routed.problems.length }, 'routing failed its check; nothing is sent until it is fixed')
+  } else {
+    logger.info({ file: config.routingFile, version: routed.version, missing: routed.missing }, routed.missing ? 'no routing file: nothing is sent' : 'routing loaded')
+  }
+  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock: systemClock, logger, routing })
   if (config.auth === 'on') {
     const written = await app.vigil.queue.run(() => ensureFirstAdminKey({
       keys: app.vigil.keys, admin: app.vigil.keyAdmin, file: config.adminTokenFile, now: systemClock(),
@@ -52,6 +62,7 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   const onHangup = () => {
     app.reloadGazetteers('SIGHUP')
     void app.reloadRules('SIGHUP')
+    void app.reloadRouting('SIGHUP')
   }
 
   let closing = false
@@ -97,6 +108,8 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
     }
     watch(config.rulesDir, () => void app.reloadRules('watch'), 'rules')
     watch(config.gazetteerDir, () => app.reloadGazetteers('watch'), 'gazetteer')
+    // The routing file's folder, not the file: an editor's save replaces the file.
+    watch(path.dirname(config.routingFile), () => void app.reloadRouting('watch'), 'routing')
   }
   logger.info({ db: config.dbPath, rules: config.rulesDir, gazetteer: config.gazetteerDir, taxonomy: taxonomy.version }, 'vigil ready')
   return app

@@ -26,6 +26,10 @@ import { createIngest } from './ingest/ingest.js'
 import { createAlertActionsRepo } from './storage/alert-actions-repo.js'
 import { createFollowUpLifecycle } from './evaluate/alert-follow-up-lifecycle.js'
 import { createPerformanceRepo } from './storage/performance-repo.js'
+import { createNotificationsRepo } from './storage/notifications-repo.js'
+import { createOutboxRecorder } from './notify/outbox-recorder.js'
+import { createBriefsRepo } from './storage/briefs-repo.js'
+import type { Routing } from './notify/routing-tree.js'
 
 export interface ServiceDeps {
   store: Store
@@ -38,6 +42,8 @@ export interface ServiceDeps {
   onEvaluated?: (seconds: number) => void
   /** The live gazetteers: reports are placed, and area names resolved, with their mission's. */
   gazetteers?: () => GazetteerSet
+  /** The live notification routing: alert changes go to its outbox. None: nothing is routed (tests, replays). */
+  routing?: { current(): Routing }
 }
 
 /**
@@ -62,7 +68,9 @@ export function createServices(deps: ServiceDeps) {
     alerts: createAlertsRepo(store.writer),
     silences: createSilencesRepo(store.writer),
   }
-  const writer = createAlertWriter(repos)
+  const notifications = createNotificationsRepo(store.writer)
+  const routing = deps.routing
+  const writer = createAlertWriter({ ...repos, ...(routing ? { outbox: createOutboxRecorder(notifications, () => routing.current()) } : {}) })
   const keysReader = createKeysRepo(store.reader)
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
   const evaluator = createEvaluator({ ...repos, writer, rules })
@@ -92,6 +100,15 @@ export function createServices(deps: ServiceDeps) {
     alerts: createAlertsRepo(store.reader),
     silences: createSilencesRepo(store.reader),
     keys: keysReader,
+    /** The notification outbox and log on the writer connection (write jobs only). */
+    notifications,
+    /** Alerts as the writer sees them (write jobs only): for the notifier's messages. */
+    writerAlerts: repos.alerts,
+    /** Scheduled briefs: made in write jobs, read from the reader. */
+    briefs: createBriefsRepo(store.writer),
+    briefLog: createBriefsRepo(store.reader),
+    /** The notification log on the reader connection. */
+    notificationLog: createNotificationsRepo(store.reader),
     /** The live keys in memory, for the access check of every request. */
     liveKeys: createLiveKeys(keysReader, signal),
     audit: createAuditRepo(store.writer),

@@ -5,6 +5,7 @@ export type Role = (typeof ROLES)[number]
 export const PERMISSIONS = [
   'reports:write', 'reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read',
   'taxonomy:read', 'rules:read', 'rules:manage', 'rules:propose', 'audit:read', 'keys:manage', 'metrics:read',
+  'notifications:read',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -16,9 +17,9 @@ export type Permission = (typeof PERMISSIONS)[number]
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   analyst: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read', 'rules:propose'],
-  joc: ['reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read', 'taxonomy:read', 'rules:read'],
-  hq: ['reports:read', 'alerts:read', 'silences:read', 'taxonomy:read', 'rules:read', 'rules:manage', 'rules:propose', 'audit:read', 'metrics:read'],
-  admin: ['keys:manage', 'audit:read', 'taxonomy:read', 'rules:read', 'metrics:read'],
+  joc: ['reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read', 'taxonomy:read', 'rules:read', 'notifications:read'],
+  hq: ['reports:read', 'alerts:read', 'silences:read', 'taxonomy:read', 'rules:read', 'rules:manage', 'rules:propose', 'audit:read', 'metrics:read', 'notifications:read'],
+  admin: ['keys:manage', 'audit:read', 'taxonomy:read', 'rules:read', 'metrics:read', 'notifications:read'],
 }
 
 /** Roles whose keys always cover every mission. */

@@ -32,6 +32,7 @@ commands:
                         replay reports through the rules and score the alerts (vigil backtest --help)
   gazetteer check [dir] | import ...
                         check the missions' gazetteers, or import areas and sites (vigil gazetteer --help)
+  routing check [file]  check the notification routing file (default VIGIL_ROUTING_FILE)
   review [--from --to] [--mission <code>]
                         how each indicator's alerts were handled, flagging high false-alarm or overdue shares (vigil review --help)
 
@@ -106,6 +107,20 @@ const COMMANDS: Record<string, Command> = {
   import: { usage: IMPORT_USAGE, run: async (args) => (await import('./import-command.js')).importCommand(args, out, err, err) },
   backtest: { usage: BACKTEST_USAGE, run: async (args) => (await import('./backtest-command.js')).backtestCommand(args, out, err, err) },
   gazetteer: { usage: GAZETTEER_USAGE, run: async (args) => (await import('./gazetteer-commands.js')).gazetteerCommand(args, out, err) },
+  routing: {
+    usage: 'usage: vigil routing check [file]\n',
+    subcommands: {
+      check: {
+        usage: 'usage: vigil routing check [file]\n\nChecks the routing file (default: VIGIL_ROUTING_FILE, rules/routing.yaml) and prints every problem as file:line:column  path  message.\nExit code: 0 no problem, 1 problems, 2 a wrong command line.\n',
+        run: async (args) => {
+          const { loadConfig } = await import('../config.js')
+          const config = loadConfig()
+          const file = parseCommand(args, { positionals: { min: 0, max: 1, name: 'file' } }).positionals[0] ?? config.routingFile
+          return (await import('./routing-commands.js')).routingCheck(existing(file), config.missions, out, err)
+        },
+      },
+    },
+  },
   review: { usage: REVIEW_USAGE, run: async (args) => (await import('./review-command.js')).reviewCommand(args, out, err) },
 }
 

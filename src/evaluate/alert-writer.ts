@@ -27,6 +27,8 @@ export interface AlertWriterDeps {
   alerts: AlertsRepo
   inputs: IndicatorInputsRepo
   silences: SilencesRepo
+  /** Routes each change into the notification outbox, in the change's own transaction. */
+  outbox?: { record(change: AlertChange): void }
 }
 
 const familyKey = (a: AlertState) => `${a.mission}|${a.topCategory}`
@@ -69,6 +71,7 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     if (opts.linked) alerts.link(id, opts.linked)
     const change = alerts.recordChange({ ...flagged, id }, kind, pass.now, opts.actor ?? null, cause, inputIds)
     pass.changes.push(change)
+    deps.outbox?.record(change)
     pass.touched.add(id)
     if (movesInhibition(flagged, kind)) pass.families.add(familyKey(flagged))
     return change.alert

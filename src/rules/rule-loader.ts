@@ -47,6 +47,8 @@ export interface LoadResult {
 }
 
 const RULE_FILE = /\.(ya?ml|json)$/i
+/** The notification routing file may sit beside the rule folders; it is not a rule. */
+export const ROUTING_FILE_NAME = 'routing.yaml'
 /** Retired rules live here: kept for history and id reservation, never loaded. */
 export const DEPRECATED_DIR = 'deprecated'
 
@@ -59,7 +61,7 @@ export function listRuleFiles(dir: string, opts: { deprecated: boolean }): strin
       if (entry.isDirectory()) {
         if ((relPath === DEPRECATED_DIR) !== opts.deprecated && rel === '') continue
         walk(relPath)
-      } else if (RULE_FILE.test(entry.name)) {
+      } else if (RULE_FILE.test(entry.name) && !(rel === '' && entry.name === ROUTING_FILE_NAME)) {
         out.push(relPath)
       }
     }

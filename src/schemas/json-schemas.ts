@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { reportInputSchema } from '../reports/report-schema.js'
 import { indicatorRuleSchema } from '../rules/rule-schema.js'
+import { routingFileSchema } from '../notify/routing-schema.js'
 import { aliasFileSchema, taxonomyFileSchema } from '../taxonomy/taxonomy-schema.js'
 import { areasFileSchema, routesFileSchema, sitesFileSchema } from '../gazetteer/gazetteer-schema.js'
 
@@ -18,6 +19,7 @@ export function generatedSchemas(): Record<string, string> {
     'incident-report.schema.json': render(reportInputSchema, 'https://vigil.example/schemas/incident-report.schema.json', 'vigil incident report'),
     'indicator-rule.schema.json': render(indicatorRuleSchema, 'https://vigil.example/schemas/indicator-rule.schema.json', 'vigil indicator rule'),
     'taxonomy.schema.json': render(taxonomyFileSchema, 'https://vigil.example/schemas/taxonomy.schema.json', 'vigil harmonized threat taxonomy'),
+    'routing.schema.json': render(routingFileSchema, 'https://vigil.example/schemas/routing.schema.json', 'vigil notification routing'),
     'mission-aliases.schema.json': render(aliasFileSchema, 'https://vigil.example/schemas/mission-aliases.schema.json', 'vigil mission vocabulary'),
     'gazetteer-areas.schema.json': render(areasFileSchema, 'https://vigil.example/schemas/gazetteer-areas.schema.json', 'vigil gazetteer: administrative areas (areas.geojson)'),
     'gazetteer-sites.schema.json': render(sitesFileSchema, 'https://vigil.example/schemas/gazetteer-sites.schema.json', 'vigil gazetteer: UN sites (sites.geojson)'),

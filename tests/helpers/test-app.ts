@@ -13,6 +13,7 @@ import { RuleRegistry } from '../../src/rules/rule-registry.js'
 import { GazetteerRegistry } from '../../src/gazetteer/gazetteer-registry.js'
 import { createServices } from '../../src/services.js'
 import { reportInputSchema } from '../../src/reports/report-schema.js'
+import { RoutingRegistry } from '../../src/notify/routing-registry.js'
 
 export const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
 
@@ -43,7 +44,7 @@ export interface TestApp {
  * The real app on a real SQLite file in a temp folder, with a fixed clock and a silent logger.
  * `rulesDir` defaults to an empty directory; rules must pass their check or this throws.
  */
-export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string; auth?: boolean; gazetteerDir?: string } = {}): Promise<TestApp> {
+export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string; auth?: boolean; gazetteerDir?: string; routing?: string } = {}): Promise<TestApp> {
   const dir = tempDir()
   const dbFile = opts.dbFile ?? path.join(dir, 'vigil.db')
   const clock = manualClock(opts.now ?? '2026-03-01T12:00:00Z')
@@ -53,11 +54,19 @@ export async function testApp(opts: { rulesDir?: string; now?: string; config?: 
   const rules = new RuleRegistry(opts.rulesDir ?? writeRules({}), taxonomy, clock)
   const attempt = rules.reload()
   if (!attempt.ok) throw new Error(`test rules failed their check:\n${attempt.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
+  // A routing file's text, when the test sends notifications; it must pass its check.
+  let routing: RoutingRegistry | undefined
+  if (opts.routing !== undefined) {
+    fs.writeFileSync(path.join(dir, 'routing.yaml'), opts.routing)
+    routing = new RoutingRegistry(path.join(dir, 'routing.yaml'), clock, { taxonomy })
+    const routed = routing.reload('startup')
+    if (!routed.ok) throw new Error(`test routing failed its check:\n${routed.problems.map((p) => `${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
+  }
   // The shipped gazetteers (MINUSCA) unless a test brings its own.
   const gazetteers = new GazetteerRegistry(opts.gazetteerDir ?? GAZETTEER_DIR, clock)
   const placed = gazetteers.reload('startup')
   if (!placed.ok) throw new Error(`test gazetteers failed their check:\n${placed.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
-  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock, logger: pino({ level: 'silent' }) })
+  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock, logger: pino({ level: 'silent' }), ...(routing ? { routing } : {}) })
   await app.ready()
   return {
     app,

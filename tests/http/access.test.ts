@@ -148,6 +148,32 @@ const CASES: Case[] = [
   { name: 'GET /gazetteer/:mission', req: () => ({ method: 'GET', url: '/gazetteer/MINUSCA' }), expect: all(200) },
   { name: 'GET /gazetteer/status', req: () => ({ method: 'GET', url: '/gazetteer/status' }), expect: only('hq', [200, 200]) },
   { name: 'POST /gazetteer/reload', req: () => ({ method: 'POST', url: '/gazetteer/reload' }), expect: only('hq', [200, 200]) },
+  { name: 'GET /notifications', req: () => ({ method: 'GET', url: '/notifications' }), expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [200, 200] } },
+  {
+    name: 'GET /notifications?alert=', req: (w, s) => ({ method: 'GET', url: `/notifications?alert=${w.alert[s]}` }),
+    expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [200, 200] },
+  },
+  {
+    name: 'GET /cap/alerts/:id.xml', req: (w, s) => ({ method: 'GET', url: `/cap/alerts/${w.alert[s]}.xml` }),
+    expect: { analyst: [200, 404], joc: [200, 404], hq: [200, 200], admin: [403, 403] },
+  },
+  { name: 'GET /cap/alerts.atom', req: () => ({ method: 'GET', url: '/cap/alerts.atom' }), expect: { ...all(200), admin: [403, 403] } },
+  { name: 'GET /reports.geojson', req: () => ({ method: 'GET', url: '/reports.geojson' }), expect: { ...all(200), admin: [403, 403] } },
+  {
+    name: 'GET /reports.csv?mission=', req: (_w, s) => ({ method: 'GET', url: `/reports.csv?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
+  { name: 'GET /alerts.geojson', req: () => ({ method: 'GET', url: '/alerts.geojson?silenced=include&inhibited=include' }), expect: { ...all(200), admin: [403, 403] } },
+  {
+    name: 'GET /alerts.csv?mission=', req: (_w, s) => ({ method: 'GET', url: `/alerts.csv?mission=${sc(s).mission}` }),
+    expect: { analyst: [200, 403], joc: [200, 403], hq: [200, 200], admin: [403, 403] },
+  },
+  {
+    name: 'GET /briefs/:mission/latest', req: (_w, s) => ({ method: 'GET', url: `/briefs/${sc(s).mission}/latest` }),
+    expect: { analyst: [404, 403], joc: [404, 403], hq: [404, 404], admin: [403, 403] },
+  },
+  { name: 'GET /briefs/HQ/latest', req: () => ({ method: 'GET', url: '/briefs/HQ/latest' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [404, 404], admin: [403, 403] } },
+  { name: 'GET /routing/status', req: () => ({ method: 'GET', url: '/routing/status' }), expect: only('hq', [200, 200]) },
   { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
 ]
 
@@ -183,6 +209,11 @@ describe('access: every route x role x mission scope', () => {
     expect((await get('/reports')).json().items.map((r: { id: string }) => r.id)).toEqual(['IN-1'])
     expect((await get('/alerts?silenced=include&inhibited=include')).json().changes.every((c: { alert: { mission: string } }) => c.alert.mission === 'MINUSMA')).toBe(true)
     expect((await get('/alerts/summary')).json().total).toBe(1)
+    // Exports hold the key's missions only too.
+    expect((await get('/reports.csv')).body).toContain('IN-1')
+    expect((await get('/reports.csv')).body).not.toContain('OUT-1')
+    expect(JSON.parse((await get('/alerts.geojson')).body).features.map((f: { properties: { mission: string } }) => f.properties.mission)).toEqual(['MINUSMA'])
+    expect((await get('/cap/alerts.atom')).body).not.toContain('MINUSCA')
     const joc = await world.t.app.inject({ method: 'GET', url: '/silences', headers: { authorization: `Bearer ${world.tokens.joc}` } })
     expect(joc.json().silences.map((s: { matchers: { mission: string } }) => s.matchers.mission)).toEqual(['MINUSMA'])
     const hq = await world.t.app.inject({ method: 'GET', url: '/reports', headers: { authorization: `Bearer ${world.tokens.hq}` } })
