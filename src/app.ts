@@ -30,6 +30,11 @@ import { rulesRoutes } from './http/rules-routes.js'
 import { createRuleReloader, type ReloadRules } from './rules/rule-reloader.js'
 import { deprecatedIds } from './rules/rule-registry.js'
 import { previewRule } from './evaluate/rule-preview.js'
+import { boardStatic } from './http/board-static.js'
+import { missionsRoutes } from './http/missions-routes.js'
+import { backtestRoutes } from './http/backtest-routes.js'
+import { whoamiRoutes } from './http/whoami-routes.js'
+import { BOARD_DIR } from './paths.js'
 
 export interface AppDeps {
   config: Config
@@ -38,6 +43,8 @@ export interface AppDeps {
   rules: RuleRegistry
   clock: Clock
   logger: Logger
+  /** The built board to serve at `/`; default dist/board. */
+  boardDir?: string
 }
 
 
@@ -107,6 +114,10 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
+  await app.register(whoamiRoutes)
+  await app.register(missionsRoutes, { missions: config.missions, tileUrl: config.tileUrl })
+  await app.register(backtestRoutes, { dir: config.backtestDir })
+  await app.register(boardStatic, { dir: deps.boardDir ?? BOARD_DIR, tileUrl: config.tileUrl })
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }

@@ -27,6 +27,8 @@ const envSchema = z.object({
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   VIGIL_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+  VIGIL_TILE_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.includes('{z}') && u.includes('{x}') && u.includes('{y}'), 'a tile URL template with {z}, {x} and {y}').optional(),
+  VIGIL_BACKTEST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -55,6 +57,10 @@ export interface Config {
   /** Requests one key may make per window (429 with Retry-After beyond). */
   readonly rateLimitPerMinute: number
   readonly rateLimitWindowMs: number
+  /** The mission's own map tile server (an {z}/{x}/{y} template) for the board; null: no tiles, the gazetteer drawn alone. */
+  readonly tileUrl: string | null
+  /** Where `vigil backtest --out` wrote its last report; GET /backtest/latest serves its summary.json. */
+  readonly backtestDir: string | null
 }
 
 /** Raised when the environment holds an invalid setting; the message names every bad variable. */
@@ -91,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,
     rateLimitPerMinute: e.VIGIL_RATE_LIMIT_PER_MINUTE,
     rateLimitWindowMs: e.VIGIL_RATE_LIMIT_WINDOW_MS,
+    tileUrl: e.VIGIL_TILE_URL ?? null,
+    backtestDir: e.VIGIL_BACKTEST_DIR ?? null,
   })
 }
 

@@ -7,6 +7,9 @@ export function presentRuleSummary(r: LoadedRule) {
   return {
     id: rule.id,
     title: rule.title,
+    ...(rule.titleFr ? { titleFr: rule.titleFr } : {}),
+    description: rule.description,
+    owner: rule.owner,
     status: rule.status,
     version: rule.version,
     taxonomy: rule.taxonomy,
@@ -16,6 +19,8 @@ export function presentRuleSummary(r: LoadedRule) {
     thresholds: rule.alerts.map((a) => ({ level: a.level, grade: a.grade })),
     window: rule.window,
     expires: rule.expires,
+    ...(rule.summary ? { summary: rule.summary } : {}),
+    ...(rule.summaryFr ? { summaryFr: rule.summaryFr } : {}),
     file: r.file,
   }
 }
