@@ -1,4 +1,4 @@
-import type { MessageKey } from './en'
+import type { MessageKey } from './en.js'
 
 /** The board's French messages: every key of en.ts, checked by the type. */
 export const fr: Record<MessageKey, string> = {

@@ -153,7 +153,7 @@ export function ReportForm(props: { data: BoardData }) {
       </div>
       <fieldset>
         <legend>{t('report.category')}</legend>
-        <label>{t('report.categorySearch')}<input type="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} /></label>
+        <label>{t('report.categorySearch')}<input type="search" name="search" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} /></label>
         <label>{t('report.categoryPick')}
           <select name="category" size={6} value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value)} {...invalid('category')}>
             {filtered.map((c) => <option key={c.text} value={c.code} translate={false}>{c.text}</option>)}
