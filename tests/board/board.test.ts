@@ -82,12 +82,17 @@ describe('the JOC board in a real browser', () => {
   it('shows a report posted through the API on the board within 2 s, without a reload', async () => {
     const page = await signIn(browser, server.url, tokens.joc)
     await page.waitForSelector('[data-testid=connection][data-mode=live]')
-    const started = Date.now()
-    const id = await postReport()
-    await row(page, id).waitFor({ timeout: 2000 })
-    const ms = Date.now() - started
-    expect(ms).toBeLessThan(2000)
-    console.info(`board: report POST to alert on the board in ${ms} ms`)
+    const times: number[] = []
+    let id = 0
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now()
+      id = await postReport()
+      await row(page, id).waitFor({ timeout: 2000 })
+      times.push(Date.now() - started)
+    }
+    expect(Math.max(...times)).toBeLessThan(2000)
+    times.sort((a, b) => a - b)
+    console.info(`board: report POST to its alert on the board: median ${times[2]} ms, max ${times[4]} ms (5 reports)`)
     await expect.poll(() => row(page, id).getAttribute('class')).toContain('flash-new')
     expect(await row(page, id).textContent()).toContain('1 hostile act')
     await screenshot(page, 'board')
