@@ -8,6 +8,10 @@ import type { Clock } from './clock.js'
 import type { Store } from './storage/store.js'
 import type { Taxonomy } from './taxonomy/taxonomy.js'
 import type { RuleRegistry } from './rules/rule-registry.js'
+import type { GazetteerRegistry } from './gazetteer/gazetteer-registry.js'
+import { placeIn } from './reports/report-place.js'
+import { createGazetteerReloader, type ReloadGazetteers } from './gazetteer/gazetteer-reloader.js'
+import { gazetteerRoutes } from './http/gazetteer-routes.js'
 import { createServices, type Services } from './services.js'
 import { zodValidatorCompiler } from './http/zod-validation.js'
 import { makeErrorHandler } from './http/error-handler.js'
@@ -41,6 +45,8 @@ export interface AppDeps {
   store: Store
   taxonomy: Taxonomy
   rules: RuleRegistry
+  /** The missions' gazetteers: every report is placed against its mission's. */
+  gazetteers: GazetteerRegistry
   clock: Clock
   logger: Logger
   /** The built board to serve at `/`; default dist/board. */
@@ -53,6 +59,8 @@ declare module 'fastify' {
     vigil: Services
     /** Reloads the rules through the write queue; main.ts calls it on file changes and SIGHUP. */
     reloadRules: ReloadRules
+    /** Reloads the gazetteers, all or nothing; main.ts calls it on file changes and SIGHUP. */
+    reloadGazetteers: ReloadGazetteers
   }
 }
 
@@ -95,6 +103,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
     },
   })
   await app.register(taxonomyRoutes, { taxonomy: deps.taxonomy })
+  await app.register(gazetteerRoutes, { registry: deps.gazetteers, reload: app.reloadGazetteers })
   await app.register(rulesRoutes, {
     registry: deps.rules,
     reload: app.reloadRules,
@@ -115,9 +124,12 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
   await app.register(whoamiRoutes)
-  await app.register(missionsRoutes, { missions: config.missions, tileUrl: config.tileUrl })
+  await app.register(missionsRoutes, { missions: config.missions })
   await app.register(backtestRoutes, { dir: config.backtestDir })
-  await app.register(boardStatic, { dir: deps.boardDir ?? BOARD_DIR, tileUrl: config.tileUrl })
+  await app.register(boardStatic, {
+    dir: deps.boardDir ?? BOARD_DIR,
+    tileUrls: () => { const set = deps.gazetteers.current(); return set.missions().flatMap((m) => set.get(m)?.meta.tiles ?? []) },
+  })
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }
@@ -166,8 +178,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` }))
 
   const metrics = createMetrics()
-  const services = createServices({ ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation })
+  const services = createServices({
+    ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation,
+    place: (mission, location) => placeIn(deps.gazetteers.current().get(mission), location),
+  })
   app.decorate('vigil', services)
+  app.decorate('reloadGazetteers', createGazetteerReloader(deps.gazetteers, deps.logger))
   app.decorate('reloadRules', createRuleReloader(deps.rules, services.queue, deps.logger, deps.clock, services.reindex))
   const auditor = createAuditor({ audit: services.audit, queue: services.queue, clock: deps.clock })
   auditor.install(app)

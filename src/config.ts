@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { GAZETTEER_DIR } from './paths.js'
 
 /** Missions vigil knows by default: the current and recently closed peacekeeping operations. */
 export const DEFAULT_MISSIONS = [
@@ -15,6 +16,7 @@ const envSchema = z.object({
   VIGIL_DB: z.string().min(1).default('./data/vigil.db'),
   VIGIL_RULES_DIR: z.string().min(1).default('./rules'),
   VIGIL_WATCH_RULES: flag.default(true),
+  VIGIL_GAZETTEER_DIR: z.string().min(1).default(GAZETTEER_DIR),
   VIGIL_MISSIONS: csv.pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/)).min(1))
     .default([...DEFAULT_MISSIONS]),
   VIGIL_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
@@ -27,7 +29,6 @@ const envSchema = z.object({
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   VIGIL_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
-  VIGIL_TILE_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.includes('{z}') && u.includes('{x}') && u.includes('{y}'), 'a tile URL template with {z}, {x} and {y}').optional(),
   VIGIL_BACKTEST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
@@ -40,6 +41,8 @@ export interface Config {
   readonly rulesDir: string
   /** Reload the rules when a file in the rules directory changes (SIGHUP and POST /rules/reload always work). */
   readonly watchRules: boolean
+  /** The missions' gazetteers, one folder per mission; watched like the rules when watchRules is on. */
+  readonly gazetteerDir: string
   readonly missions: readonly string[]
   readonly bodyLimit: number
   readonly batchMax: number
@@ -57,8 +60,6 @@ export interface Config {
   /** Requests one key may make per window (429 with Retry-After beyond). */
   readonly rateLimitPerMinute: number
   readonly rateLimitWindowMs: number
-  /** The mission's own map tile server (an {z}/{x}/{y} template) for the board; null: no tiles, the gazetteer drawn alone. */
-  readonly tileUrl: string | null
   /** Where `vigil backtest --out` wrote its last report; GET /backtest/latest serves its summary.json. */
   readonly backtestDir: string | null
 }
@@ -85,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPath: e.VIGIL_DB,
     rulesDir: e.VIGIL_RULES_DIR,
     watchRules: e.VIGIL_WATCH_RULES,
+    gazetteerDir: e.VIGIL_GAZETTEER_DIR,
     missions: Object.freeze([...e.VIGIL_MISSIONS]),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     batchMax: e.VIGIL_BATCH_MAX,
@@ -97,7 +99,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,
     rateLimitPerMinute: e.VIGIL_RATE_LIMIT_PER_MINUTE,
     rateLimitWindowMs: e.VIGIL_RATE_LIMIT_WINDOW_MS,
-    tileUrl: e.VIGIL_TILE_URL ?? null,
     backtestDir: e.VIGIL_BACKTEST_DIR ?? null,
   })
 }

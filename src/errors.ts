@@ -120,6 +120,21 @@ export const errors = {
     extra: { attempt, live },
   })),
 
+  // Gazetteers
+  GAZETTEER_NOT_FOUND: define('VIGIL_GAZETTEER_NOT_FOUND', 404, (mission: string, known: string[]) => ({
+    message: `mission ${mission} has no gazetteer; reports there keep their place names as given`,
+    extra: { known },
+  })),
+  GAZETTEER_RELOAD_REFUSED: define('VIGIL_GAZETTEER_RELOAD_REFUSED', 422, (problems: Problem[], attempt: unknown, live: string) => ({
+    message: `the gazetteers fail their check: ${problems.length} problem(s); version ${live} stays live`,
+    problems,
+    extra: { attempt, live },
+  })),
+  UNKNOWN_AREA: define('VIGIL_UNKNOWN_AREA', 400, (path: string, mission: string, name: string, closest: string[]) => ({
+    message: `unknown area '${name}' in the ${mission} gazetteer`,
+    problems: [{ path, message: `unknown area '${name}' in the ${mission} gazetteer; closest: ${closest.join(', ')}`, detail: { closest } }],
+  })),
+
   // Generic
   NOT_FOUND: define('VIGIL_NOT_FOUND', 404, (what: string) => ({ message: `${what} not found` })),
   NOT_READY: define('VIGIL_NOT_READY', 503, (why: string) => ({ message: `not ready: ${why}` })),

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
@@ -6,6 +7,7 @@ import { openStore } from './storage/store.js'
 import { loadTaxonomy } from './taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from './paths.js'
 import { RuleRegistry } from './rules/rule-registry.js'
+import { GazetteerRegistry } from './gazetteer/gazetteer-registry.js'
 import { watchRules, type RuleWatcher } from './rules/rule-watcher.js'
 import { buildApp } from './app.js'
 import { ensureFirstAdminKey } from './auth/first-admin-key.js'
@@ -30,7 +32,15 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   } else {
     logger.info({ version: attempt.version, rules: rules.current().indicators.length }, 'rules loaded')
   }
-  const app = await buildApp({ config, store, taxonomy, rules, clock: systemClock, logger })
+  const gazetteers = new GazetteerRegistry(config.gazetteerDir, systemClock)
+  const loaded = gazetteers.reload('startup')
+  if (!loaded.ok) {
+    for (const p of loaded.problems) logger.error({ file: p.file, line: p.line, column: p.column, path: p.path }, p.message)
+    logger.error({ dir: config.gazetteerDir, problems: loaded.problems.length }, 'gazetteers failed their check; place names are kept as given')
+  } else {
+    logger.info({ version: loaded.version, missions: gazetteers.current().missions() }, 'gazetteers loaded')
+  }
+  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock: systemClock, logger })
   if (config.auth === 'on') {
     const written = await app.vigil.queue.run(() => ensureFirstAdminKey({
       keys: app.vigil.keys, admin: app.vigil.keyAdmin, file: config.adminTokenFile, now: systemClock(),
@@ -38,8 +48,11 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
     if (written) logger.warn({ file: written }, 'no admin key existed: one was created; its token is in this file, readable only by its owner')
   }
 
-  let watcher: RuleWatcher | null = null
-  const onHangup = () => void app.reloadRules('SIGHUP')
+  const watchers: RuleWatcher[] = []
+  const onHangup = () => {
+    app.reloadGazetteers('SIGHUP')
+    void app.reloadRules('SIGHUP')
+  }
 
   let closing = false
   const close = async (signal: string) => {
@@ -51,7 +64,7 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
       logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting')
       process.exit(1)
     }, SHUTDOWN_DEADLINE_MS).unref()
-    watcher?.close()
+    for (const w of watchers) w.close()
     process.off('SIGHUP', onHangup)
     try {
       await app.close()
@@ -74,13 +87,17 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
 
   await app.listen({ port: config.port, host: config.host })
   if (config.watchRules) {
-    const watchFailed = (err: unknown) => logger.error({ err, dir: config.rulesDir }, 'rules watch failed; reload with SIGHUP or POST /rules/reload')
-    try {
-      watcher = watchRules(config.rulesDir, () => void app.reloadRules('watch'), { onError: watchFailed })
-    } catch (err) {
-      watchFailed(err)
+    const watch = (dir: string, reload: () => void, what: string) => {
+      const watchFailed = (err: unknown) => logger.error({ err, dir }, `${what} watch failed; reload with SIGHUP or POST /${what}/reload`)
+      try {
+        if (fs.existsSync(dir)) watchers.push(watchRules(dir, reload, { onError: watchFailed }))
+      } catch (err) {
+        watchFailed(err)
+      }
     }
+    watch(config.rulesDir, () => void app.reloadRules('watch'), 'rules')
+    watch(config.gazetteerDir, () => app.reloadGazetteers('watch'), 'gazetteer')
   }
-  logger.info({ db: config.dbPath, rules: config.rulesDir, taxonomy: taxonomy.version }, 'vigil ready')
+  logger.info({ db: config.dbPath, rules: config.rulesDir, gazetteer: config.gazetteerDir, taxonomy: taxonomy.version }, 'vigil ready')
   return app
 }

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js'
 import type { Store } from './storage/store.js'
 import type { Taxonomy } from './taxonomy/taxonomy.js'
 import type { RuleSet } from './rules/rule-set.js'
+import type { Placer } from './reports/report-place.js'
 import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   clock: Clock
   /** Told how long each evaluation took, in seconds (metrics). */
   onEvaluated?: (seconds: number) => void
+  /** Resolves a report's place against its mission's gazetteer; names as given without one. */
+  place?: Placer
 }
 
 /**
@@ -59,6 +62,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     evaluator: () => evaluator,
     ...(deps.onEvaluated ? { onEvaluated: deps.onEvaluated } : {}),
+    ...(deps.place ? { place: deps.place } : {}),
   })
   return {
     queue,

@@ -1,5 +1,6 @@
 import type { Confidence, Grade, Level } from './levels.js'
 import type { Explanation } from '../rules/compile-indicator.js'
+import type { AreaRef } from '../reports/report-place.js'
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'expired', 'withdrawn'] as const
 export type AlertStatus = (typeof ALERT_STATUSES)[number]
@@ -12,14 +13,23 @@ export const CHANGE_KINDS = [
 ] as const
 export type ChangeKind = (typeof CHANGE_KINDS)[number]
 
-/** Where an alert applies: the mission, the group values, and for radius indicators a circle. */
+/**
+ * Where an alert applies: the mission, the group values, for radius indicators a circle, and
+ * the place hierarchy derived from its inputs: the admin1 and admin2 where most of them lie
+ * (names and P-codes), its site and route when its scope has one, and every area they touch.
+ */
 export interface AlertScope {
   mission: string
   groupBy: Record<string, string>
   admin1?: string
+  admin1Pcode?: string
   admin2?: string
+  admin2Pcode?: string
   route?: string
   site?: string
+  siteId?: string
+  /** Every admin1 and admin2 area its inputs lie in: what area filters, silences, inhibition and keys match. */
+  areas?: AreaRef[]
   /** The fixed centre of a radius indicator's circle: where its first input happened. */
   center?: { lat: number; lon: number }
   radiusKm?: number

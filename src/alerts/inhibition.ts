@@ -1,18 +1,40 @@
 import { distanceKm } from '../geo.js'
-import { isActive, type AlertState } from './alert.js'
-import { LEVELS } from './levels.js'
+import { inAreas, type AreaRef } from '../reports/report-place.js'
+import { isActive, type AlertScope, type AlertState } from './alert.js'
+import { GRADES, LEVELS } from './levels.js'
 
 /** What inhibition reads of an alert: who, where, how high, whether active. */
-export type InhibitionView = Pick<AlertState, 'id' | 'status' | 'mission' | 'topCategory' | 'level' | 'scope'>
+export type InhibitionView = Pick<AlertState, 'id' | 'status' | 'mission' | 'topCategory' | 'level' | 'grade' | 'scope'>
 
 const levelOf = (a: InhibitionView) => LEVELS.indexOf(a.level)
-const PLACE_FIELDS = ['admin1', 'admin2', 'route', 'site'] as const
+const gradeOf = (a: InhibitionView) => GRADES.indexOf(a.grade)
+
+/** Whether the lower alert lies wholly inside the areas: every area it touches is one of them. */
+function inside(lower: AlertScope, areas: readonly AreaRef[] | undefined): boolean {
+  const own = lower.areas ?? []
+  return own.length > 0 && own.every((a) => inAreas(areas, a.name, a.level))
+}
+
+/** Whether the lower alert lies in one area: its areas at that level are that area alone. */
+function onlyIn(lower: AlertScope, area: AreaRef): boolean {
+  const atLevel = (lower.areas ?? []).filter((a) => a.level === area.level)
+  return atLevel.length > 0 && atLevel.every((a) => a.name === area.name || (a.pcode !== undefined && a.pcode === area.pcode))
+}
+
+/** An area of an alert's own place, at a level. */
+function ownArea(s: AlertScope, level: 1 | 2): AreaRef | null {
+  const name = level === 1 ? s.admin1 : s.admin2
+  const pcode = level === 1 ? s.admin1Pcode : s.admin2Pcode
+  return name === undefined ? null : { level, name, ...(pcode ? { pcode } : {}) }
+}
 
 /**
- * Whether the area of `higher` covers `lower`. A mission-wide alert covers the mission; one
- * grouped by place fields covers alerts with the same values there; a radius alert covers
- * alerts centred inside its circle; a per-incident alert covers its incident's district.
- * When in doubt it does not cover: an alert is never hidden on a guess.
+ * Whether the area of `higher` covers `lower`, from the place both derive from their inputs. A
+ * radius alert covers alerts centred inside its circle; one grouped by a route or a site covers
+ * alerts on that route or at that site; one grouped by an area covers alerts that lie only in
+ * it; a per-incident alert covers its incident's district; any other (mission-wide, per
+ * category) covers alerts lying wholly inside the areas its own inputs touch. An alert whose
+ * place is unknown is never covered: never hidden on a guess.
  */
 export function covers(higher: InhibitionView, lower: InhibitionView): boolean {
   const h = higher.scope
@@ -22,17 +44,22 @@ export function covers(higher: InhibitionView, lower: InhibitionView): boolean {
     return p !== undefined && distanceKm(h.center.lat, h.center.lon, p.lat, p.lon) <= h.radiusKm
   }
   if (h.groupBy.report) {
-    const field = h.admin2 ? 'admin2' : h.admin1 ? 'admin1' : null
-    return field !== null && h[field] === l[field]
+    const district = ownArea(h, 2) ?? ownArea(h, 1)
+    return district !== null && onlyIn(l, district)
   }
-  const fields = PLACE_FIELDS.filter((f) => f in h.groupBy)
-  return fields.every((f) => h.groupBy[f] === l[f])
+  if (h.groupBy.route !== undefined && l.route !== h.groupBy.route) return false
+  if (h.groupBy.site !== undefined && l.site !== h.groupBy.site) return false
+  const grouped = ([1, 2] as const).filter((level) => h.groupBy[level === 1 ? 'admin1' : 'admin2'] !== undefined)
+  if (grouped.length > 0) return grouped.every((level) => { const a = ownArea(h, level); return a !== null && onlyIn(l, a) })
+  if (h.groupBy.route !== undefined || h.groupBy.site !== undefined) return true
+  return inside(l, h.areas)
 }
 
 /**
  * Alertmanager's inhibition for the JOC: an active alert inhibits the active alerts of a lower
- * level in the same mission and indicator family (top category) whose area it covers. The JOC
- * then reads one alert, not three.
+ * level in the same mission and indicator family (top category) inside its area, so the JOC
+ * reads one alert, not three. Never one of a higher grade than itself, and never a critical one:
+ * the worst news is never hidden behind a broader alert.
  */
 export function inhibits(higher: InhibitionView, lower: InhibitionView): boolean {
   return higher.id !== lower.id
@@ -40,6 +67,8 @@ export function inhibits(higher: InhibitionView, lower: InhibitionView): boolean
     && higher.mission === lower.mission
     && higher.topCategory === lower.topCategory
     && levelOf(higher) > levelOf(lower)
+    && lower.grade !== 'critical'
+    && gradeOf(lower) <= gradeOf(higher)
     && covers(higher, lower)
 }
 

@@ -46,7 +46,14 @@ export function withFilters(p: URLSearchParams, patch: Partial<Record<keyof Filt
 /** The places an alert is about: its area names and P-codes. */
 export function alertAreas(a: Alert): string[] {
   const s = a.scope
-  return [s.admin1, s.admin1Pcode, s.admin2, s.admin2Pcode, s.groupBy.admin1, s.groupBy.admin2, ...(s.areas ?? [])]
+  return [s.admin1, s.admin1Pcode, s.admin2, s.admin2Pcode, s.groupBy.admin1, s.groupBy.admin2, ...(s.areas ?? []).flatMap((x) => [x.name, x.pcode])]
+    .filter((x): x is string => typeof x === 'string' && x.length > 0)
+}
+
+/** The names of the areas an alert is about, for the area filter's choices. */
+export function areaNames(a: Alert): string[] {
+  const s = a.scope
+  return [s.admin1, s.admin2, s.groupBy.admin1, s.groupBy.admin2, ...(s.areas ?? []).map((x) => x.name)]
     .filter((x): x is string => typeof x === 'string' && x.length > 0)
 }
 

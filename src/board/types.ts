@@ -24,7 +24,9 @@ export interface AlertScope {
   admin2Pcode?: string
   route?: string
   site?: string
-  areas?: string[]
+  siteId?: string
+  /** Every admin1 and admin2 area the alert's inputs lie in. */
+  areas?: { level: 1 | 2; name: string; pcode?: string }[]
   center?: LatLon
   radiusKm?: number
   centroid?: LatLon

@@ -5,6 +5,7 @@ import { rulesCheck, rulesDiff, rulesTest } from './rules-commands.js'
 import { importCommand, IMPORT_USAGE } from './import-command.js'
 import { backtestCommand, BACKTEST_USAGE } from './backtest-command.js'
 import { keysCommand } from './keys-commands.js'
+import { gazetteerCommand } from './gazetteer-commands.js'
 
 const USAGE = `usage: vigil <command>
 
@@ -14,6 +15,7 @@ commands:
   rules test [dir|file] run the rules' tests through the real engine
   rules diff <old> <new> what changed between two rule directories
   keys create|list|revoke   manage access keys (vigil keys --help)
+  gazetteer check|import    check mission gazetteers, import areas and sites (vigil gazetteer --help)
   schemas build         regenerate schemas/*.schema.json from the zod sources
   schemas check         fail when a generated schema is stale
   import <file> --format ucdp-ged|csv --mission <code> [--map <mapping.yaml>] [--out <file>]
@@ -42,6 +44,8 @@ export async function runCli(argv: string[]): Promise<number> {
         break
       case 'keys':
         return keysCommand(argv.slice(1), process.stdout, process.stderr)
+      case 'gazetteer':
+        return gazetteerCommand(argv.slice(1), process.stdout, process.stderr)
       case 'schemas':
         if (sub === 'build' || sub === 'check') return buildSchemas({ check: sub === 'check' })
         break

@@ -45,8 +45,8 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     if (!isActive(a.status)) return { silenced: a.silenced, inhibited: a.inhibited }
     return {
       silenced: pass.silences.some((s) => silenceMatches(s.matchers, a)),
-      // Nothing ranks above the top level: no query for a strategic alert.
-      inhibited: a.level !== TOP_LEVEL && isInhibited(a, alerts.activeAbove(a.mission, a.topCategory, nextLevelRank(a))),
+      // Nothing ranks above the top level, and a critical alert is never inhibited: no query for either.
+      inhibited: a.level !== TOP_LEVEL && a.grade !== 'critical' && isInhibited(a, alerts.activeAbove(a.mission, a.topCategory, nextLevelRank(a))),
     }
   }
 

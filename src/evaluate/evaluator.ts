@@ -1,4 +1,5 @@
 import type { Report } from '../reports/report.js'
+import type { AreaRef } from '../reports/report-place.js'
 import { isActive, type AlertScope, type AlertState } from '../alerts/alert.js'
 import { confidenceOf, trendOf } from '../alerts/grading.js'
 import { alertSentence } from '../alerts/alert-sentence.js'
@@ -56,6 +57,36 @@ export function createEvaluator(deps: EvaluatorDeps) {
     }
   }
 
+  /**
+   * The scope with its place hierarchy derived from the inputs it counts: admin1 and admin2 where
+   * most of them lie (the group's own values when grouped by them), and every area they touch.
+   */
+  function placed(scope: AlertScope, q: AggregateQuery): AlertScope {
+    const found = inputs.areas(q)
+    const { admin1: _1, admin1Pcode: _1p, admin2: _2, admin2Pcode: _2p, areas: _a, ...rest } = scope
+    const out: AlertScope = rest
+    const main = found.find((a) => (scope.groupBy.admin1 === undefined || a.admin1 === scope.groupBy.admin1)
+      && (scope.groupBy.admin2 === undefined || a.admin2 === scope.groupBy.admin2))
+    const admin1 = scope.groupBy.admin1 ?? main?.admin1 ?? null
+    const admin2 = scope.groupBy.admin2 ?? main?.admin2 ?? null
+    if (admin1 !== null) out.admin1 = admin1
+    if (main?.admin1Pcode && main.admin1 === admin1) out.admin1Pcode = main.admin1Pcode
+    if (admin2 !== null) out.admin2 = admin2
+    if (main?.admin2Pcode && main.admin2 === admin2) out.admin2Pcode = main.admin2Pcode
+    const areas = new Map<string, AreaRef>()
+    const add = (level: 1 | 2, name: string | null, pcode: string | null) => {
+      if (name !== null && !areas.has(`${level}:${name}`)) areas.set(`${level}:${name}`, { level, name, ...(pcode ? { pcode } : {}) })
+    }
+    add(1, out.admin1 ?? null, out.admin1Pcode ?? null)
+    add(2, out.admin2 ?? null, out.admin2Pcode ?? null)
+    for (const a of found) {
+      add(1, a.admin1, a.admin1Pcode)
+      add(2, a.admin2, a.admin2Pcode)
+    }
+    if (areas.size > 0) out.areas = [...areas.values()]
+    return out
+  }
+
   /** Aggregates plus the derived facts (trend, confidence) for one scope. */
   function measure(ind: CompiledIndicator, scope: AlertScope, anchor: number) {
     const q = query(ind, scope, anchor)
@@ -78,12 +109,13 @@ export function createEvaluator(deps: EvaluatorDeps) {
       groupBy[field] = v
     }
     const scope: AlertScope = { mission: input.mission, groupBy }
-    // The place an alert names: its group fields; an incident or a circle also names where it is.
+    // The site and route an alert names: its group's; an incident or a circle names its input's.
     const placeAll = ind.rule.scope.groupBy.includes('report') || ind.rule.scope.radiusKm !== undefined
-    for (const f of ['admin1', 'admin2', 'route', 'site'] as const) {
-      const v = input.group(f)
-      if (v !== null && (placeAll || f in groupBy)) scope[f] = v
+    if (input.place.site !== undefined && (placeAll || 'site' in groupBy)) {
+      scope.site = input.place.site
+      if (input.place.siteId !== undefined) scope.siteId = input.place.siteId
     }
+    if (input.place.route !== undefined && (placeAll || 'route' in groupBy)) scope.route = input.place.route
     if (ind.rule.scope.radiusKm !== undefined) {
       if (!input.location) return null
       scope.radiusKm = ind.rule.scope.radiusKm
@@ -127,7 +159,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const m = measure(ind, scope, pass.now)
     if (m.agg.lastSeen === null) return
     const outcome = await ind.grade(m.facts, input.view, pass.now)
-    const fullScope: AlertScope = { ...scope, ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
+    const fullScope: AlertScope = { ...placed(scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
@@ -202,11 +234,13 @@ export function createEvaluator(deps: EvaluatorDeps) {
       return
     }
     const down = outcome.rank < alert.rank
+    const scope: AlertScope = { ...placed(alert.scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
     const next: AlertState = {
       ...alert,
+      scope,
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: m.agg.lastSeen! + ind.expiresMs, updatedAt: pass.now,
-      summary: sentence(ind, alert.scope, m.facts),
+      summary: sentence(ind, scope, m.facts),
       ...(down ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
     }
     const saved = writer.save(pass, next, down ? 'downgraded' : 'updated', cause, [])

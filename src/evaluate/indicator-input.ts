@@ -1,9 +1,10 @@
-import { reportCodes, type Report } from '../reports/report.js'
+import { locationView, placeOf, reportCodes, type Report } from '../reports/report.js'
 import type { AlertState } from '../alerts/alert.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import type { IndicatorInputRow } from '../storage/indicator-inputs-repo.js'
 import { SHORTHAND_PATHS, readPath } from '../rules/facts.js'
 import { isUnder, topOf } from '../taxonomy/taxonomy.js'
+import type { ResolvedPlace } from '../reports/report-place.js'
 
 /**
  * Something an indicator evaluates: a report, or (for escalation indicators) an alert. Each
@@ -18,6 +19,8 @@ export interface IndicatorInput {
   view: object
   occurredAt: number
   location: { lat: number; lon: number } | null
+  /** Where it is, as far as known: a report's resolved place, an alert's scope. */
+  place: Pick<ResolvedPlace, 'admin1' | 'admin1Pcode' | 'admin2' | 'admin2Pcode' | 'site' | 'siteId' | 'route'>
   /** The alert's own indicator: an escalation indicator never takes its own alerts. */
   fromIndicator?: string
   group(field: string): string | null
@@ -38,7 +41,8 @@ function watchedCode(codes: string[], ind: CompiledIndicator): string {
 
 export function reportInput(report: Report): IndicatorInput {
   const codes = reportCodes(report)
-  const loc = report.location
+  const loc = placeOf(report)
+  const view = { ...report, location: locationView(report) }
   const groups: Record<string, string | undefined> = {
     admin1: loc.admin1, admin2: loc.admin2, route: loc.route, site: loc.site,
     category: report.category, topCategory: topOf(report.category), report: report.id,
@@ -48,9 +52,10 @@ export function reportInput(report: Report): IndicatorInput {
     id: report.id,
     mission: report.mission,
     codes,
-    view: report,
+    view,
     occurredAt: Date.parse(report.occurredAt),
-    location: { lat: loc.lat, lon: loc.lon },
+    location: loc.lat !== null && loc.lon !== null ? { lat: loc.lat, lon: loc.lon } : null,
+    place: loc,
     group: (field) => groups[field] ?? null,
     row: (ind) => {
       const category = watchedCode(codes, ind)
@@ -65,6 +70,8 @@ export function reportInput(report: Report): IndicatorInput {
         lon: loc.lon,
         admin1: loc.admin1 ?? null,
         admin2: loc.admin2 ?? null,
+        admin1Pcode: loc.admin1Pcode ?? null,
+        admin2Pcode: loc.admin2Pcode ?? null,
         route: loc.route ?? null,
         site: loc.site ?? null,
         source: report.source.sourceId ?? 'unattributed',
@@ -76,7 +83,7 @@ export function reportInput(report: Report): IndicatorInput {
         unInjured: sum(report, SHORTHAND_PATHS.unInjured!),
         unAbducted: sum(report, SHORTHAND_PATHS.unAbducted!),
         civiliansKilled: sum(report, SHORTHAND_PATHS.civiliansKilled!),
-        vals: storedVals(report, ind.storedPaths),
+        vals: storedVals(view, ind.storedPaths),
       }
     },
   }
@@ -113,6 +120,7 @@ export function alertInput(a: AlertState): IndicatorInput {
     view,
     occurredAt: a.lastSeen,
     location: where,
+    place: a.scope,
     fromIndicator: a.indicatorId,
     group: (field) => groups[field] ?? null,
     row: (ind) => {
@@ -128,6 +136,8 @@ export function alertInput(a: AlertState): IndicatorInput {
         lon: where?.lon ?? null,
         admin1: a.scope.admin1 ?? null,
         admin2: a.scope.admin2 ?? null,
+        admin1Pcode: a.scope.admin1Pcode ?? null,
+        admin2Pcode: a.scope.admin2Pcode ?? null,
         route: a.scope.route ?? null,
         site: a.scope.site ?? null,
         source: `indicator:${a.indicatorId}`,

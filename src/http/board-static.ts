@@ -6,17 +6,18 @@ import fastifyStatic from '@fastify/static'
 export interface BoardStaticOptions {
   /** The built board (`vite build` output): index.html and assets/. */
   dir: string
-  /** The mission's tile server, whose origin the page may load images from; null: none. */
-  tileUrl: string | null
+  /** The tile servers the missions' gazetteers name (`tiles`), whose images the page may load. */
+  tileUrls: () => readonly string[]
 }
 
 /**
  * The board's Content-Security-Policy: scripts, styles, data and fonts from this origin only, no
- * inline script; images also as data: URIs (Leaflet's bundled CSS icons) and from the mission's
- * tile server when one is configured.
+ * inline script; images also as data: URIs (Leaflet's bundled CSS icons) and from the tile
+ * servers the missions' gazetteers name.
  */
-export function boardCsp(tileUrl: string | null): string {
-  const tiles = tileUrl ? ` ${new URL(tileUrl.replace(/\{[a-z]\}/g, '0')).origin}` : ''
+export function boardCsp(tileUrls: readonly string[]): string {
+  const origins = [...new Set(tileUrls.map((u) => new URL(u.replace(/\{[a-z]\}/g, '0')).origin))]
+  const tiles = origins.map((o) => ` ${o}`).join('')
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -42,13 +43,14 @@ export const boardStatic: FastifyPluginAsync<BoardStaticOptions> = async (app, o
     return
   }
   await app.register(fastifyStatic, { root: opts.dir, serve: false })
-  const csp = boardCsp(opts.tileUrl)
+  // Worked out per request: a gazetteer reload may add or change a tile server.
+  const csp = () => boardCsp(opts.tileUrls())
   app.get('/', { config: { permission: 'public' }, schema: { hide: true } }, (_req, reply) => {
     // The page is small and names its assets by hash: always revalidate it, cache them for good.
-    return reply.header('content-security-policy', csp).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false })
+    return reply.header('content-security-policy', csp()).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false })
   })
   app.get('/assets/*', { config: { permission: 'public' }, schema: { hide: true } }, (req, reply) => {
     const file = (req.params as { '*': string })['*']
-    return reply.header('content-security-policy', csp).sendFile(`assets/${file}`, { immutable: true, maxAge: '365d' })
+    return reply.header('content-security-policy', csp()).sendFile(`assets/${file}`, { immutable: true, maxAge: '365d' })
   })
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { errors, type Problem, VigilError } from '../errors.js'
 import { classifyReport, fingerprint, type Report } from '../reports/report.js'
 import { reportInputSchema, type ReportInput } from '../reports/report-schema.js'
+import type { Placer } from '../reports/report-place.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
 import type { JobOutcome, WriteQueue } from '../storage/write-queue.js'
@@ -64,6 +65,8 @@ export interface IngestDeps {
   clock: Clock
   evaluator: () => Evaluator
   onEvaluated?: (seconds: number) => void
+  /** Resolves each report's place against its mission's gazetteer. */
+  place?: Placer
 }
 
 /** Zod issues as problems with dotted field paths. */
@@ -90,7 +93,7 @@ export function createIngest(deps: IngestDeps) {
   }
 
   function classify(input: ReportInput): Report {
-    const out = classifyReport(input, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
+    const out = classifyReport(input, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock(), ...(deps.place ? { place: deps.place } : {}) })
     if ('problems' in out) throw errors.VALIDATION(out.problems)
     return out.report
   }

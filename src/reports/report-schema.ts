@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { NOT_WELL_FORMED, wellFormedText } from '../well-formed-text.js'
+import { LOCATION_PRECISIONS } from './report-place.js'
 
 /**
  * The incident report as an analyst posts it: the ingest contract. Strict objects, so a
@@ -7,7 +8,7 @@ import { NOT_WELL_FORMED, wellFormedText } from '../well-formed-text.js'
  */
 
 export const REPORT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
-export const LOCATION_PRECISIONS = ['exact', 'near', 'admin2', 'admin1', 'country'] as const
+export { LOCATION_PRECISIONS }
 export const DATE_PRECISIONS = ['exact', 'day', 'week', 'month'] as const
 export const TARGETS = [
   'UN_MIL', 'UN_POL', 'UN_CIV', 'UN_PREMISES', 'UN_CONVOY',
@@ -30,15 +31,30 @@ export const casualtiesSchema = z.strictObject({
   abducted: casualtyGroup,
 }).prefault({})
 
+const PLACE_NAMES = ['admin1', 'admin2', 'route', 'site', 'place'] as const
+
+/**
+ * Where it happened: coordinates, or only the names of the district, route or site (common in
+ * field reporting), or both. The mission's gazetteer resolves either into a place.
+ */
 export const locationSchema = z.strictObject({
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
-  precision: z.enum(LOCATION_PRECISIONS).default('exact'),
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
+  precision: z.enum(LOCATION_PRECISIONS).optional()
+    .describe('how precisely the place is known; default exact with coordinates, else the finest name given'),
   admin1: text(100).optional(),
   admin2: text(100).optional(),
   place: text(200).optional(),
   route: text(50).optional(),
-  site: text(50).optional(),
+  site: text(100).optional(),
+}).superRefine((loc, ctx) => {
+  if ((loc.lat === undefined) !== (loc.lon === undefined)) {
+    const missing = loc.lat === undefined ? 'lat' : 'lon'
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'lat and lon go together: give both or neither' })
+  }
+  if (loc.lat === undefined && loc.lon === undefined && !PLACE_NAMES.some((k) => loc[k] !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: [], message: 'give coordinates (lat, lon) or the name of an admin1, admin2, route or site' })
+  }
 })
 
 export const sourceSchema = z.strictObject({

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Problem } from '../errors.js'
 import { closestCodes, resolveCategory, type Taxonomy } from '../taxonomy/taxonomy.js'
 import type { ReportInput } from './report-schema.js'
+import { placeAsGiven, placeByNames, type PlaceNote, type Placer, type ResolvedPlace } from './report-place.js'
 
 /**
  * A report after classification: every category resolved to a harmonized code, times as
@@ -17,6 +18,10 @@ export interface Report extends Omit<ReportInput, 'category' | 'categories' | 'o
   /** Harmonized codes of the secondary categories. */
   categories: string[]
   categoryTerms: string[]
+  /** Where it happened, resolved against the mission's gazetteer; `location` keeps what was written. */
+  place: ResolvedPlace
+  /** Where the written names and the resolved place disagree. */
+  placeNotes: PlaceNote[]
 }
 
 /** Stored report: the current revision plus bookkeeping. */
@@ -38,6 +43,8 @@ export interface ClassifyContext {
   taxonomy: Taxonomy
   missions: readonly string[]
   now: number
+  /** Resolves the location against the mission's gazetteer; names as given when absent. */
+  place?: Placer
 }
 
 /**
@@ -70,7 +77,9 @@ export function classifyReport(input: ReportInput, ctx: ClassifyContext): { repo
     if (reported < occurred) problems.push({ path: 'reportedAt', message: 'must not be before occurredAt' })
     if (reported > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: 'reportedAt', message: 'lies in the future' })
   }
-  if (problems.length > 0 || !main) return { problems }
+  const placed = (ctx.place ?? placeByNames)(input.mission, input.location)
+  if ('problems' in placed) problems.push(...placed.problems)
+  if (problems.length > 0 || !main || 'problems' in placed) return { problems }
 
   const codes = secondary.map((r) => r!.code).filter((c, i, all) => c !== main.code && all.indexOf(c) === i)
   return {
@@ -82,8 +91,24 @@ export function classifyReport(input: ReportInput, ctx: ClassifyContext): { repo
       categoryTerm: main.term,
       categories: codes,
       categoryTerms: input.categories,
+      place: placed.place,
+      placeNotes: placed.notes,
     },
   }
+}
+
+/** A report's resolved place; reports stored before places were resolved hold the names as given. */
+export function placeOf(report: Report): ResolvedPlace {
+  return report.place ?? placeAsGiven(report.location)
+}
+
+/**
+ * What rules read as `location`: the resolved place over what was written, so `location.admin1`
+ * is the canonical area whatever the spelling, plus the P-codes, site kind and distances.
+ */
+export function locationView(report: Report): Record<string, unknown> {
+  const { gazetteerVersion: _v, ...place } = placeOf(report)
+  return { ...report.location, ...place }
 }
 
 /** Every harmonized code a report carries, main first. */
@@ -91,9 +116,14 @@ export function reportCodes(report: Report): string[] {
   return [report.category, ...report.categories]
 }
 
-/** A stable hash of a report's content: the same content always gives the same fingerprint. */
-export function fingerprint(input: unknown): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('base64url').slice(0, 32)
+/**
+ * A stable hash of a report's content: the same content always gives the same fingerprint. The
+ * resolved place is left out: it is derived, and a new gazetteer must not turn a retry into a
+ * conflict.
+ */
+export function fingerprint(input: object): string {
+  const { place: _place, placeNotes: _notes, ...content } = input as Partial<Report>
+  return createHash('sha256').update(canonicalJson(content)).digest('base64url').slice(0, 32)
 }
 
 function canonicalJson(value: unknown): string {

@@ -5,6 +5,7 @@ import type { InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
+import { areaKeys, areaMatchSql } from '../reports/report-place.js'
 
 interface AlertRow {
   id: number
@@ -65,7 +66,12 @@ export interface ChangeFilter {
   status?: AlertStatus
   /** A taxonomy code or top code: alerts watching it or anything under it. */
   taxonomy?: string
+  /** An admin1 area by canonical name or P-code: alerts with any input inside it. */
   admin1?: string
+  /** An admin2 area by canonical name or P-code. */
+  admin2?: string
+  /** The areas an area-scoped key may see: alerts touching any of them. */
+  areas?: readonly string[]
   indicator?: string
   silenced?: 'exclude' | 'include' | 'only'
   inhibited?: 'exclude' | 'include' | 'only'
@@ -86,7 +92,12 @@ export function changeWhere(f: ChangeFilter): { sql: string; params: unknown[] }
   if (f.level) eq('level', f.level)
   if (f.minGrade) { where.push('grade_rank >= ?'); params.push(GRADES.indexOf(f.minGrade)) }
   if (f.status) eq('status', f.status)
-  if (f.admin1) eq('admin1', f.admin1)
+  if (f.admin1) { where.push(areaMatchSql('areas', 1)); params.push(f.admin1) }
+  if (f.admin2) { where.push(areaMatchSql('areas', 2)); params.push(f.admin2) }
+  if (f.areas) {
+    where.push(`(${f.areas.map(() => areaMatchSql('areas')).join(' OR ') || '0'})`)
+    for (const a of f.areas) params.push(a, a)
+  }
   if (f.indicator) eq('indicator_id', f.indicator)
   if (f.taxonomy) {
     where.push("(top_category = ? OR EXISTS (SELECT 1 FROM json_each(taxonomy) WHERE value = ? OR value LIKE ? || '.%'))")
@@ -159,6 +170,7 @@ function toRow(a: Omit<AlertState, 'id'>) {
     admin2: a.scope.admin2 ?? null,
     route: a.scope.route ?? null,
     site: a.scope.site ?? null,
+    areas: areaKeys(a.scope.areas),
     lat: a.scope.centroid?.lat ?? a.scope.center?.lat ?? null,
     lon: a.scope.centroid?.lon ?? a.scope.center?.lon ?? null,
     window_ms: a.windowMs,
@@ -197,16 +209,16 @@ export function createAlertsRepo(db: Db) {
   const inputsOf = db.prepare('SELECT input_id FROM alert_inputs WHERE alert_id = ? ORDER BY input_id')
   const dueStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} AND expires_at <= ? ORDER BY expires_at, id`)
   const changeStmt = db.prepare(`INSERT INTO alert_changes (seq, alert_id, kind, at, actor, cause, input_ids, alert,
-    mission, indicator_id, level, grade_rank, status, top_category, taxonomy, admin1, silenced, inhibited)
+    mission, indicator_id, level, grade_rank, status, top_category, taxonomy, admin1, areas, silenced, inhibited)
     VALUES (@seq, @alertId, @kind, @at, @actor, @cause, @inputIds, @alert,
-    @mission, @indicatorId, @level, @gradeRank, @status, @topCategory, @taxonomy, @admin1, @silenced, @inhibited)`)
+    @mission, @indicatorId, @level, @gradeRank, @status, @topCategory, @taxonomy, @admin1, @areas, @silenced, @inhibited)`)
   const setSeqStmt = db.prepare('UPDATE alerts SET seq = ? WHERE id = ?')
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
   const allStmt = db.prepare('SELECT * FROM alerts ORDER BY id')
   // Only the columns inhibition reads: this runs on every alert write.
-  const aboveStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope FROM alerts
+  const aboveStmt = db.prepare(`SELECT id, status, mission, top_category, level, grade, scope FROM alerts
     WHERE mission = ? AND top_category = ? AND ${ACTIVE} AND rank >= ?`)
-  const familyStmt = db.prepare(`SELECT id, status, mission, top_category, level, scope, rank, inhibited FROM alerts
+  const familyStmt = db.prepare(`SELECT id, status, mission, top_category, level, grade, scope, rank, inhibited FROM alerts
     WHERE mission = ? AND top_category = ? AND ${ACTIVE}`)
   const centresStmt = db.prepare(`SELECT id, scope FROM alerts WHERE indicator_id = ? AND mission = ? AND ${ACTIVE} AND identity >= ? AND identity < ?`)
   const activeStmt = db.prepare(`SELECT * FROM alerts WHERE ${ACTIVE} ORDER BY id`)
@@ -241,15 +253,15 @@ export function createAlertsRepo(db: Db) {
 
     /** Active alerts of a family at or above a rank: the only ones that can inhibit below it. */
     activeAbove(mission: string, topCategory: string, minRank: number): InhibitionView[] {
-      return (aboveStmt.all(mission, topCategory, minRank) as Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'scope'>[])
-        .map((r) => ({ id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, scope: JSON.parse(r.scope) as AlertState['scope'] }))
+      return (aboveStmt.all(mission, topCategory, minRank) as Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'grade' | 'scope'>[])
+        .map((r) => ({ id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, grade: r.grade, scope: JSON.parse(r.scope) as AlertState['scope'] }))
     },
 
     /** Every active alert of a family as inhibition sees it, with its rank and flag: for re-flagging. */
     activeFamily(mission: string, topCategory: string): (InhibitionView & { rank: number; inhibited: boolean })[] {
-      return (familyStmt.all(mission, topCategory) as (Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'scope' | 'rank' | 'inhibited'>)[])
+      return (familyStmt.all(mission, topCategory) as (Pick<AlertRow, 'id' | 'status' | 'mission' | 'top_category' | 'level' | 'grade' | 'scope' | 'rank' | 'inhibited'>)[])
         .map((r) => ({
-          id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level,
+          id: r.id, status: r.status, mission: r.mission, topCategory: r.top_category, level: r.level, grade: r.grade,
           scope: JSON.parse(r.scope) as AlertState['scope'], rank: r.rank, inhibited: r.inhibited === 1,
         }))
     },
@@ -313,7 +325,7 @@ export function createAlertsRepo(db: Db) {
         seq, alertId: alert.id, kind, at, actor, cause, inputIds: JSON.stringify(inputIds), alert: JSON.stringify(stamped),
         mission: alert.mission, indicatorId: alert.indicatorId, level: alert.level, gradeRank: GRADES.indexOf(alert.grade),
         status: alert.status, topCategory: alert.topCategory, taxonomy: JSON.stringify(alert.taxonomy),
-        admin1: alert.scope.admin1 ?? null, silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
+        admin1: alert.scope.admin1 ?? null, areas: areaKeys(alert.scope.areas), silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
       })
       setSeqStmt.run(seq, alert.id)
       return { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }

@@ -47,14 +47,24 @@ export function migrate(db: Db, migrations = readMigrations()): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
   const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
   const applied: number[] = []
-  for (const m of migrations) {
-    if (done.has(m.version)) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-        .run(m.version, m.name, new Date().toISOString())
-    })()
-    applied.push(m.version)
+  // SQLite's way to rebuild a table that others reference: foreign keys off around the
+  // transaction (the pragma is a no-op inside one), every reference checked before it commits.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1
+  if (enforced) db.pragma('foreign_keys = OFF')
+  try {
+    for (const m of migrations) {
+      if (done.has(m.version)) continue
+      db.transaction(() => {
+        db.exec(m.sql)
+        const broken = db.pragma('foreign_key_check') as unknown[]
+        if (broken.length > 0) throw new Error(`migration ${m.version}-${m.name} leaves ${broken.length} broken reference(s)`)
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(m.version, m.name, new Date().toISOString())
+      })()
+      applied.push(m.version)
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON')
   }
   return applied
 }

@@ -1,6 +1,6 @@
 import { dataVersionOf, type Db } from './db.js'
 import { InputSeries, type SeriesRow } from './input-series.js'
-import { aggregateSeries, seriesCounts, seriesInputIds } from './series-aggregate.js'
+import { aggregateSeries, seriesAreas, seriesCounts, seriesInputIds, type InputArea } from './series-aggregate.js'
 import type { WriteJournal } from './write-queue.js'
 
 /** One input as stored for an indicator: the columns the aggregates read. */
@@ -15,6 +15,8 @@ export interface IndicatorInputRow {
   lon: number | null
   admin1: string | null
   admin2: string | null
+  admin1Pcode: string | null
+  admin2Pcode: string | null
   route: string | null
   site: string | null
   source: string
@@ -71,12 +73,13 @@ export interface AggregateResult {
 /** What selects an indicator's inputs: its scope at a point in time. */
 type ScopeQuery = Pick<AggregateQuery, 'indicatorId' | 'scope' | 'anchor' | 'includeUnassessed'>
 
-const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, route, site,
+const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, admin1_pcode, admin2_pcode, route, site,
   source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals`
 
 type StoredRow = {
   input_id: string; mission: string; category: string; top_category: string; occurred_at: number
-  lat: number | null; lon: number | null; admin1: string | null; admin2: string | null; route: string | null; site: string | null
+  lat: number | null; lon: number | null; admin1: string | null; admin2: string | null
+  admin1_pcode: string | null; admin2_pcode: string | null; route: string | null; site: string | null
   source: string; reliability: string; credibility: number; assessed: number; active: number
   un_killed: number; un_injured: number; un_abducted: number; civilians_killed: number; vals: string | null
 }
@@ -84,7 +87,8 @@ type StoredRow = {
 function fromStored(indicatorId: string, r: StoredRow): SeriesRow {
   return {
     indicatorId, inputId: r.input_id, mission: r.mission, category: r.category, topCategory: r.top_category,
-    occurredAt: r.occurred_at, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2, route: r.route, site: r.site,
+    occurredAt: r.occurred_at, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2,
+    admin1Pcode: r.admin1_pcode, admin2Pcode: r.admin2_pcode, route: r.route, site: r.site,
     source: r.source, reliability: r.reliability, credibility: r.credibility, assessed: r.assessed === 1,
     unKilled: r.un_killed, unInjured: r.un_injured, unAbducted: r.un_abducted, civiliansKilled: r.civilians_killed,
     vals: r.vals === null ? null : JSON.parse(r.vals) as Record<string, unknown>, active: r.active === 1,
@@ -95,7 +99,8 @@ function fromStored(indicatorId: string, r: StoredRow): SeriesRow {
 function fromWritten(r: IndicatorInputRow, vals: string | null): SeriesRow {
   return {
     indicatorId: r.indicatorId, inputId: r.inputId, mission: r.mission, category: r.category, topCategory: r.topCategory,
-    occurredAt: r.occurredAt, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2, route: r.route, site: r.site,
+    occurredAt: r.occurredAt, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2,
+    admin1Pcode: r.admin1Pcode, admin2Pcode: r.admin2Pcode, route: r.route, site: r.site,
     source: r.source, reliability: r.reliability, credibility: r.credibility, assessed: r.assessed,
     unKilled: r.unKilled, unInjured: r.unInjured, unAbducted: r.unAbducted, civiliansKilled: r.civiliansKilled,
     vals: vals === null ? null : JSON.parse(vals) as Record<string, unknown>, active: true,
@@ -114,9 +119,9 @@ const TRIM_AFTER_LOOKBACKS = 2
  */
 export function createIndicatorInputsRepo(db: Db) {
   const upsertStmt = db.prepare(`INSERT OR REPLACE INTO indicator_inputs
-    (indicator_id, input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, route, site,
+    (indicator_id, input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, admin1_pcode, admin2_pcode, route, site,
      source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals)
-    VALUES (@indicatorId, @inputId, @mission, @category, @topCategory, @occurredAt, @lat, @lon, @admin1, @admin2, @route, @site,
+    VALUES (@indicatorId, @inputId, @mission, @category, @topCategory, @occurredAt, @lat, @lon, @admin1, @admin2, @admin1Pcode, @admin2Pcode, @route, @site,
      @source, @reliability, @credibility, @assessed, 1, @unKilled, @unInjured, @unAbducted, @civiliansKilled, @vals)`)
   const removeStmt = db.prepare('DELETE FROM indicator_inputs WHERE input_id = ?')
   const clearStmt = db.prepare('DELETE FROM indicator_inputs WHERE indicator_id = ?')
@@ -246,6 +251,11 @@ export function createIndicatorInputsRepo(db: Db) {
     /** Whether this aggregate counts the input (in scope, in the window, assessed, active). */
     counts(q: ScopeQuery & { windowMs: number }, inputId: string): boolean {
       return seriesCounts(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q, inputId)
+    },
+
+    /** The areas the inputs an aggregate over this scope and window counted lie in, most inputs first. */
+    areas(q: ScopeQuery & { windowMs: number }): InputArea[] {
+      return seriesAreas(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q)
     },
 
     /** The ids of the inputs an aggregate over this scope and window counted. */

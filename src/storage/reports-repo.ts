@@ -1,5 +1,6 @@
 import type { Db } from './db.js'
-import type { Report, StoredReport } from '../reports/report.js'
+import { placeOf, type Report, type StoredReport } from '../reports/report.js'
+import { areaKeys, areaMatchSql, areasOfPlace } from '../reports/report-place.js'
 import { cellOf } from '../geo.js'
 import { topOf } from '../taxonomy/taxonomy.js'
 
@@ -26,7 +27,12 @@ export interface RevisionRecord {
 export interface ReportFilter {
   mission?: string | readonly string[]
   category?: string
+  /** An admin1 area, by canonical name or P-code. */
   admin1?: string
+  /** An admin2 area, by canonical name or P-code. */
+  admin2?: string
+  /** The areas an area-scoped key may see (name or P-code): reports in any of them. */
+  areas?: readonly string[]
   from?: number
   to?: number
   status?: 'active' | 'retracted'
@@ -56,13 +62,13 @@ function toStored(row: ReportRow): StoredReport & { fingerprint: string } {
 export function createReportsRepo(db: Db) {
   const getStmt = db.prepare('SELECT * FROM reports WHERE id = ?')
   const insertStmt = db.prepare(`INSERT INTO reports
-    (id, mission, category, top_category, occurred_at, lat, lon, cell, admin1, admin2, route, site,
+    (id, mission, category, top_category, occurred_at, lat, lon, cell, admin1, admin2, route, site, areas,
      revision, status, fingerprint, body, received_at, updated_at)
-    VALUES (@id, @mission, @category, @top, @occurredAt, @lat, @lon, @cell, @admin1, @admin2, @route, @site,
+    VALUES (@id, @mission, @category, @top, @occurredAt, @lat, @lon, @cell, @admin1, @admin2, @route, @site, @areas,
      @revision, 'active', @fingerprint, @body, @now, @now)`)
   const updateStmt = db.prepare(`UPDATE reports SET mission = @mission, category = @category, top_category = @top,
     occurred_at = @occurredAt, lat = @lat, lon = @lon, cell = @cell, admin1 = @admin1, admin2 = @admin2,
-    route = @route, site = @site, revision = @revision, fingerprint = @fingerprint, body = @body, updated_at = @now
+    route = @route, site = @site, areas = @areas, revision = @revision, fingerprint = @fingerprint, body = @body, updated_at = @now
     WHERE id = @id`)
   const retractStmt = db.prepare(`UPDATE reports SET status = 'retracted', revision = revision + 1,
     retracted_reason = ?, updated_at = ? WHERE id = ?`)
@@ -74,24 +80,28 @@ export function createReportsRepo(db: Db) {
   const createdStmt = db.prepare(`INSERT INTO report_revisions (report_id, revision, kind, fingerprint, body, result, at)
     VALUES (?, 1, 'create', ?, ?, ?, ?)`)
 
-  const columns = (report: Report, fp: string, revision: number, now: number) => ({
-    id: report.id,
-    mission: report.mission,
-    category: report.category,
-    top: topOf(report.category),
-    occurredAt: Date.parse(report.occurredAt),
-    lat: report.location.lat,
-    lon: report.location.lon,
-    cell: cellOf(report.location.lat, report.location.lon),
-    admin1: report.location.admin1 ?? null,
-    admin2: report.location.admin2 ?? null,
-    route: report.location.route ?? null,
-    site: report.location.site ?? null,
-    revision,
+  const columns = (report: Report, fp: string, revision: number, now: number) => {
+    const place = placeOf(report)
+    return {
+      id: report.id,
+      mission: report.mission,
+      category: report.category,
+      top: topOf(report.category),
+      occurredAt: Date.parse(report.occurredAt),
+      lat: place.lat,
+      lon: place.lon,
+      cell: place.lat === null || place.lon === null ? null : cellOf(place.lat, place.lon),
+      admin1: place.admin1 ?? null,
+      admin2: place.admin2 ?? null,
+      route: place.route ?? null,
+      site: place.site ?? null,
+      areas: areaKeys(areasOfPlace(place)),
+      revision,
     fingerprint: fp,
-    body: JSON.stringify(report),
-    now,
-  })
+      body: JSON.stringify(report),
+      now,
+    }
+  }
 
   /** Reports in (occurredAt, id) order after the cursor, filtered; `limit` at most. */
   function list(filter: ReportFilter, after: ReportCursor | null, limit: number) {
@@ -106,7 +116,12 @@ export function createReportsRepo(db: Db) {
       where.push(filter.category.includes('.') ? 'category = ?' : 'top_category = ?')
       params.push(filter.category)
     }
-    if (filter.admin1) { where.push('admin1 = ?'); params.push(filter.admin1) }
+    if (filter.admin1 !== undefined) { where.push(areaMatchSql('areas', 1)); params.push(filter.admin1) }
+    if (filter.admin2 !== undefined) { where.push(areaMatchSql('areas', 2)); params.push(filter.admin2) }
+    if (filter.areas) {
+      where.push(`(${filter.areas.map(() => areaMatchSql('areas')).join(' OR ') || '0'})`)
+      for (const a of filter.areas) params.push(a, a)
+    }
     if (filter.from !== undefined) { where.push('occurred_at >= ?'); params.push(filter.from) }
     if (filter.to !== undefined) { where.push('occurred_at < ?'); params.push(filter.to) }
     if (filter.status) { where.push('status = ?'); params.push(filter.status) }

@@ -195,3 +195,38 @@ export function seriesInputIds(series: InputSeries, q: { scope: AggregateScope; 
   }
   return ids
 }
+
+/** One area (admin1, optionally with its admin2) that inputs of a scope lie in, and how many. */
+export interface InputArea {
+  admin1: string | null
+  admin1Pcode: string | null
+  admin2: string | null
+  admin2Pcode: string | null
+  inputs: number
+  /** When the latest of them occurred. */
+  last: number
+}
+
+/**
+ * The places the inputs an aggregate counts lie in, by (admin1, admin2), the area with the most
+ * inputs first (then the most recent): what an alert derives its areas from.
+ */
+export function seriesAreas(series: InputSeries, q: { scope: AggregateScope; anchor: number; windowMs: number; includeUnassessed: boolean }): InputArea[] {
+  const group = series.group(q.scope.eq)
+  if (!group) return []
+  const inScope = scopeTest(q.scope, q.includeUnassessed)
+  const byArea = new Map<string, InputArea>()
+  for (let i = group.firstAfter(q.anchor - q.windowMs), hi = group.firstAfter(q.anchor); i < hi; i++) {
+    const r = group.rows[i]!
+    if (!inScope(r) || (r.admin1 === null && r.admin2 === null)) continue
+    const key = `${r.admin1 ?? ''}\u0000${r.admin2 ?? ''}`
+    const a = byArea.get(key)
+    if (a) {
+      a.inputs++
+      a.last = Math.max(a.last, r.occurredAt)
+    } else {
+      byArea.set(key, { admin1: r.admin1, admin1Pcode: r.admin1Pcode, admin2: r.admin2, admin2Pcode: r.admin2Pcode, inputs: 1, last: r.occurredAt })
+    }
+  }
+  return [...byArea.values()].sort((a, b) => b.inputs - a.inputs || b.last - a.last)
+}

@@ -154,7 +154,7 @@ export async function batchIngest(ctx: BenchContext): Promise<BenchResult> {
     const r = classify(input, taxonomy, now)
     return {
       id: r.id, mission: r.mission, category: r.category, top: topOf(r.category), occurredAt: Date.parse(r.occurredAt),
-      lat: r.location.lat, lon: r.location.lon, cell: cellOf(r.location.lat, r.location.lon),
+      lat: r.location.lat!, lon: r.location.lon!, cell: cellOf(r.location.lat!, r.location.lon!),
       admin1: r.location.admin1 ?? null, admin2: r.location.admin2 ?? null, route: r.location.route ?? null, site: r.location.site ?? null,
       revision: 1, fingerprint: fingerprint(r), body: JSON.stringify(r), now,
     }

@@ -114,8 +114,8 @@ describe('the board in French', () => {
     const page = await signIn(browser, server.url, tokens.joc, { locale: 'fr-FR' })
     await page.waitForSelector(`li.alert[data-alert-id="${alertId}"]`)
     await page.waitForSelector('[data-testid=connection][data-mode=live]')
-    // The rule's French sentence, not the service's English one.
-    expect(await page.locator(`li.alert[data-alert-id="${alertId}"] .sentence`).textContent()).toBe('1 acte hostile sur l’axe MSR-1 à Bangui en 1 jour')
+    // The rule's French sentence, not the service's English one (the gazetteer placed the report at the Bangui site).
+    expect(await page.locator(`li.alert[data-alert-id="${alertId}"] .sentence`).textContent()).toBe('1 acte hostile sur l’axe MSR-1 au site Bangui à Bangui en 1 jour')
     await expectAllFrench(page, 'board')
     await screenshot(page, 'board-fr')
 

@@ -10,7 +10,9 @@ import { defaultConfig, type Config } from '../../src/config.js'
 import { manualClock } from '../../src/clock.js'
 import { openStore, type Store } from '../../src/storage/store.js'
 import { RuleRegistry } from '../../src/rules/rule-registry.js'
-import { ROOT } from '../../src/paths.js'
+import { GAZETTEER_DIR, ROOT } from '../../src/paths.js'
+import { GazetteerRegistry } from '../../src/gazetteer/gazetteer-registry.js'
+import type { Clock } from '../../src/clock.js'
 import type { Role } from '../../src/auth/roles.js'
 import { taxonomy, tempDir } from './test-app.js'
 
@@ -52,6 +54,14 @@ export async function builtBoard(): Promise<string> {
   return dir
 }
 
+/** The gazetteers shipped with vigil (MINUSCA), loaded as the service loads them. */
+export function shippedGazetteers(clock: Clock): GazetteerRegistry {
+  const gazetteers = new GazetteerRegistry(GAZETTEER_DIR, clock)
+  const placed = gazetteers.reload('startup')
+  if (!placed.ok) throw new Error(`shipped gazetteers failed their check: ${JSON.stringify(placed.problems)}`)
+  return gazetteers
+}
+
 export interface BoardServer {
   app: FastifyInstance
   url: string
@@ -72,7 +82,7 @@ export async function startBoardServer(opts: { dbFile: string; boardDir: string;
   const rules = new RuleRegistry(opts.rulesDir, taxonomy, clock)
   const attempt = rules.reload()
   if (!attempt.ok) throw new Error(`board test rules failed their check: ${JSON.stringify(attempt.problems)}`)
-  const app = await buildApp({ config, store, taxonomy, rules, clock, logger: pino({ level: 'silent' }), boardDir: opts.boardDir })
+  const app = await buildApp({ config, store, taxonomy, rules, clock, gazetteers: shippedGazetteers(clock), logger: pino({ level: 'silent' }), boardDir: opts.boardDir })
   await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   return {

@@ -8,8 +8,9 @@ import { DEFAULT_MISSIONS, defaultConfig, type Config } from '../../src/config.j
 import { manualClock } from '../../src/clock.js'
 import { openStore } from '../../src/storage/store.js'
 import { loadTaxonomy } from '../../src/taxonomy/taxonomy.js'
-import { ALIASES_DIR, TAXONOMY_FILE } from '../../src/paths.js'
+import { ALIASES_DIR, GAZETTEER_DIR, TAXONOMY_FILE } from '../../src/paths.js'
 import { RuleRegistry } from '../../src/rules/rule-registry.js'
+import { GazetteerRegistry } from '../../src/gazetteer/gazetteer-registry.js'
 import { createServices } from '../../src/services.js'
 import { reportInputSchema } from '../../src/reports/report-schema.js'
 
@@ -34,6 +35,7 @@ export interface TestApp {
   clock: ReturnType<typeof manualClock>
   dbFile: string
   rules: RuleRegistry
+  gazetteers: GazetteerRegistry
   close(): Promise<void>
 }
 
@@ -41,7 +43,7 @@ export interface TestApp {
  * The real app on a real SQLite file in a temp folder, with a fixed clock and a silent logger.
  * `rulesDir` defaults to an empty directory; rules must pass their check or this throws.
  */
-export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string; auth?: boolean } = {}): Promise<TestApp> {
+export async function testApp(opts: { rulesDir?: string; now?: string; config?: Partial<Config>; dbFile?: string; auth?: boolean; gazetteerDir?: string } = {}): Promise<TestApp> {
   const dir = tempDir()
   const dbFile = opts.dbFile ?? path.join(dir, 'vigil.db')
   const clock = manualClock(opts.now ?? '2026-03-01T12:00:00Z')
@@ -51,13 +53,18 @@ export async function testApp(opts: { rulesDir?: string; now?: string; config?: 
   const rules = new RuleRegistry(opts.rulesDir ?? writeRules({}), taxonomy, clock)
   const attempt = rules.reload()
   if (!attempt.ok) throw new Error(`test rules failed their check:\n${attempt.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
-  const app = await buildApp({ config, store, taxonomy, rules, clock, logger: pino({ level: 'silent' }) })
+  // The shipped gazetteers (MINUSCA) unless a test brings its own.
+  const gazetteers = new GazetteerRegistry(opts.gazetteerDir ?? GAZETTEER_DIR, clock)
+  const placed = gazetteers.reload('startup')
+  if (!placed.ok) throw new Error(`test gazetteers failed their check:\n${placed.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
+  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock, logger: pino({ level: 'silent' }) })
   await app.ready()
   return {
     app,
     clock,
     dbFile,
     rules,
+    gazetteers,
     async close() {
       await app.close()
       store.close()

@@ -9,6 +9,7 @@ import { openStore } from '../../src/storage/store.js'
 import { defaultConfig } from '../../src/config.js'
 import { RuleRegistry } from '../../src/rules/rule-registry.js'
 import { manualClock } from '../../src/clock.js'
+import { shippedGazetteers } from '../helpers/board-harness.js'
 
 /** The API pieces the board reads besides alerts: who am I, the missions, the last backtest, the page itself. */
 
@@ -43,12 +44,12 @@ describe('GET /missions', () => {
   it('lists only the missions the key may see, with the tile server', async () => {
     const key = await withKey('joc', ['MINUSCA'])
     const res = await t!.app.inject({ method: 'GET', url: '/missions', headers: { authorization: key.authorization } })
-    expect(res.json()).toEqual({ missions: ['MINUSCA'], tileUrl: null })
+    expect(res.json()).toEqual({ missions: ['MINUSCA'] })
   })
 
   it('lists every configured mission to an all-mission key', async () => {
-    t = await testApp({ config: { missions: ['MINUSCA', 'MONUSCO'], tileUrl: 'https://tiles.mission.example/{z}/{x}/{y}.png' } })
-    expect((await t.app.inject({ method: 'GET', url: '/missions' })).json()).toEqual({ missions: ['MINUSCA', 'MONUSCO'], tileUrl: 'https://tiles.mission.example/{z}/{x}/{y}.png' })
+    t = await testApp({ config: { missions: ['MINUSCA', 'MONUSCO'] } })
+    expect((await t.app.inject({ method: 'GET', url: '/missions' })).json()).toEqual({ missions: ['MINUSCA', 'MONUSCO'] })
   })
 })
 
@@ -94,12 +95,12 @@ describe('the board page', () => {
     const clock = manualClock('2026-03-01T12:00:00Z')
     const rules = new RuleRegistry(writeRules({}), taxonomy, clock)
     rules.reload()
-    const app = await buildApp({ config: defaultConfig({ dbPath: file, logLevel: 'silent', auth: 'on' }), store, taxonomy, rules, clock, logger: pino({ level: 'silent' }), boardDir: dir })
+    const app = await buildApp({ config: defaultConfig({ dbPath: file, logLevel: 'silent', auth: 'on' }), store, taxonomy, rules, clock, gazetteers: shippedGazetteers(clock), logger: pino({ level: 'silent' }), boardDir: dir })
     try {
       const page = await app.inject({ method: 'GET', url: '/' })
       expect(page.statusCode).toBe(200)
       expect(page.headers['content-type']).toContain('text/html')
-      expect(page.headers['content-security-policy']).toBe(boardCsp(null))
+      expect(page.headers['content-security-policy']).toBe(boardCsp([]))
       expect(page.headers['x-content-type-options']).toBe('nosniff')
       const asset = await app.inject({ method: 'GET', url: '/assets/app-1234.js' })
       expect(asset.statusCode).toBe(200)
@@ -113,9 +114,9 @@ describe('the board page', () => {
     }
   })
 
-  it('lets the page load images from the mission\'s tile server and nothing else from outside', () => {
-    expect(boardCsp(null)).toMatch(/img-src 'self' data:;/)
-    expect(boardCsp('https://tiles.mission.example/{z}/{x}/{y}.png')).toContain("img-src 'self' data: https://tiles.mission.example;")
-    expect(boardCsp(null)).toContain("script-src 'self';")
+  it('lets the page load images from the tile servers the gazetteers name and nothing else from outside', () => {
+    expect(boardCsp([])).toMatch(/img-src 'self' data:;/)
+    expect(boardCsp(['https://tiles.mission.example/{z}/{x}/{y}.png', 'https://tiles.mission.example/hd/{z}/{x}/{y}.png'])).toContain("img-src 'self' data: https://tiles.mission.example;")
+    expect(boardCsp([])).toContain("script-src 'self';")
   })
 })

@@ -118,7 +118,7 @@ const rowArb = fc.record({
 }).map((r): IndicatorInputRow => ({
   indicatorId: r.indicatorId, inputId: r.inputId, mission: r.mission, category: r.category, topCategory: r.category.slice(0, 3),
   occurredAt: T0 + r.day * DAY + r.ms, lat: r.place?.lat ?? null, lon: r.place?.lon ?? null,
-  admin1: r.admin1, admin2: null, route: null, site: r.site, source: r.source, reliability: r.reliability,
+  admin1: r.admin1, admin2: null, admin1Pcode: r.admin1 === null ? null : `P-${r.admin1}`, admin2Pcode: null, route: null, site: r.site, source: r.source, reliability: r.reliability,
   credibility: r.credibility, assessed: r.assessed, unKilled: r.unKilled, unInjured: 0, unAbducted: 0,
   civiliansKilled: r.civiliansKilled, vals: r.vals,
 }))

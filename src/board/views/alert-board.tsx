@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/i18n'
 import { byGradeThenRecency, LEVELS_TOP_DOWN, type BoardAlert } from '../live/alert-book'
-import { alertAreas, matches } from '../filters'
+import { areaNames, matches } from '../filters'
 import { href } from '../route'
 import { ACTIVE } from '../types'
 import type { BoardData } from './board-data'
@@ -16,7 +16,7 @@ export function AlertBoard(props: { data: BoardData; params: URLSearchParams }) 
   const f = data.filters
   const shown = all.filter((b) => (f.status ? true : ACTIVE.includes(b.alert.status)) && matches(b.alert, f))
   const categories = [...new Set(all.flatMap((b) => [b.alert.topCategory, ...b.alert.taxonomy]))].sort()
-  const areas = [...new Set(all.flatMap((b) => alertAreas(b.alert)))].sort()
+  const areas = [...new Set(all.flatMap((b) => areaNames(b.alert)))].sort()
   const missions = data.missions.length > 0 ? data.missions : [...new Set(all.map((b) => b.alert.mission))].sort()
   return (
     <div class="board-layout">

@@ -74,7 +74,8 @@ function SignedIn(props: { token: string; who: WhoAmI; lang: Lang; onLang(l: Lan
   const [version, setVersion] = useState(0)
   const [feed, setFeed] = useState<FeedState | null>(null)
   const [rules, setRules] = useState<Map<string, RuleSummary>>(new Map())
-  const [missions, setMissions] = useState<{ missions: string[]; tileUrl: string | null }>({ missions: who.missions ?? [], tileUrl: null })
+  const [missions, setMissions] = useState<{ missions: string[] }>({ missions: who.missions ?? [] })
+  const [tiles, setTiles] = useState<Record<string, string>>({})
   const [sound, setSound] = useState(() => localStorage.getItem('vigil.sound') === 'on')
   const soundRef = useRef(sound)
   soundRef.current = sound
@@ -100,7 +101,9 @@ function SignedIn(props: { token: string; who: WhoAmI; lang: Lang; onLang(l: Lan
     if (can(who, 'rules:read')) {
       api.get<{ rules: RuleSummary[] }>('/rules').then((r) => setRules(new Map(r.rules.map((x) => [x.id, x]))), () => {})
     }
-    api.get<{ missions: string[]; tileUrl: string | null }>('/missions').then(setMissions, () => {})
+    api.get<{ missions: string[] }>('/missions').then(setMissions, () => {})
+    api.get<{ missions: { mission: string; tiles?: string }[] }>('/gazetteer').then(
+      (g) => setTiles(Object.fromEntries(g.missions.flatMap((m) => (m.tiles ? [[m.mission, m.tiles]] : [])))), () => {})
   }, [api])
 
   const toggleSound = (on: boolean) => {
@@ -108,7 +111,7 @@ function SignedIn(props: { token: string; who: WhoAmI; lang: Lang; onLang(l: Lan
     setSound(on)
   }
 
-  const data: BoardData = { api, who, book: book.current, version, feed, rules, missions: missions.missions, tileUrl: missions.tileUrl, now, filters: readFilters(route.params) }
+  const data: BoardData = { api, who, book: book.current, version, feed, rules, missions: missions.missions, tiles, now, filters: readFilters(route.params) }
   let view
   switch (route.view) {
     case 'alert': view = <AlertDetail data={data} id={route.id!} params={route.params} onSeen={(id) => { book.current.seen(id); setVersion((v) => v + 1) }} />; break

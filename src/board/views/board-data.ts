@@ -14,7 +14,8 @@ export interface BoardData {
   feed: FeedState | null
   rules: Map<string, RuleSummary>
   missions: string[]
-  tileUrl: string | null
+  /** Each mission's tile server, from its gazetteer (`tiles`); none: the gazetteer is drawn alone. */
+  tiles: Record<string, string>
   now: number
   filters: Filters
 }

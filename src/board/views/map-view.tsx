@@ -18,7 +18,7 @@ export function MapView(props: { data: BoardData; params: URLSearchParams }) {
   const { data } = props
   const mission = data.filters.mission ?? data.who.missions?.[0] ?? data.missions[0]
   const gazetteer = useGazetteer(data.api, mission)
-  const { ref, map } = useLeafletMap(data.tileUrl)
+  const { ref, map } = useLeafletMap(mission ? data.tiles[mission] ?? null : null)
   const [reports, setReports] = useState<ReportPoint[]>([])
 
   useEffect(() => {

@@ -52,7 +52,7 @@ export function ReportForm(props: { data: BoardData }) {
   const [result, setResult] = useState<string | null>(null)
   const [taxonomy, setTaxonomy] = useState<TaxonomyAnswer | null>(null)
   const gazetteer = useGazetteer(data.api, mission || undefined)
-  const { ref, map } = useLeafletMap(data.tileUrl)
+  const { ref, map } = useLeafletMap(mission ? data.tiles[mission] ?? null : null)
   const marker = useRef<L.CircleMarker | null>(null)
 
   useEffect(() => { data.api.get<TaxonomyAnswer>('/taxonomy').then(setTaxonomy, () => {}) }, [data.api])

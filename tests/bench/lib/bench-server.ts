@@ -35,7 +35,10 @@ async function vigil(): Promise<{ app: FastifyInstance; close: () => Promise<voi
   const rules = new RuleRegistry(config.rulesDir, taxonomy, clock)
   const attempt = rules.reload('startup')
   if (!attempt.ok) throw new Error(`rules failed their check: ${attempt.problems.map((p) => p.message).join('; ')}`)
-  const app = await buildApp({ config, store, taxonomy, rules, clock, logger })
+  const { GazetteerRegistry } = await import('../../../src/gazetteer/gazetteer-registry.js')
+  const gazetteers = new GazetteerRegistry(config.gazetteerDir, clock)
+  gazetteers.reload('startup')
+  const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock, logger })
   await app.listen({ port: 0, host: '127.0.0.1' })
   return { app, close: async () => { await app.close(); store.close() } }
 }
