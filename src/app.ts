@@ -9,7 +9,6 @@ import type { Store } from './storage/store.js'
 import type { Taxonomy } from './taxonomy/taxonomy.js'
 import type { RuleRegistry } from './rules/rule-registry.js'
 import type { GazetteerRegistry } from './gazetteer/gazetteer-registry.js'
-import { placeIn } from './reports/report-place.js'
 import { createGazetteerReloader, type ReloadGazetteers } from './gazetteer/gazetteer-reloader.js'
 import { gazetteerRoutes } from './http/gazetteer-routes.js'
 import { createServices, type Services } from './services.js'
@@ -117,10 +116,13 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
       clock,
     }, req),
   })
-  await app.register(reportsRoutes, { ingest: services.ingest, reports: services.reports, auditor, batchMax: config.batchMax, count: metrics.report })
+  await app.register(reportsRoutes, {
+    ingest: services.ingest, reports: services.reports, auditor, batchMax: config.batchMax, count: metrics.report,
+    gazetteers: services.gazetteers, missions: config.missions,
+  })
   const clients = { polling: 0, streaming: 0 }
-  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients })
-  await app.register(silencesRoutes, { services, clock, auditor })
+  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, clients, missions: config.missions })
+  await app.register(silencesRoutes, { services, clock, auditor, missions: config.missions })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
   await app.register(whoamiRoutes)
@@ -180,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = createMetrics()
   const services = createServices({
     ...deps, missions: config.missions, onEvaluated: metrics.observeEvaluation,
-    place: (mission, location) => placeIn(deps.gazetteers.current().get(mission), location),
+    gazetteers: () => deps.gazetteers.current(),
   })
   app.decorate('vigil', services)
   app.decorate('reloadGazetteers', createGazetteerReloader(deps.gazetteers, deps.logger))

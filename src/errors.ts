@@ -93,6 +93,10 @@ export const errors = {
     message: `mission ${mission} is outside this key's missions`,
     problems: [{ path, message: `mission ${mission} is outside this key's missions` }],
   })),
+  OUT_OF_AREA: define('VIGIL_OUT_OF_AREA', 403, (where: string, path: string) => ({
+    message: `${where} lies outside this key's areas`,
+    problems: [{ path, message: `${where} lies outside this key's areas` }],
+  })),
   KEY_NOT_FOUND: define('VIGIL_KEY_NOT_FOUND', 404, (id: string) => ({ message: `key ${id} not found` })),
   LAST_ADMIN_KEY: define('VIGIL_LAST_ADMIN_KEY', 409, (id: string) => ({
     message: `key ${id} is the last admin key; create another admin key before revoking it`,

@@ -2,7 +2,11 @@ import type { Clock } from './clock.js'
 import type { Store } from './storage/store.js'
 import type { Taxonomy } from './taxonomy/taxonomy.js'
 import type { RuleSet } from './rules/rule-set.js'
-import type { Placer } from './reports/report-place.js'
+import { placeIn } from './reports/report-place.js'
+import type { GazetteerSet } from './gazetteer/gazetteer-types.js'
+import { lookUpArea } from './gazetteer/area-lookup.js'
+
+const NO_GAZETTEERS: GazetteerSet = { version: 'none', get: () => undefined, missions: () => [] }
 import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
@@ -28,8 +32,8 @@ export interface ServiceDeps {
   clock: Clock
   /** Told how long each evaluation took, in seconds (metrics). */
   onEvaluated?: (seconds: number) => void
-  /** Resolves a report's place against its mission's gazetteer; names as given without one. */
-  place?: Placer
+  /** The live gazetteers: reports are placed, and area names resolved, with their mission's. */
+  gazetteers?: () => GazetteerSet
 }
 
 /**
@@ -39,6 +43,11 @@ export interface ServiceDeps {
  */
 export function createServices(deps: ServiceDeps) {
   const { store, clock } = deps
+  const gazetteers = deps.gazetteers ?? (() => NO_GAZETTEERS)
+  const resolveArea = (missions: readonly string[], name: string) => {
+    const found = lookUpArea(gazetteers(), missions, name)
+    return 'key' in found ? { key: found.key } : found
+  }
   const signal = new CommitSignal()
   const inputs = createIndicatorInputsRepo(store.writer)
   // The input index keeps a write-through copy in memory, which must follow rollbacks.
@@ -62,7 +71,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     evaluator: () => evaluator,
     ...(deps.onEvaluated ? { onEvaluated: deps.onEvaluated } : {}),
-    ...(deps.place ? { place: deps.place } : {}),
+    place: (mission, location) => placeIn(gazetteers().get(mission), location),
   })
   return {
     queue,
@@ -78,7 +87,9 @@ export function createServices(deps: ServiceDeps) {
     liveKeys: createLiveKeys(keysReader, signal),
     audit: createAuditRepo(store.writer),
     auditReader: createAuditRepo(store.reader),
-    keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions }),
+    keyAdmin: createKeyAdmin({ keys: createKeysRepo(store.writer), audit: createAuditRepo(store.writer), missions: deps.missions, resolveArea }),
+    /** The live gazetteers (for area names in filters and silences). */
+    gazetteers,
     /**
      * Loads every live indicator's look-back in every mission into memory (run in a write job at
      * start-up), so the first report after a restart is evaluated as fast as the next.

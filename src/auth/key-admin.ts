@@ -9,7 +9,12 @@ export interface KeyRequest {
   role: Role
   /** Missions the key may touch; ignored (all) for hq and admin. */
   missions?: readonly string[]
+  /** Areas within those missions (a sector desk): names or P-codes; none means every area. */
+  areas?: readonly string[]
 }
+
+/** An area named for a key, resolved in its missions: the key to store, or the closest names. */
+export type ResolveArea = (missions: readonly string[], name: string) => { key: string } | { closest: string[] }
 
 /** Who is managing keys, for the audit trail. */
 export interface KeyActor {
@@ -22,7 +27,7 @@ export interface KeyActor {
 export function presentKey(k: ApiKey) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
   return {
-    id: k.id, name: k.name, role: k.role, missions: k.missions ?? ['*'], createdAt: iso(k.createdAt), createdBy: k.createdBy,
+    id: k.id, name: k.name, role: k.role, missions: k.missions ?? ['*'], areas: k.areas, createdAt: iso(k.createdAt), createdBy: k.createdBy,
     revokedAt: iso(k.revokedAt), revokedBy: k.revokedBy, active: k.revokedAt === null,
   }
 }
@@ -31,7 +36,7 @@ export function presentKey(k: ApiKey) {
  * Creates and revokes keys, for the admin API and the `vigil keys` command alike. Runs in the
  * caller's transaction; every change is audited in it.
  */
-export function createKeyAdmin(deps: { keys: KeysRepo; audit: AuditRepo; missions: readonly string[] }) {
+export function createKeyAdmin(deps: { keys: KeysRepo; audit: AuditRepo; missions: readonly string[]; resolveArea?: ResolveArea }) {
   const audit = (actor: KeyActor, action: string, target: string, outcome: string, now: number, detail?: Record<string, unknown>) =>
     deps.audit.append({ at: now, keyId: actor.keyId, keyName: actor.name, action, target, mission: null, requestId: actor.requestId ?? null, outcome, ...(detail ? { detail } : {}) })
 
@@ -46,13 +51,22 @@ export function createKeyAdmin(deps: { keys: KeysRepo; audit: AuditRepo; mission
           if (!deps.missions.includes(m)) problems.push({ path: `missions.${i}`, message: `unknown mission '${m}'` })
         }
       }
+      const areas: string[] = []
+      if (req.areas && req.areas.length > 0) {
+        if (allMissions) problems.push({ path: 'areas', message: `a ${req.role} key sees every mission and area; areas are for analyst and joc keys` })
+        for (const [i, name] of req.areas.entries()) {
+          const found = deps.resolveArea ? deps.resolveArea(req.missions ?? [], name) : { key: name }
+          if ('key' in found) areas.push(found.key)
+          else problems.push({ path: `areas.${i}`, message: `unknown area '${name}' in the key's missions; closest: ${found.closest.join(', ')}`, detail: { closest: found.closest } })
+        }
+      }
       if (problems.length > 0) throw errors.VALIDATION(problems)
       const token = newToken()
       const key = deps.keys.create({
         id: newKeyId(), name: req.name, role: req.role, missions: allMissions ? null : [...new Set(req.missions)],
-        tokenHash: hashToken(token), now, by: actor.name,
+        areas: areas.length > 0 ? [...new Set(areas)] : null, tokenHash: hashToken(token), now, by: actor.name,
       })
-      audit(actor, 'key.create', key.id, 'success', now, { name: key.name, role: key.role, missions: key.missions ?? ['*'] })
+      audit(actor, 'key.create', key.id, 'success', now, { name: key.name, role: key.role, missions: key.missions ?? ['*'], ...(key.areas ? { areas: key.areas } : {}) })
       return { key, token }
     },
 

@@ -29,24 +29,36 @@ export interface Principal {
   readonly name: string
   readonly role: Role
   readonly missions: readonly string[] | null
+  /** The areas (P-codes or names) within its missions it may see; null means every area. */
+  readonly areas: readonly string[] | null
   readonly permissions: ReadonlySet<Permission>
 }
 
-export function principalFor(key: { id: string | null; name: string; role: Role; missions: readonly string[] | null }): Principal {
+export function principalFor(key: { id: string | null; name: string; role: Role; missions: readonly string[] | null; areas?: readonly string[] | null }): Principal {
   // Frozen: one principal serves every request of its key.
   return Object.freeze({
     keyId: key.id, name: key.name, role: key.role,
     missions: key.missions === null ? null : Object.freeze([...key.missions]),
+    areas: key.areas ? Object.freeze([...key.areas]) : null,
     permissions: new Set(ROLE_PERMISSIONS[key.role]),
   })
 }
 
 /** The development switch's caller: every permission, every mission, and a name that says so. */
 export const AUTH_OFF_PRINCIPAL: Principal = Object.freeze({
-  keyId: null, name: 'anonymous (auth off)', role: 'admin', missions: null, permissions: new Set(PERMISSIONS),
+  keyId: null, name: 'anonymous (auth off)', role: 'admin', missions: null, areas: null, permissions: new Set(PERMISSIONS),
 })
 
 /** True when the principal may see data of this mission. */
 export function coversMission(p: Principal, mission: string): boolean {
   return p.missions === null || p.missions.includes(mission)
+}
+
+/**
+ * True when the principal may see something lying in these areas: an area-scoped key sees what
+ * touches one of its areas (by name or P-code, at either level); a key without areas sees all.
+ */
+export function coversAreas(p: Principal, areas: readonly { name: string; pcode?: string }[] | undefined): boolean {
+  if (p.areas === null) return true
+  return (areas ?? []).some((a) => p.areas!.includes(a.name) || (a.pcode !== undefined && p.areas!.includes(a.pcode)))
 }

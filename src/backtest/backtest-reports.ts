@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { openDb } from '../storage/db.js'
 import { createReportsRepo } from '../storage/reports-repo.js'
 import type { Report } from '../reports/report.js'
+import type { Placer } from '../reports/report-place.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import { rowConverter, type ImportFormat } from '../import/import-format.js'
 import { estimateRows, readSourceRows } from '../import/source-rows.js'
@@ -76,7 +77,7 @@ export interface LoadedReports {
  * Every report of a file of one mission, validated against the taxonomy with a clock far ahead
  * (history is never "in the future"), sorted by occurredAt (stable: ties keep file order).
  */
-export function loadReportFile(source: Extract<ReportSource, { kind: 'file' }>, opts: { mission?: string; taxonomy: Taxonomy; missions: readonly string[]; progress?: Progress }): LoadedReports {
+export function loadReportFile(source: Extract<ReportSource, { kind: 'file' }>, opts: { mission?: string; taxonomy: Taxonomy; missions: readonly string[]; progress?: Progress; place?: Placer }): LoadedReports {
   const ndjson = source.format === 'ndjson'
   if (!ndjson && !opts.mission) throw new BacktestError(`--mission is needed to read ${source.format} files`)
   const convert = ndjson ? ndjsonConverter : rowConverter({
@@ -92,7 +93,7 @@ export function loadReportFile(source: Extract<ReportSource, { kind: 'file' }>, 
     read++
     opts.progress?.update(read)
     const c = convert(row)
-    const v = c.ok ? validateInput(c.input, { taxonomy: opts.taxonomy, missions: opts.missions, now: HISTORIC_NOW }) : c
+    const v = c.ok ? validateInput(c.input, { taxonomy: opts.taxonomy, missions: opts.missions, now: HISTORIC_NOW, ...(opts.place ? { place: opts.place } : {}) }) : c
     if (!v.ok) rejected.add(row.ref, v.id, v.problems)
     else if (!opts.mission || v.report.mission === opts.mission) reports.push(v.report)
   }

@@ -2,6 +2,7 @@ import { replay } from '../evaluate/replay.js'
 import { checkRuleDir } from '../rules/rule-registry.js'
 import { buildRuleSet, type RuleSet } from '../rules/rule-set.js'
 import type { Report } from '../reports/report.js'
+import type { Placer } from '../reports/report-place.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { AlertChange } from '../storage/alerts-repo.js'
 import type { Progress } from '../import/progress.js'
@@ -27,6 +28,8 @@ export interface BacktestOptions {
   taxonomy: Taxonomy
   /** Missions the intake accepts (the mission under test is added). */
   missions: readonly string[]
+  /** Places the reports of a file, as the service would (the mission's gazetteer); names as given without. */
+  place?: Placer
   mission?: string
   /** First and last day scored, YYYY-MM-DD (UTC, both included); default: the reports' first and last day (a database: today). */
   from?: string
@@ -155,7 +158,7 @@ function selectReports(opts: BacktestOptions, warmupMs: number): Selection {
     }
   }
   const loaded = loadReportFile(src, {
-    taxonomy: opts.taxonomy, missions: missionsFor(opts),
+    taxonomy: opts.taxonomy, missions: missionsFor(opts), ...(opts.place ? { place: opts.place } : {}),
     ...(opts.mission ? { mission: opts.mission } : {}), ...(opts.progress ? { progress: opts.progress } : {}),
   })
   const times = loaded.reports.map((r) => Date.parse(r.occurredAt))

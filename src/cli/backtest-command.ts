@@ -4,6 +4,7 @@ import { loadTaxonomy } from '../taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from '../paths.js'
 import { DURATION_PATTERN, durationMs } from '../rules/rule-schema.js'
 import { progressBar, type ProgressStream } from '../import/progress.js'
+import { cliGazetteers } from './cli-gazetteers.js'
 import { BacktestError, runBacktest, type BacktestOptions } from '../backtest/backtest-run.js'
 import { guessSource } from '../backtest/backtest-reports.js'
 import { levelTable } from '../backtest/level-table.js'
@@ -63,6 +64,7 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
     rulesDir: v.rules ?? config.rulesDir,
     taxonomy: loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR),
     missions: config.missions,
+    place: cliGazetteers(config.gazetteerDir, process.stderr).place,
     falseAlarmDays: fad,
     ...(v.mission ? { mission: v.mission } : {}),
     ...(v.from ? { from: v.from } : {}),

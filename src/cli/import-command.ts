@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { systemClock } from '../clock.js'
 import { createServices } from '../services.js'
+import { cliGazetteers } from './cli-gazetteers.js'
 import { openStore } from '../storage/store.js'
 import { loadTaxonomy, type Taxonomy } from '../taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from '../paths.js'
@@ -84,7 +85,8 @@ async function intoDatabase(a: ImportArgs, source: ImportSource, taxonomy: Taxon
   }
   const set = buildRuleSet(rules, version, systemClock())
   const store = openStore(config.dbPath, { synchronous: config.synchronous, backgroundCheckpoint: true })
-  const services = createServices({ store, taxonomy, missions: config.missions, rules: { current: () => set }, clock: systemClock })
+  const { set: gazetteers } = cliGazetteers(config.gazetteerDir, err)
+  const services = createServices({ store, taxonomy, missions: config.missions, rules: { current: () => set }, clock: systemClock, gazetteers: () => gazetteers })
   try {
     return { summary: await importToDb(source, services.ingest), target: config.dbPath }
   } finally {
@@ -112,7 +114,8 @@ export async function importCommand(argv: string[], out: Out, err: Out, progress
   if (a.out) {
     const config = loadConfig()
     const missions = config.missions.includes(a.mission) ? config.missions : [...config.missions, a.mission]
-    done = { summary: importToNdjson(source, a.out, { taxonomy, missions, now: HISTORIC_NOW }), target: a.out }
+    const { place } = cliGazetteers(config.gazetteerDir, err)
+    done = { summary: importToNdjson(source, a.out, { taxonomy, missions, now: HISTORIC_NOW, place }), target: a.out }
   } else {
     done = await intoDatabase(a, source, taxonomy, err)
     if (!done) return 2

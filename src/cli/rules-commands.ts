@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import { loadConfig } from '../config.js'
+import { cliGazetteers } from './cli-gazetteers.js'
 import path from 'node:path'
 import { loadTaxonomy } from '../taxonomy/taxonomy.js'
 import { ALIASES_DIR, TAXONOMY_FILE } from '../paths.js'
@@ -15,12 +17,14 @@ export function formatProblem(p: RuleProblem, dir = ''): string {
   return `${path.join(dir, p.file)}:${p.line}:${p.column}  ${p.path || '-'}  ${p.message}`
 }
 
-/** `vigil rules check [dir]`: every problem of every file; exit 1 when there is any. */
+/** `vigil rules check [dir]`: every problem of every file, then the warnings; exit 1 when there is a problem. */
 export function rulesCheck(dir: string, out: Out, err: Out): number {
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
-  const { rules, problems } = checkRuleDir(dir, taxonomy)
+  const { rules, problems, warnings } = checkRuleDir(dir, taxonomy)
   for (const p of problems) err.write(`${formatProblem(p, dir)}\n`)
-  out.write(`${rules.length} rule file(s) checked, ${problems.length} problem(s)\n`)
+  for (const w of warnings) err.write(`${formatProblem({ ...w, message: `warning: ${w.message}` }, dir)}\n`)
+  const warned = warnings.length > 0 ? `, ${warnings.length} warning(s)` : ''
+  out.write(`${rules.length} rule file(s) checked, ${problems.length} problem(s)${warned}\n`)
   return problems.length === 0 ? 0 : 1
 }
 
@@ -54,7 +58,9 @@ export async function rulesTest(target: string, out: Out, err: Out): Promise<num
   }
   const set = buildRuleSet(rules, version, Date.now())
   const selected = isFile ? rules.filter((r) => path.resolve(dir, r.file) === path.resolve(target)) : rules
-  const results = await runRuleTests(set, selected, taxonomy)
+  // Test reports are placed with the service's gazetteers, so a MINUSCA test at a real site sees its kind.
+  const { place } = cliGazetteers(loadConfig().gazetteerDir, err)
+  const results = await runRuleTests(set, selected, taxonomy, place)
   let failed = 0
   for (const r of results) {
     if (r.ok) {

@@ -52,6 +52,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       trendPeriods: ind.trendPeriods,
       trendMeasures: [...ind.trendMeasures],
       includeUnassessed: ind.rule.includeUnassessed,
+      mitigatingCodes: ind.mitigatingCodes,
       specs: ind.needs,
       lookbackMs: ind.lookbackMs,
     }
@@ -196,7 +197,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       identity,
       indicatorId: ind.rule.id,
       mission: base.scope.mission,
-      taxonomy: [...ind.rule.taxonomy],
+      taxonomy: [...ind.codes],
       level: outcome.threshold.level,
       grade: outcome.threshold.grade,
       rank: outcome.rank,

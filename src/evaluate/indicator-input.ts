@@ -36,7 +36,7 @@ function storedVals(view: object, paths: readonly string[]): Record<string, unkn
 
 /** The first of the input's codes the indicator watches: what its `category` filters see. */
 function watchedCode(codes: string[], ind: CompiledIndicator): string {
-  return codes.find((c) => ind.rule.taxonomy.some((t) => isUnder(c, t))) ?? codes[0]!
+  return codes.find((c) => ind.codes.some((t) => isUnder(c, t))) ?? codes[0]!
 }
 
 export function reportInput(report: Report): IndicatorInput {
@@ -96,8 +96,8 @@ export function alertView(a: AlertState) {
   return {
     id: a.id, indicatorId: a.indicatorId, level: a.level, grade: a.grade, status: a.status,
     confidence: a.confidence, taxonomy: a.taxonomy, topCategory: a.topCategory, mission: a.mission,
-    admin1: a.scope.admin1, admin2: a.scope.admin2, route: a.scope.route, site: a.scope.site,
-    count: a.count, trend: a.trend, facts: a.facts,
+    admin1: a.scope.admin1, admin2: a.scope.admin2, admin1Pcode: a.scope.admin1Pcode, admin2Pcode: a.scope.admin2Pcode,
+    route: a.scope.route, site: a.scope.site, count: a.count, trend: a.trend, facts: a.facts,
   }
 }
 

@@ -28,12 +28,12 @@ export function createReindexer(deps: ReindexDeps) {
   async function rebuild(ind: CompiledIndicator, now: number): Promise<number> {
     deps.inputs.clear(ind.rule.id)
     const candidates: Iterable<IndicatorInput> = ind.rule.input === 'reports'
-      ? mapIter(deps.reports.activeSince(ind.rule.taxonomy, now - ind.lookbackMs), reportInput)
+      ? mapIter(deps.reports.activeSince(ind.codes, now - ind.lookbackMs), reportInput)
       : deps.alerts.active().map(alertInput)
     let n = 0
     for (const input of candidates) {
       if (input.fromIndicator === ind.rule.id) continue
-      if (!input.codes.some((c) => ind.rule.taxonomy.some((t) => isUnder(c, t)))) continue
+      if (!input.codes.some((c) => ind.codes.some((t) => isUnder(c, t)))) continue
       if (!(await ind.matches(input.view, now))) continue
       deps.inputs.upsert(input.row(ind))
       n++

@@ -3,6 +3,7 @@ import { reportInputSchema } from '../reports/report-schema.js'
 import { classifyReport, type Report } from '../reports/report.js'
 import { zodProblems } from '../ingest/ingest.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import type { Placer } from '../reports/report-place.js'
 import { replay } from './replay.js'
 import type { LoadedRule } from '../rules/rule-loader.js'
 import type { RuleSet } from '../rules/rule-set.js'
@@ -43,7 +44,7 @@ export function withTestDefaults(partial: Record<string, unknown>, n: number): R
 }
 
 /** A test's reports, validated and classified as the service would; throws naming the first bad one. */
-function testReports(test: RuleTest, taxonomy: Taxonomy): Report[] {
+function testReports(test: RuleTest, taxonomy: Taxonomy, place?: Placer): Report[] {
   return test.reports.map((r, i) => {
     const parsed = reportInputSchema.safeParse(withTestDefaults(r, i + 1))
     if (!parsed.success) {
@@ -51,7 +52,7 @@ function testReports(test: RuleTest, taxonomy: Taxonomy): Report[] {
       throw new Error(`report ${i + 1} is not a valid report: ${p}`)
     }
     // Test reports describe the past of whatever `now` the test picks: no "in the future" check.
-    const out = classifyReport(parsed.data, { taxonomy, missions: DEFAULT_MISSIONS, now: Number.MAX_SAFE_INTEGER })
+    const out = classifyReport(parsed.data, { taxonomy, missions: DEFAULT_MISSIONS, now: Number.MAX_SAFE_INTEGER, ...(place ? { place } : {}) })
     if ('problems' in out) throw new Error(`report ${i + 1} is not a valid report: ${out.problems.map((x) => `${x.path}: ${x.message}`).join('; ')}`)
     return out.report
   })
@@ -73,7 +74,7 @@ export function sameOutcomes(expected: AlertOutcome[], actual: AlertOutcome[]): 
  * Runs one rule test through the real engine (replay.ts): the reports in occurredAt order, the
  * clock at each report's time (as if live), then at `now` (default: the last report) for expiry.
  */
-async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy): Promise<RuleTestResult> {
+async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy, place?: Placer): Promise<RuleTestResult> {
   const expected: AlertOutcome[] = test.expect.map((e) => ({
     indicator: e.indicator ?? rule.rule.id, level: e.level, grade: e.grade, status: e.status, ...(e.count !== undefined ? { count: e.count } : {}),
   }))
@@ -81,7 +82,7 @@ async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: 
   const result = { ruleId: rule.rule.id, file: rule.file, name: test.name, expected, actual: [] as AlertOutcome[] }
   try {
     const out = await replay({
-      reports: testReports(test, taxonomy), set, taxonomy, missions: DEFAULT_MISSIONS,
+      reports: testReports(test, taxonomy, place), set, taxonomy, missions: DEFAULT_MISSIONS,
       ...(test.now ? { until: Date.parse(test.now) } : {}),
     })
     if (out.rejected.length > 0) throw new Error(out.rejected.map((r) => `report ${r.id}: ${r.message}`).join('; '))
@@ -94,11 +95,14 @@ async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: 
   }
 }
 
-/** Runs the tests of the selected rules, each against the whole rule set (escalations need it). */
-export async function runRuleTests(set: RuleSet, rules: readonly LoadedRule[], taxonomy: Taxonomy): Promise<RuleTestResult[]> {
+/**
+ * Runs the tests of the selected rules, each against the whole rule set (escalations need it),
+ * their reports placed with `place` (the service's gazetteers) as the service would place them.
+ */
+export async function runRuleTests(set: RuleSet, rules: readonly LoadedRule[], taxonomy: Taxonomy, place?: Placer): Promise<RuleTestResult[]> {
   const results: RuleTestResult[] = []
   for (const rule of rules) {
-    for (const test of rule.rule.tests) results.push(await runOne(set, rule, test, taxonomy))
+    for (const test of rule.rule.tests) results.push(await runOne(set, rule, test, taxonomy, place))
   }
   return results
 }

@@ -63,7 +63,10 @@ export class AreaShape {
       for (let i = 0; i < ring.length - 1; i++) {
         const [x1, y1] = ring[i]!
         const [x2, y2] = ring[i + 1]!
-        if (y1 !== y2) f(x1, y1, x2, y2)
+        // Each edge written south to north: two areas sharing it compute the same crossing, so a
+        // point on a shared border falls in exactly one of them.
+        if (y1 < y2) f(x1, y1, x2, y2)
+        else if (y1 > y2) f(x2, y2, x1, y1)
       }
     }
   }

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
-import { LineCounter, isNode, parseDocument } from 'yaml'
+import { LineCounter, isMap, isNode, isScalar, parseDocument } from 'yaml'
+import { didYouMean } from '../rules/did-you-mean.js'
 import { buildGazetteer } from './gazetteer-build.js'
 import { checkMission, checkSitesInAreas } from './gazetteer-check.js'
 import { gazetteerMetaSchema } from './gazetteer-schema.js'
@@ -37,14 +38,20 @@ function readMeta(file: string, bytes: Uint8Array): { meta: GazetteerMeta; probl
   if (parsed.success) return { meta: parsed.data, problems: [] }
   return {
     meta: {},
-    problems: parsed.error.issues.map((issue) => {
+    problems: parsed.error.issues.flatMap((issue) => {
       const p = issue.path.map(String)
+      if (issue.code === 'unrecognized_keys') {
+        const known = Object.keys(gazetteerMetaSchema.shape)
+        return issue.keys.map((key) => {
+          const pair = isMap(doc.contents) ? doc.contents.items.find((it) => isScalar(it.key) && it.key.value === key) : undefined
+          const range = pair && isNode(pair.key) ? pair.key.range : undefined
+          const pos = range ? counter.linePos(range[0]) : { line: 1, col: 1 }
+          return problem(pos.line, pos.col, key, `unknown field '${key}'${didYouMean(key, known)}; known: ${known.join(', ')}`)
+        })
+      }
       const node = doc.getIn(p, true)
       const pos = isNode(node) && node.range ? counter.linePos(node.range[0]) : { line: 1, col: 1 }
-      const message = issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')}; known: ${Object.keys(gazetteerMetaSchema.shape).join(', ')}`
-        : issue.message
-      return problem(pos.line, pos.col, p.join('.'), message)
+      return [problem(pos.line, pos.col, p.join('.'), issue.message)]
     }),
   }
 }

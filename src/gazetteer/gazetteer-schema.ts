@@ -45,3 +45,26 @@ export const gazetteerMetaSchema = z.strictObject({
 export type AreaProperties = z.output<typeof areaPropertiesSchema>
 export type SiteProperties = z.output<typeof sitePropertiesSchema>
 export type RouteProperties = z.output<typeof routePropertiesSchema>
+
+/*
+ * Whole files, for the published JSON Schemas (editors validate a file as it is written). The
+ * check reads geometry by hand instead, to position each bad ring or position and to test what
+ * a schema cannot (closed rings, crossings).
+ */
+const position = z.array(z.number()).min(2).max(3)
+const ring = z.array(position).min(4)
+const polygon = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) })
+const multiPolygon = z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) })
+const point = z.strictObject({ type: z.literal('Point'), coordinates: position })
+const line = z.array(position).min(2)
+const lineString = z.strictObject({ type: z.literal('LineString'), coordinates: line })
+const multiLineString = z.strictObject({ type: z.literal('MultiLineString'), coordinates: z.array(line).min(1) })
+
+const featureCollection = (properties: z.ZodType, geometry: z.ZodType) => z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({ type: z.literal('Feature'), properties, geometry })),
+})
+
+export const areasFileSchema = featureCollection(areaPropertiesSchema, z.union([polygon, multiPolygon]))
+export const sitesFileSchema = featureCollection(sitePropertiesSchema, point)
+export const routesFileSchema = featureCollection(routePropertiesSchema, z.union([lineString, multiLineString]))

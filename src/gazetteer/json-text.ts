@@ -42,7 +42,8 @@ export function firstBadUtf8Byte(b: Uint8Array): number {
     let cp = c & (0x3f >> n)
     for (let k = 1; k <= n; k++) {
       const d = b[i + k]
-      if (d === undefined || (d & 0xc0) !== 0x80) return i + k < b.length ? i + k : i
+      // The sequence's lead byte is the bad one: it promises continuation bytes that are not there.
+      if (d === undefined || (d & 0xc0) !== 0x80) return i
       cp = (cp << 6) | (d & 0x3f)
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i

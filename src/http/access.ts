@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../errors.js'
-import { AUTH_OFF_PRINCIPAL, coversMission, principalFor, type Permission, type Principal } from '../auth/roles.js'
+import { AUTH_OFF_PRINCIPAL, coversAreas, coversMission, principalFor, type Permission, type Principal } from '../auth/roles.js'
+import { placeOf, type Report } from '../reports/report.js'
+import { areasOfPlace, type AreaRef } from '../reports/report-place.js'
 import { hashToken } from '../auth/tokens.js'
 import type { ApiKey } from '../storage/keys-repo.js'
 import type { LiveKeys } from '../storage/live-keys.js'
@@ -80,4 +82,24 @@ export function requireMission(req: FastifyRequest, mission: string, path = 'mis
 /** True when the caller may see this mission's data; a false answers 404, so existence never leaks. */
 export function canSee(req: FastifyRequest, mission: string): boolean {
   return coversMission(req.principal, mission)
+}
+
+/** The areas the caller may see within its missions: null for all. */
+export function areasOf(req: FastifyRequest): readonly string[] | null {
+  return req.principal.areas
+}
+
+/** True when the caller may see something of this mission lying in these areas; a false answers 404. */
+export function canSeeAt(req: FastifyRequest, mission: string, areas: readonly AreaRef[] | undefined): boolean {
+  return coversMission(req.principal, mission) && coversAreas(req.principal, areas)
+}
+
+/** Refuses (403) a report the caller may not write: another mission, or placed outside its areas. */
+export function requireReportScope(req: FastifyRequest, report: Report): void {
+  requireMission(req, report.mission)
+  const areas = areasOfPlace(placeOf(report))
+  if (!coversAreas(req.principal, areas)) {
+    const where = areas.map((a) => a.pcode ? `${a.name} (${a.pcode})` : a.name).join(', ') || 'a place in no known area'
+    throw errors.OUT_OF_AREA(`report ${report.id}, placed in ${where},`, 'location')
+  }
 }

@@ -12,7 +12,9 @@ import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
 import { summaryMarkdown } from '../alerts/alert-summary.js'
 import { streamChanges } from './alert-stream.js'
-import { canSee, requireMission, scopeOf } from './access.js'
+import { areasOf, canSeeAt, requireMission, scopeOf } from './access.js'
+import { resolveAreaName } from './area-filter.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Auditor } from './audit.js'
 import type { FastifyRequest } from 'fastify'
 
@@ -24,6 +26,8 @@ export interface AlertsRoutesOptions {
   maxWaitSeconds: number
   heartbeatMs: number
   clients: { polling: number; streaming: number }
+  /** The missions vigil accepts: where area names in filters are looked up. */
+  missions: readonly string[]
 }
 
 const idParams = z.object({ id: z.coerce.number().int().min(1) })
@@ -35,7 +39,8 @@ export const filterQuery = z.object({
   minGrade: z.enum(GRADES).optional(),
   status: z.enum(ALERT_STATUSES).optional(),
   taxonomy: z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code or top code, e.g. HOS or HOS.IED').optional(),
-  admin1: z.string().max(100).optional(),
+  admin1: z.string().max(100).optional().describe('alerts with an input in this admin1 area, whatever their scope: name (any spelling the gazetteer knows) or P-code'),
+  admin2: z.string().max(100).optional().describe('alerts with an input in this admin2 area: name or P-code'),
   indicator: z.string().max(20).optional(),
   silenced: flagMode.describe('silenced alerts: left out by default'),
   inhibited: flagMode.describe('alerts covered by a higher-level one: left out by default'),
@@ -58,16 +63,26 @@ const summaryQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
 })
 
-const FILTER_KEYS = ['mission', 'level', 'minGrade', 'status', 'taxonomy', 'admin1', 'indicator'] as const
+const FILTER_KEYS = ['mission', 'level', 'minGrade', 'status', 'taxonomy', 'indicator'] as const
 
-/** The poll filter from the query, narrowed to the missions the caller may see. */
-export function toFilter(req: FastifyRequest, q: z.infer<typeof filterQuery>): ChangeFilter {
+/** Where area names in filters are looked up. */
+export interface AreaContext {
+  gazetteers: () => GazetteerSet
+  missions: readonly string[]
+}
+
+/** The poll filter from the query, narrowed to the missions and areas the caller may see. */
+export function toFilter(req: FastifyRequest, q: z.infer<typeof filterQuery>, places: AreaContext): ChangeFilter {
   if (q.mission) requireMission(req, q.mission, 'query.mission')
   // A plain loop: this runs on every poll.
   const filter: Record<string, unknown> = {}
   for (const k of FILTER_KEYS) if (q[k] !== undefined) filter[k] = q[k]
+  if (q.admin1 !== undefined) filter.admin1 = resolveAreaName(req, places.gazetteers(), { mission: q.mission, missions: places.missions }, q.admin1, 1, 'query.admin1')
+  if (q.admin2 !== undefined) filter.admin2 = resolveAreaName(req, places.gazetteers(), { mission: q.mission, missions: places.missions }, q.admin2, 2, 'query.admin2')
   const scope = scopeOf(req)
   if (scope) filter.missions = scope
+  const areas = areasOf(req)
+  if (areas) filter.areas = areas
   filter.silenced = q.silenced
   filter.inhibited = q.inhibited
   return filter as ChangeFilter
@@ -81,6 +96,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   const r = app.withTypeProvider<ZodTypeProvider>()
   const { services, clock } = opts
   const { alerts } = services
+  const places: AreaContext = { gazetteers: services.gazetteers, missions: opts.missions }
   const head = new FeedHead(alerts.lastSeq, services.signal, alerts.dataVersion)
   const stopWatching = head.watch((err) => app.log.error({ err }, 'alert feed: reading the head for other processes failed'))
   app.addHook('onClose', async () => stopWatching())
@@ -113,7 +129,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     config: { permission: 'alerts:read', quietLog: true },
   }, async (req, reply) => {
     const q = req.query
-    const filter = toFilter(req, q)
+    const filter = toFilter(req, q, places)
     const known = req.headers['if-none-match']
     let page = pageAfter(q.after, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
@@ -138,7 +154,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req, reply) => {
     const lastEventId = Number(req.headers['last-event-id'])
     const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (req.query.after ?? 0)
-    streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req) })
+    streamChanges(req, reply, { alerts, signal: services.signal, head, filter: toFilter(req, req.query, places), after, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req) })
   })
 
   r.get('/alerts/summary', {
@@ -150,7 +166,8 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     const to = req.query.to ? Date.parse(req.query.to) : clock()
     const from = req.query.from ? Date.parse(req.query.from) : to - 7 * 86_400_000
     if (from > to) throw errors.VALIDATION([{ path: 'query.from', message: 'must not be after to' }])
-    const summary = alerts.summary({ ...(req.query.mission ? { missions: [req.query.mission] } : scope ? { missions: scope } : {}), from, to })
+    const areas = areasOf(req)
+    const summary = alerts.summary({ ...(req.query.mission ? { missions: [req.query.mission] } : scope ? { missions: scope } : {}), ...(areas ? { areas } : {}), from, to })
     const body = { mission: req.query.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...summary, open: summary.open.map((a) => presentAlert(a)) }
     if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(summaryMarkdown(body))
     return body
@@ -161,7 +178,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     config: { permission: 'alerts:read' },
   }, async (req) => {
     const a = alerts.get(req.params.id)
-    if (!a || !canSee(req, a.mission)) throw errors.ALERT_NOT_FOUND(req.params.id)
+    if (!a || !canSeeAt(req, a.mission, a.scope.areas)) throw errors.ALERT_NOT_FOUND(req.params.id)
     return presentAlert(a, alerts.inputIds(a.id))
   })
 
@@ -170,7 +187,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     config: { permission: 'alerts:read' },
   }, async (req) => {
     const a = alerts.get(req.params.id)
-    if (!a || !canSee(req, a.mission)) throw errors.ALERT_NOT_FOUND(req.params.id)
+    if (!a || !canSeeAt(req, a.mission, a.scope.areas)) throw errors.ALERT_NOT_FOUND(req.params.id)
     return { alert: presentAlert(a), changes: alerts.history(a.id).map(presentChange) }
   })
 
@@ -181,7 +198,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     }, async (req) => {
       const { id } = req.params
       const current = alerts.get(id)
-      if (!current || !canSee(req, current.mission)) throw errors.ALERT_NOT_FOUND(id)
+      if (!current || !canSeeAt(req, current.mission, current.scope.areas)) throw errors.ALERT_NOT_FOUND(id)
       // The key says who acts; `by` only names a person behind a shared desk key (or with auth off).
       const by = req.principal.keyId ? (req.body.by ? `${req.principal.name} (${req.body.by})` : req.principal.name) : (req.body.by ?? req.principal.name)
       const note = req.body.note

@@ -19,6 +19,8 @@ const createBody = z.strictObject({
   name: wellFormedText(200).describe('who holds the key, e.g. "JMAC Gao"'),
   role: z.enum(ROLES),
   missions: z.array(z.string().max(20)).max(50).optional().describe('required for analyst and joc keys'),
+  areas: z.array(z.string().max(100)).max(50).optional()
+    .describe('areas within those missions the key may see (P-code or name, e.g. CF43 for a sector desk); default every area'),
 }).meta({ id: 'KeyInput' })
 
 /** Access keys, for admins. The token is shown once, in the answer to its creation. */

@@ -8,7 +8,11 @@ import type { Ingest } from '../ingest/ingest.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { parseNdjson } from '../ingest/ndjson.js'
-import { canSee, requireMission, scopeOf } from './access.js'
+import { areasOf, canSee, canSeeAt, requireMission, requireReportScope, scopeOf } from './access.js'
+import { placeOf } from '../reports/report.js'
+import { areasOfPlace } from '../reports/report-place.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
+import { resolveAreaName } from './area-filter.js'
 import type { Auditor } from './audit.js'
 
 export interface ReportsRoutesOptions {
@@ -16,6 +20,9 @@ export interface ReportsRoutesOptions {
   reports: ReportsRepo
   auditor: Auditor
   batchMax: number
+  /** The live gazetteers and the missions vigil accepts: area filters are resolved with them. */
+  gazetteers: () => GazetteerSet
+  missions: readonly string[]
   /** Counts report outcomes (metrics). */
   count?: (outcome: 'accepted' | 'replayed' | 'rejected', reason?: string, n?: number) => void
 }
@@ -25,7 +32,8 @@ const idParams = z.object({ id: z.string().min(1).max(128) })
 const listQuery = z.strictObject({
   mission: z.string().optional(),
   category: z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code or top code, e.g. HOS or HOS.IED').optional(),
-  admin1: z.string().optional(),
+  admin1: z.string().max(100).optional().describe('reports in this admin1 area: name (any spelling the gazetteer knows) or P-code'),
+  admin2: z.string().max(100).optional().describe('reports in this admin2 area: name or P-code'),
   status: z.enum(['active', 'retracted']).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
@@ -42,7 +50,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
   /** A report the caller may not see answers 404, as if it did not exist. */
   const visible = (req: Parameters<typeof canSee>[0], id: string) => {
     const stored = reports.get(id)
-    if (!stored || !canSee(req, stored.report.mission)) throw errors.REPORT_NOT_FOUND(id)
+    if (!stored || !canSeeAt(req, stored.report.mission, areasOfPlace(placeOf(stored.report)))) throw errors.REPORT_NOT_FOUND(id)
     return stored
   }
   const count = opts.count ?? (() => {})
@@ -61,7 +69,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     config: { permission: 'reports:write', audit: 'report.create' },
   }, async (req, reply) => {
     requireMission(req, req.body.mission)
-    const out = await ingest.create(req.body, auditor.after(req, req.body.id, req.body.mission))
+    const out = await ingest.create(req.body, auditor.after(req, req.body.id, req.body.mission), (report) => requireReportScope(req, report))
     req.log.info({ reportId: req.body.id, replayed: out.replayed, alerts: out.result.alerts.length }, out.replayed ? 'report replayed' : 'report accepted')
     if (out.replayed) reply.header('idempotent-replayed', 'true')
     count(out.replayed ? 'replayed' : 'accepted')
@@ -79,7 +87,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     const items = req.body
     if (items.length > opts.batchMax) throw errors.BATCH_TOO_LARGE(items.length, opts.batchMax)
     const results = await ingest.batch(items, {
-      authorize: (mission) => requireMission(req, mission),
+      authorize: (report) => requireReportScope(req, report),
       after: (report) => auditor.after(req, report.id, report.mission, 'report.create'),
     })
     const tally = { accepted: 0, replayed: 0, rejected: 0 }
@@ -102,7 +110,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
   }, async (req, reply) => {
     const current = visible(req, req.params.id)
     requireMission(req, req.body.mission)
-    const out = await ingest.revise(req.params.id, req.body, auditor.after(req, req.params.id, current.report.mission))
+    const out = await ingest.revise(req.params.id, req.body, auditor.after(req, req.params.id, current.report.mission), (report) => requireReportScope(req, report))
     req.log.info({ reportId: req.params.id, revision: out.result.report.revision }, 'report revised')
     return reply.code(out.status).send(out.result)
   })
@@ -133,10 +141,13 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
     if (q.mission) requireMission(req, q.mission, 'query.mission')
     const after = q.cursor ? decodeCursor(q.cursor, reportCursor, 'query.cursor') : null
     const scope = scopeOf(req)
+    const areas = areasOf(req)
     const page = reports.list({
       ...(q.mission ? { mission: q.mission } : scope ? { mission: scope } : {}),
+      ...(areas ? { areas } : {}),
       ...(q.category ? { category: q.category } : {}),
-      ...(q.admin1 ? { admin1: q.admin1 } : {}),
+      ...(q.admin1 ? { admin1: resolveAreaName(req, opts.gazetteers(), { mission: q.mission, missions: opts.missions }, q.admin1, 1, 'query.admin1') } : {}),
+      ...(q.admin2 ? { admin2: resolveAreaName(req, opts.gazetteers(), { mission: q.mission, missions: opts.missions }, q.admin2, 2, 'query.admin2') } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.from ? { from: Date.parse(q.from) } : {}),
       ...(q.to ? { to: Date.parse(q.to) } : {}),

@@ -50,9 +50,12 @@ export interface BatchItemResult {
 /** Runs in a write's transaction once it has finished: its audit record. */
 export type AfterWrite = (outcome: JobOutcome) => void
 
+/** Throws (e.g. 403) for a report the caller may not write, once it is classified and placed. */
+export type Authorize = (report: Report) => void
+
 export interface BatchOptions {
   /** Throws (e.g. 403) for a report the caller may not write. */
-  authorize?: (mission: string) => void
+  authorize?: Authorize
   /** The `after` hook for one item's write. */
   after?: (report: Report) => AfterWrite
 }
@@ -116,8 +119,9 @@ export function createIngest(deps: IngestDeps) {
 
   return {
     /** POST /reports: validates, classifies and stores one report, evaluated in the same transaction. */
-    create(input: ReportInput, after?: AfterWrite) {
+    create(input: ReportInput, after?: AfterWrite, authorize?: Authorize) {
       const report = classify(input)
+      authorize?.(report)
       return queue.run(() => storeNew(report), after)
     },
 
@@ -150,7 +154,7 @@ export function createIngest(deps: IngestDeps) {
         }
         try {
           const report = classify(parsed.data)
-          opts.authorize?.(report.mission)
+          opts.authorize?.(report)
           valid.push({ index, report })
         } catch (err) {
           results[index] = failure(index, id, err)
@@ -166,9 +170,10 @@ export function createIngest(deps: IngestDeps) {
     },
 
     /** PUT /reports/:id: stores a new revision and re-evaluates what the old and new content touch. */
-    revise(id: string, input: ReportInput, after?: AfterWrite) {
+    revise(id: string, input: ReportInput, after?: AfterWrite, authorize?: Authorize) {
       if (input.id !== id) throw errors.ID_MISMATCH(id, input.id)
       const report = classify(input)
+      authorize?.(report)
       return queue.run(async (): Promise<{ status: 200; result: WriteResult }> => {
         const current = reports.get(id)
         if (!current) throw errors.REPORT_NOT_FOUND(id)

@@ -7,6 +7,7 @@ import {
 } from './facts.js'
 import { CUSTOM_OPERATORS } from './operators.js'
 import { durationMs, type Condition, type IndicatorRule, type Threshold } from './rule-schema.js'
+import type { TaxonomyWatch } from './taxonomy-watch.js'
 
 /** One aggregate an indicator needs, described for the storage layer to compute in SQL. */
 export interface AggregateNeed {
@@ -18,6 +19,8 @@ export interface AggregateNeed {
   measure?: string
   category?: string
   windowMs: number
+  /** Counts the mitigating inputs, which every other aggregate leaves out. */
+  mitigating?: boolean
 }
 
 /** A condition tree after evaluation: every leaf with the value the fact had and whether it held. */
@@ -45,6 +48,10 @@ export interface GradeOutcome {
 export interface CompiledIndicator {
   readonly rule: IndicatorRule
   readonly file: string
+  /** The taxonomy codes it watches (crosswalk selectors resolved). */
+  readonly codes: readonly string[]
+  /** The watched codes of polarity mitigating: counted by the `mitigating` fact, by no other. */
+  readonly mitigatingCodes: readonly string[]
   readonly windowMs: number
   readonly expiresMs: number
   readonly trendPeriods: number
@@ -108,8 +115,8 @@ function newEngine(): Engine {
   return engine
 }
 
-/** The aggregates the thresholds use, plus the ones every alert records. */
-function collectNeeds(rule: IndicatorRule, windowMs: number): AggregateNeed[] {
+/** The aggregates the thresholds use, plus the ones every alert records (mitigating when it watches such codes). */
+function collectNeeds(rule: IndicatorRule, windowMs: number, watch: TaxonomyWatch): AggregateNeed[] {
   const needs = new Map<string, AggregateNeed>()
   const add = (fact: AggregateFact, params: Record<string, unknown> = {}) => {
     if (fact === 'trend') return
@@ -119,12 +126,14 @@ function collectNeeds(rule: IndicatorRule, windowMs: number): AggregateNeed[] {
     const category = typeof params.category === 'string' ? params.category : undefined
     const base = { key, fact, windowMs: w, ...(category ? { category } : {}) }
     if (fact === 'count') needs.set(key, { ...base, kind: 'count' })
+    else if (fact === 'mitigating') needs.set(key, { ...base, kind: 'count', mitigating: true })
     else if (fact === 'distinct') needs.set(key, { ...base, kind: 'distinct', measure: String(params.field) })
     else if (fact === 'independentSources') needs.set(key, { ...base, kind: 'distinct', measure: 'source' })
     else if (fact === 'sum') needs.set(key, { ...base, kind: 'sum', measure: String(params.path) })
     else needs.set(key, { ...base, kind: 'sum', measure: fact })
   }
   for (const f of ['count', 'unKilled', 'unInjured', 'unAbducted', 'civiliansKilled', 'independentSources'] as const) add(f)
+  if (watch.mitigating.length > 0) add('mitigating')
   for (const t of rule.alerts) {
     for (const { leaf } of leaves(t.when)) {
       if (isAggregateFact(leaf.fact)) add(leaf.fact, leaf.params)
@@ -156,10 +165,22 @@ function collectStoredPaths(needs: AggregateNeed[]): string[] {
   return [...paths].sort()
 }
 
+/**
+ * What a rule watches when no taxonomy resolved it: its codes as written. A rule that needs the
+ * taxonomy (a crosswalk selector) cannot be built without it.
+ */
+function writtenWatch(rule: IndicatorRule): TaxonomyWatch {
+  const codes = rule.taxonomy.filter((e): e is string => typeof e === 'string')
+  if (codes.length < rule.taxonomy.length) throw new Error(`${rule.id} selects by crosswalk: resolve its taxonomy first (checkRuleDir)`)
+  const weighs = rule.alerts.some((t) => leaves(t.when).some(({ leaf }) => leaf.fact === 'mitigating'))
+  if (weighs) throw new Error(`${rule.id} weighs mitigating reports: resolve its taxonomy first (checkRuleDir)`)
+  return { codes, mitigating: [] }
+}
+
 /** Builds an indicator's engines once; they are never changed afterwards. */
-export function compileIndicator(rule: IndicatorRule, file: string): CompiledIndicator {
+export function compileIndicator(rule: IndicatorRule, file: string, watch: TaxonomyWatch = writtenWatch(rule)): CompiledIndicator {
   const windowMs = durationMs(rule.window)
-  const needs = collectNeeds(rule, windowMs)
+  const needs = collectNeeds(rule, windowMs, watch)
   const inputFact = INPUT_FACT[rule.input]
 
   const matchEngine = rule.match ? newEngine() : null
@@ -187,6 +208,8 @@ export function compileIndicator(rule: IndicatorRule, file: string): CompiledInd
   return Object.freeze({
     rule,
     file,
+    codes: Object.freeze([...watch.codes]),
+    mitigatingCodes: Object.freeze([...watch.mitigating]),
     windowMs,
     expiresMs: durationMs(rule.expires),
     trendPeriods: rule.trend.periods,
@@ -194,7 +217,7 @@ export function compileIndicator(rule: IndicatorRule, file: string): CompiledInd
     needs: Object.freeze(needs),
     storedPaths: Object.freeze(collectStoredPaths(needs)),
     trendMeasures: Object.freeze(collectTrendMeasures(rule)),
-    indexSignature: createHash('sha256').update(JSON.stringify([rule.input, rule.taxonomy, rule.match ?? null, collectStoredPaths(needs)])).digest('hex').slice(0, 16),
+    indexSignature: createHash('sha256').update(JSON.stringify([rule.input, watch.codes, rule.match ?? null, collectStoredPaths(needs)])).digest('hex').slice(0, 16),
     lookbackMs: Math.max(windowMs * (rule.trend.periods + 1), ...needs.map((n) => n.windowMs)),
 
     async matches(input: object, now: number) {

@@ -14,6 +14,7 @@ export const AGGREGATE_FACTS = {
   unAbducted: { params: ['category', 'window'], required: [], doc: 'UN personnel abducted' },
   civiliansKilled: { params: ['category', 'window'], required: [], doc: 'civilians killed' },
   independentSources: { params: ['category', 'window'], required: [], doc: 'number of distinct sourceIds' },
+  mitigating: { params: ['category', 'window'], required: [], doc: 'number of mitigating inputs (polarity mitigating, e.g. ARM.AGREEMENT); no other fact counts them' },
   trend: { params: ['measure'], required: [], doc: "this window's measure / mean of the previous windows (at least 1)" },
 } as const
 

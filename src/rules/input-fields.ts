@@ -12,6 +12,9 @@ export const REPORT_PATHS = new Set([
   'id', 'mission', 'occurredAt', 'datePrecision', 'reportedAt',
   'location', 'location.lat', 'location.lon', 'location.precision', 'location.admin1', 'location.admin2',
   'location.place', 'location.route', 'location.site',
+  // The resolved place (gazetteer): P-codes, the site's id, kind and distance, the route's name and distance.
+  'location.admin1Pcode', 'location.admin2Pcode', 'location.siteId', 'location.siteKind', 'location.distanceToSiteKm',
+  'location.routeName', 'location.distanceToRouteKm',
   'category', 'categoryTerm', 'categories', 'categoryTerms',
   'casualties', ...casualtyPaths,
   'targets', 'actors', 'weapons', 'tags', 'narrative',
@@ -20,15 +23,17 @@ export const REPORT_PATHS = new Set([
 
 /** Report fields that may be absent: a negative operator on them holds when they are missing. */
 export const OPTIONAL_REPORT_PATHS = new Set([
-  'reportedAt', 'location.admin1', 'location.admin2', 'location.place', 'location.route', 'location.site', 'source.sourceId',
+  'reportedAt', 'location.lat', 'location.lon', 'location.admin1', 'location.admin2', 'location.place', 'location.route', 'location.site', 'source.sourceId',
+  'location.admin1Pcode', 'location.admin2Pcode', 'location.siteId', 'location.siteKind', 'location.distanceToSiteKm',
+  'location.routeName', 'location.distanceToRouteKm',
 ])
 
 /** What an escalation indicator sees of an alert. */
 export const ALERT_PATHS = new Set([
   'id', 'indicatorId', 'level', 'grade', 'status', 'confidence', 'taxonomy', 'topCategory', 'mission',
-  'admin1', 'admin2', 'route', 'site', 'count', 'trend', 'facts',
+  'admin1', 'admin2', 'admin1Pcode', 'admin2Pcode', 'route', 'site', 'count', 'trend', 'facts',
 ])
-export const OPTIONAL_ALERT_PATHS = new Set(['admin1', 'admin2', 'route', 'site'])
+export const OPTIONAL_ALERT_PATHS = new Set(['admin1', 'admin2', 'admin1Pcode', 'admin2Pcode', 'route', 'site'])
 
 /** Array-valued fields: a path may continue into an element (`actors.0.type`). */
 const ARRAY_PATHS = new Set(['targets', 'actors', 'weapons', 'tags', 'categories', 'categoryTerms', 'taxonomy'])

@@ -9,7 +9,8 @@ export function presentRuleSummary(r: LoadedRule) {
     title: rule.title,
     status: rule.status,
     version: rule.version,
-    taxonomy: rule.taxonomy,
+    /** The codes it watches, crosswalk selectors resolved. */
+    taxonomy: r.watch ? [...r.watch.codes] : rule.taxonomy,
     input: rule.input,
     /** The levels its thresholds can raise, lowest first. */
     levels: LEVELS.filter((l) => rule.alerts.some((a) => a.level === l)),

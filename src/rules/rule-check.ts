@@ -4,9 +4,10 @@ import {
   AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, TREND_MEASURES, isAggregateFact, leaves,
 } from './facts.js'
 import { isKnownOperator, KNOWN_OPERATORS, NEGATIVE_OPERATORS } from './operators.js'
-import { DURATION_PATTERN, type Condition, type LeafCondition } from './rule-schema.js'
+import { DURATION_PATTERN, durationMs, type Condition, type CrosswalkSelector, type LeafCondition } from './rule-schema.js'
 import { ALERT_PATHS, OPTIONAL_ALERT_PATHS, OPTIONAL_REPORT_PATHS, REPORT_PATHS, isKnownPath } from './input-fields.js'
 import { findUnreachableThresholds } from './unreachable-thresholds.js'
+import { CROSSWALK_KEYS, crosswalkValuesOf, resolveWatch, selectedCodes } from './taxonomy-watch.js'
 import type { LoadedRule, RuleProblem } from './rule-loader.js'
 
 /** Rule folders by id prefix: one folder per top taxonomy category, plus escalation. */
@@ -83,6 +84,23 @@ function checkParams(leaf: LeafCondition, taxonomy: Taxonomy, report: Report, at
   if (leaf.fact === 'sum' && typeof params.path === 'string' && !isKnownPath(params.path, REPORT_PATHS)) {
     report([...at, 'params', 'path'], `unknown field '${params.path}'`)
   }
+}
+
+/** A crosswalk selector names values the taxonomy uses, and selects at least one code. */
+function checkSelector(sel: CrosswalkSelector, taxonomy: Taxonomy, report: Report) {
+  const keys = CROSSWALK_KEYS.filter((k) => sel[k] !== undefined)
+  if (keys.length === 0) return report([], `a crosswalk selector names at least one of: ${CROSSWALK_KEYS.join(', ')}`)
+  let known = true
+  for (const k of keys) {
+    const values = crosswalkValuesOf(taxonomy, k)
+    if (!values.includes(sel[k]!)) {
+      known = false
+      const cased = values.find((v) => v.toLowerCase() === sel[k]!.toLowerCase())
+      const hint = cased ? ` (did you mean '${cased}'?)` : didYouMean(sel[k]!, values)
+      report([k], `no taxonomy code has ${k} '${sel[k]}'${hint}; the taxonomy uses: ${values.join(', ')}`)
+    }
+  }
+  if (known && selectedCodes(taxonomy, sel).length === 0) report([], `no taxonomy code has ${keys.map((k) => `${k} '${sel[k]}'`).join(' and ')}`)
 }
 
 function isTaxonomyCode(taxonomy: Taxonomy, code: string): boolean {
@@ -163,9 +181,15 @@ export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
   // Shown at the status: the fix is adding tests, or keeping the rule experimental until it has some.
   if (r.status === 'stable' && r.tests.length === 0) report(['status'], 'a stable rule needs tests; add tests, or keep it experimental or test until it has some')
 
-  r.taxonomy.forEach((code, i) => {
-    if (!isTaxonomyCode(taxonomy, code)) report(['taxonomy', i], unknownCode(taxonomy, code))
+  r.taxonomy.forEach((entry, i) => {
+    if (typeof entry !== 'string') checkSelector(entry, taxonomy, (p, m) => report(['taxonomy', i, ...p], m))
+    else if (!isTaxonomyCode(taxonomy, entry)) report(['taxonomy', i], unknownCode(taxonomy, entry))
   })
+  const weighs = r.alerts.some((t) => leaves(t.when).some(({ leaf }) => leaf.fact === 'mitigating'))
+  if (weighs && resolveWatch(r, taxonomy).mitigating.length === 0) {
+    const codes = [...taxonomy.codes.values()].filter((s) => s.polarity === 'mitigating').map((s) => s.code)
+    report(['taxonomy'], `the thresholds weigh mitigating reports, but the rule watches no mitigating code; add one to taxonomy (${codes.join(', ')})`)
+  }
   if (r.scope.radiusKm !== undefined && r.scope.groupBy.includes('report')) {
     report(['scope', 'radiusKm'], 'a radius means nothing when each report is its own group')
   }
@@ -204,4 +228,24 @@ export function checkRuleSet(rules: LoadedRule[], taxonomy: Taxonomy, deprecated
     }))
   }
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
+}
+
+/**
+ * What is allowed but probably wrong: shown by `rules check`, never refusing a set. An expiry
+ * shorter than the window splits one situation into two alerts, the second counting the first's
+ * reports again (rules/README.md, "Window, expiry and trend").
+ */
+export function checkRuleWarnings(rules: readonly LoadedRule[]): RuleProblem[] {
+  const warnings: RuleProblem[] = []
+  for (const r of rules) {
+    const { window, expires } = r.rule
+    if (durationMs(expires) < durationMs(window)) {
+      warnings.push({
+        file: r.file, ...r.locate(['expires']), path: 'expires',
+        message: `expires (${expires}) is shorter than window (${window}): a report after the alert expired raises a second alert `
+          + `that counts the first one's reports again; make expires at least ${window}, or say in the description why a quiet spell ends the situation`,
+      })
+    }
+  }
+  return warnings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
 }

@@ -1,6 +1,7 @@
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import { parseRuleText, type LoadedRule, type RuleProblem } from './rule-loader.js'
 import { checkRuleSet, RULE_FOLDERS } from './rule-check.js'
+import { resolveWatch } from './taxonomy-watch.js'
 
 /**
  * Where a draft would live if it were a file: its folder and a name starting with its id, so the
@@ -31,5 +32,5 @@ export function checkDraftRule(
   const problems = checkRuleSet([...others, rule], taxonomy, deprecatedIds)
     .filter((p) => p.file === rule.file)
     .map((p) => ({ ...p, file: 'draft' }))
-  return problems.length > 0 ? { problems } : { rule }
+  return problems.length > 0 ? { problems } : { rule: { ...rule, watch: resolveWatch(rule.rule, taxonomy) } }
 }

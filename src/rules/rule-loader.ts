@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { indicatorRuleSchema, type IndicatorRule } from './rule-schema.js'
 import { fieldNamesAt } from './rule-fields.js'
 import { didYouMean } from './did-you-mean.js'
+import type { TaxonomyWatch } from './taxonomy-watch.js'
 
 /** One thing wrong in a rule file, at a place an editor can jump to. */
 export interface RuleProblem {
@@ -25,6 +26,8 @@ export interface LoadedRule {
   rule: IndicatorRule
   /** Where a path inside the rule sits in the file: for positioned problems later on. */
   locate(path: (string | number)[]): { line: number; column: number }
+  /** Its taxonomy entries resolved (crosswalk selectors, mitigating codes), once checked against the taxonomy. */
+  watch?: TaxonomyWatch
 }
 
 export interface LoadResult {

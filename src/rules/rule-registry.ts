@@ -4,12 +4,15 @@ import { parse as parseYaml } from 'yaml'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { Clock } from '../clock.js'
 import { DEPRECATED_DIR, listRuleFiles, loadRuleDir, type LoadedRule, type RuleProblem } from './rule-loader.js'
-import { checkRuleSet } from './rule-check.js'
+import { checkRuleSet, checkRuleWarnings } from './rule-check.js'
 import { buildRuleSet, emptyRuleSet, type RuleSet } from './rule-set.js'
+import { withWatches } from './taxonomy-watch.js'
 
 export interface CheckResult {
   rules: LoadedRule[]
   problems: RuleProblem[]
+  /** What is allowed but probably a mistake (an expiry shorter than the window): never refuses a set. */
+  warnings: RuleProblem[]
   version: string
 }
 
@@ -41,7 +44,9 @@ export function checkRuleDir(dir: string, taxonomy: Taxonomy): CheckResult {
   // One list in file and position order, schema and meaning problems together, as an editor shows them.
   const problems = [...loaded.problems, ...checkRuleSet(loaded.rules, taxonomy, deprecatedIds(dir))]
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
-  return { rules: loaded.rules, problems, version: loaded.version }
+  // Resolved only when clean: a rule that fails its check is never built.
+  const rules = problems.length === 0 ? withWatches(loaded.rules, taxonomy) : loaded.rules
+  return { rules, problems, warnings: checkRuleWarnings(loaded.rules), version: loaded.version }
 }
 
 export interface ReloadAttempt {

@@ -53,6 +53,19 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ not: conditionSchema, name: z.string().optional() }),
 ])).meta({ id: 'Condition', description: 'A json-rules-engine condition: all / any / not, or a leaf fact-operator-value' })
 
+const taxonomyCode = z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code (HOS.IED) or top code (HOS)')
+
+/**
+ * Selects every taxonomy code whose crosswalk has these values (all of them when several are
+ * given), e.g. `{ fatalityCause: Malicious Act }`; the rule check resolves it against
+ * schemas/taxonomy.yaml and refuses one that selects nothing.
+ */
+export const crosswalkSelector = z.strictObject({
+  fatalityCause: z.string().min(1).optional().describe('UN fatality cause: Malicious Act, Accident, Illness, Self-Inflicted'),
+  unsms: z.string().min(1).optional().describe('UNSMS threat category: armed-conflict, terrorism, crime, civil-unrest, hazard'),
+  polarity: z.string().min(1).optional().describe('threat or mitigating'),
+}).meta({ id: 'CrosswalkSelector', description: 'Every taxonomy code whose crosswalk has these values' })
+
 export const thresholdSchema = z.strictObject({
   level: z.enum(LEVELS),
   grade: z.enum(GRADES),
@@ -82,7 +95,8 @@ export const indicatorRuleSchema = z.strictObject({
   version: z.number().int().min(1),
   owner: z.string().min(1),
   references: z.array(z.string().min(1)).default([]),
-  taxonomy: z.array(z.string().regex(/^[A-Z]{3}(\.[A-Z]{2,12})?$/, 'a taxonomy code (HOS.IED) or top code (HOS)')).min(1),
+  taxonomy: z.array(z.union([taxonomyCode, crosswalkSelector])).min(1)
+    .describe('the codes watched (HOS.IED, or a top code such as HOS), or crosswalk selectors such as { fatalityCause: Malicious Act }'),
   input: z.enum(RULE_INPUTS).default('reports').describe('reports, or alerts for an escalation indicator'),
   match: conditionSchema.optional().describe('which inputs count; omitted: every input of the taxonomy'),
   scope: z.strictObject({
@@ -101,5 +115,6 @@ export const indicatorRuleSchema = z.strictObject({
 }).meta({ id: 'IndicatorRule', title: 'vigil indicator rule', description: 'One early-warning indicator. See rules/README.md.' })
 
 export type IndicatorRule = z.infer<typeof indicatorRuleSchema>
+export type CrosswalkSelector = z.infer<typeof crosswalkSelector>
 export type Threshold = z.infer<typeof thresholdSchema>
 export type RuleTest = z.infer<typeof ruleTestSchema>

@@ -18,12 +18,12 @@ export interface RuleSet {
 }
 
 export function buildRuleSet(rules: readonly LoadedRule[], version: string, loadedAt: number): RuleSet {
-  const indicators = rules.map((r) => compileIndicator(r.rule, r.file)).sort((a, b) => a.rule.id.localeCompare(b.rule.id))
+  const indicators = rules.map((r) => compileIndicator(r.rule, r.file, r.watch)).sort((a, b) => a.rule.id.localeCompare(b.rule.id))
   const ids = new Map(indicators.map((i) => [i.rule.id, i]))
   const index = { reports: new Map<string, CompiledIndicator[]>(), alerts: new Map<string, CompiledIndicator[]>() }
   for (const ind of indicators) {
     const table = index[ind.rule.input]
-    for (const code of ind.rule.taxonomy) table.set(code, [...(table.get(code) ?? []), ind])
+    for (const code of ind.codes) table.set(code, [...(table.get(code) ?? []), ind])
   }
   return Object.freeze({
     version,
@@ -37,7 +37,7 @@ export function buildRuleSet(rules: readonly LoadedRule[], version: string, load
       for (const code of codes) {
         for (const key of [code, topOf(code)]) {
           for (const ind of table.get(key) ?? []) {
-            if (ind.rule.taxonomy.some((t) => isUnder(code, t))) found.add(ind)
+            if (ind.codes.some((t) => isUnder(code, t))) found.add(ind)
           }
         }
       }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { reportInputSchema } from '../reports/report-schema.js'
 import { indicatorRuleSchema } from '../rules/rule-schema.js'
 import { aliasFileSchema, taxonomyFileSchema } from '../taxonomy/taxonomy-schema.js'
+import { areasFileSchema, routesFileSchema, sitesFileSchema } from '../gazetteer/gazetteer-schema.js'
 
 const HEADER = 'GENERATED from the zod schemas in src/ by `npm run schemas:build`; do not edit.'
 
@@ -18,5 +19,8 @@ export function generatedSchemas(): Record<string, string> {
     'indicator-rule.schema.json': render(indicatorRuleSchema, 'https://vigil.example/schemas/indicator-rule.schema.json', 'vigil indicator rule'),
     'taxonomy.schema.json': render(taxonomyFileSchema, 'https://vigil.example/schemas/taxonomy.schema.json', 'vigil harmonized threat taxonomy'),
     'mission-aliases.schema.json': render(aliasFileSchema, 'https://vigil.example/schemas/mission-aliases.schema.json', 'vigil mission vocabulary'),
+    'gazetteer-areas.schema.json': render(areasFileSchema, 'https://vigil.example/schemas/gazetteer-areas.schema.json', 'vigil gazetteer: administrative areas (areas.geojson)'),
+    'gazetteer-sites.schema.json': render(sitesFileSchema, 'https://vigil.example/schemas/gazetteer-sites.schema.json', 'vigil gazetteer: UN sites (sites.geojson)'),
+    'gazetteer-routes.schema.json': render(routesFileSchema, 'https://vigil.example/schemas/gazetteer-routes.schema.json', 'vigil gazetteer: routes (routes.geojson)'),
   }
 }

@@ -367,8 +367,10 @@ export function createAlertsRepo(db: Db) {
      * The alerts live at some time in [from, to] (raised by `to`, and still active or changed
      * since `from`), counted, with the active ones of grade high and above listed worst first.
      */
-    summary(q: { missions?: readonly string[]; from: number; to: number }) {
-      const rows = (periodStmt.all({ missions: q.missions ? JSON.stringify(q.missions) : null, to: q.to, from: q.from }) as AlertRow[]).map(toState)
+    summary(q: { missions?: readonly string[]; areas?: readonly string[]; from: number; to: number }) {
+      const all = (periodStmt.all({ missions: q.missions ? JSON.stringify(q.missions) : null, to: q.to, from: q.from }) as AlertRow[]).map(toState)
+      const areas = q.areas
+      const rows = areas ? all.filter((a) => (a.scope.areas ?? []).some((x) => areas.includes(x.name) || (x.pcode !== undefined && areas.includes(x.pcode)))) : all
       const open = rows.filter((a) => (a.status === 'open' || a.status === 'acknowledged') && GRADES.indexOf(a.grade) >= GRADES.indexOf('high'))
       return { ...countAlerts(rows), open }
     },

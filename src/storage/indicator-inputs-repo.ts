@@ -44,6 +44,8 @@ export interface AggregateSpec {
   measure?: string
   category?: string
   windowMs: number
+  /** Counts the mitigating inputs, which every other aggregate leaves out. */
+  mitigating?: boolean
 }
 
 export interface AggregateQuery {
@@ -54,6 +56,8 @@ export interface AggregateQuery {
   trendPeriods: number
   trendMeasures: string[]
   includeUnassessed: boolean
+  /** Input categories that mitigate (ARM.AGREEMENT...): counted only by `mitigating` specs. */
+  mitigatingCodes?: readonly string[]
   specs: readonly AggregateSpec[]
   /** How far back any of its aggregates reads (the indicator's look-back). */
   lookbackMs: number
@@ -71,7 +75,7 @@ export interface AggregateResult {
 }
 
 /** What selects an indicator's inputs: its scope at a point in time. */
-type ScopeQuery = Pick<AggregateQuery, 'indicatorId' | 'scope' | 'anchor' | 'includeUnassessed'>
+type ScopeQuery = Pick<AggregateQuery, 'indicatorId' | 'scope' | 'anchor' | 'includeUnassessed' | 'mitigatingCodes'>
 
 const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, admin1_pcode, admin2_pcode, route, site,
   source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals`

@@ -20,15 +20,28 @@ function distinctKey(v: unknown): string | null {
   return `s${JSON.stringify(v)}`
 }
 
+type ScopeOptions = { scope: AggregateScope; includeUnassessed: boolean; mitigatingCodes?: readonly string[] }
+
+/** Whether a row is a mitigating input (its category is one of the query's mitigating codes); null when none can be. */
+function mitigatingTest(q: ScopeOptions): ((r: SeriesRow) => boolean) | null {
+  if (!q.mitigatingCodes || q.mitigatingCodes.length === 0) return null
+  const codes = new Set(q.mitigatingCodes)
+  return (r) => codes.has(r.category)
+}
+
 /**
- * Whether a row of the scope's group counts: active, assessed (unless asked for), in the circle.
- * The group (equal fields) is chosen before; the rows read are all in it.
+ * Whether a row of the scope's group counts: active, assessed (unless asked for), in the circle,
+ * and a threat (mitigating inputs count only for the `mitigating` fact; with `mitigating` set,
+ * only they count). The group (equal fields) is chosen before; the rows read are all in it.
  */
-function scopeTest(scope: AggregateScope, includeUnassessed: boolean): (r: SeriesRow) => boolean {
+function scopeTest(q: ScopeOptions, mitigating = false): (r: SeriesRow) => boolean {
+  const { scope, includeUnassessed } = q
+  const mit = mitigatingTest(q)
   const c = scope.circle
   const box = c ? boundingBox(c.lat, c.lon, c.km) : null
   return (r) => {
     if (!r.active || (!includeUnassessed && !r.assessed)) return false
+    if (mit ? mit(r) !== mitigating : mitigating) return false
     if (c && box) {
       if (r.lat === null || r.lon === null) return false
       if (r.lat < box.minLat || r.lat > box.maxLat || r.lon < box.minLon || r.lon > box.maxLon) return false
@@ -91,9 +104,11 @@ const isMedium = (r: SeriesRow) => (r.reliability === 'A' || r.reliability === '
  */
 function totaller(group: TimeRows, q: AggregateQuery, inScope: (r: SeriesRow) => boolean) {
   const incl = q.includeUnassessed
-  const flags = incl ? 'all' : 'assessed'
+  const mit = mitigatingTest(q)
+  // The mitigating codes are part of the name: a total leaves them out.
+  const flags = `${incl ? 'all' : 'assessed'}${mit ? `-${q.mitigatingCodes!.join(',')}` : ''}`
   return (name: string, value: (r: SeriesRow) => number, from: number, to: number): number => {
-    if (!q.scope.circle) return group.total(`${flags}:${name}`, (r) => (r.active && (incl || r.assessed) ? value(r) : 0), from, to)
+    if (!q.scope.circle) return group.total(`${flags}:${name}`, (r) => (r.active && (incl || r.assessed) && !mit?.(r) ? value(r) : 0), from, to)
     let total = 0
     for (let i = from; i < to; i++) if (inScope(group.rows[i]!)) total += value(group.rows[i]!)
     return total
@@ -126,15 +141,21 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
     q.specs.forEach((s) => { values[s.key] = 0 })
     return { ...EMPTY, values, baselines: Object.fromEntries(q.trendMeasures.map((m) => [m, 0])) }
   }
-  const inScope = scopeTest(q.scope, q.includeUnassessed)
+  const inScope = scopeTest(q)
   const total = totaller(group, q, inScope)
   const hi = group.firstAfter(q.anchor)
   const scanned: SpecState[] = []
   const scannedKeys: string[] = []
+  const mitigatingInScope = scopeTest(q, true)
   specStates(q).forEach((st, i) => {
     const spec = q.specs[i]!
     const lo = group.firstAfter(st.since)
-    if (!st.category && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
+    if (spec.mitigating) {
+      // Read row by row: only the few indicators that weigh mitigation ask, each over its own scope.
+      let n = 0
+      for (let j = lo; j < hi; j++) if (mitigatingInScope(group.rows[j]!) && (!st.category || st.category(group.rows[j]!))) n++
+      values[spec.key] = n
+    } else if (!st.category && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
       values[spec.key] = total(spec.kind === 'count' ? 'count' : spec.measure!, measureValue(spec.kind === 'count' ? 'count' : spec.measure!), lo, hi)
     } else if (!st.category && st.kind === 'distinct') {
       const read = st.read!
@@ -174,21 +195,21 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
 }
 
 /** Whether the aggregate over this scope and window counts the input. */
-export function seriesCounts(series: InputSeries, q: { scope: AggregateScope; anchor: number; windowMs: number; includeUnassessed: boolean }, inputId: string): boolean {
+export function seriesCounts(series: InputSeries, q: ScopeOptions & { anchor: number; windowMs: number }, inputId: string): boolean {
   const r = series.get(inputId)
   if (r === undefined || r.occurredAt <= q.anchor - q.windowMs || r.occurredAt > q.anchor) return false
   const eqHolds = Object.entries(q.scope.eq).every(([field, value]) => fieldReader(field)(r) === value)
-  return eqHolds && scopeTest(q.scope, q.includeUnassessed)(r)
+  return eqHolds && scopeTest(q)(r)
 }
 
 /**
  * The ids of the inputs the aggregate over this scope and window counts, in time order (then id:
  * ids are ASCII, so this is SQLite's order too): the ones an alert links when it is raised.
  */
-export function seriesInputIds(series: InputSeries, q: { scope: AggregateScope; anchor: number; windowMs: number; includeUnassessed: boolean }): string[] {
+export function seriesInputIds(series: InputSeries, q: ScopeOptions & { anchor: number; windowMs: number }): string[] {
   const group = series.group(q.scope.eq)
   if (!group) return []
-  const inScope = scopeTest(q.scope, q.includeUnassessed)
+  const inScope = scopeTest(q)
   const ids: string[] = []
   for (let i = group.firstAfter(q.anchor - q.windowMs), hi = group.firstAfter(q.anchor); i < hi; i++) {
     if (inScope(group.rows[i]!)) ids.push(group.rows[i]!.inputId)
@@ -214,7 +235,7 @@ export interface InputArea {
 export function seriesAreas(series: InputSeries, q: { scope: AggregateScope; anchor: number; windowMs: number; includeUnassessed: boolean }): InputArea[] {
   const group = series.group(q.scope.eq)
   if (!group) return []
-  const inScope = scopeTest(q.scope, q.includeUnassessed)
+  const inScope = scopeTest({ scope: q.scope, includeUnassessed: q.includeUnassessed })
   const byArea = new Map<string, InputArea>()
   for (let i = group.firstAfter(q.anchor - q.windowMs), hi = group.firstAfter(q.anchor); i < hi; i++) {
     const r = group.rows[i]!

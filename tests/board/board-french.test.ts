@@ -88,7 +88,7 @@ async function expectAllFrench(page: Page, view: string) {
   expect(bad, `${view}: labels not in the French catalogue`).toEqual([])
 }
 
-describe('the board in French', () => {
+describe('the board in French', { timeout: 180_000 }, () => {
   it('tells French labels from English ones', () => {
     expect(isFrench('Tués: Civils')).toBe(true)
     expect(isFrench('Ouvrir l’alerte HOS-103')).toBe(true)

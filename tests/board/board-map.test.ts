@@ -39,7 +39,7 @@ afterAll(async () => {
   db?.remove()
 })
 
-describe('the map', () => {
+describe('the map', { timeout: 180_000 }, () => {
   it('draws the CAR prefectures as vector layers, shades the one with an alert, and filters the board by a clicked area', async () => {
     const page = await signIn(browser, server.url, joc, { hash: '#/map?mission=MINUSCA' })
     await expect.poll(() => page.locator('[data-testid=map] path.gz-area-l1').count(), { timeout: 10_000 }).toBe(PREFECTURES.length)

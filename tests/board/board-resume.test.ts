@@ -52,7 +52,7 @@ async function storeWhileDown(file: string, n: number) {
   }
 }
 
-describe('the board across a service restart', () => {
+describe('the board across a service restart', { timeout: 180_000 }, () => {
   it('shows it is disconnected, then resumes from its cursor and shows every change exactly once', async () => {
     server = await startBoardServer({ dbFile: db.file, boardDir, rulesDir })
     const port = server.port

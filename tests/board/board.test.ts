@@ -45,7 +45,7 @@ async function postReport(over: Record<string, unknown> = {}): Promise<number> {
 
 const row = (page: Page, id: number) => page.locator(`li.alert[data-alert-id="${id}"]`)
 
-describe('the JOC board in a real browser', () => {
+describe('the JOC board in a real browser', { timeout: 180_000 }, () => {
   it('serves the page under a CSP that allows only its own scripts, with no inline script', async () => {
     const res = await fetch(`${server.url}/`)
     expect(res.status).toBe(200)

@@ -35,5 +35,5 @@ describe('the standard indicator library (rules/)', () => {
     const failed = results.filter((r) => !r.ok).map((r) => `${r.ruleId}: ${r.name}: ${r.error ?? JSON.stringify({ expected: r.expected, actual: r.actual })}`)
     expect(failed).toEqual([])
     expect(results.length).toBeGreaterThanOrEqual(48)
-  })
+  }, 120_000)
 })
