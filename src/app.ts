@@ -36,7 +36,6 @@ import { previewRule } from './evaluate/rule-preview.js'
 import { boardStatic } from './http/board-static.js'
 import { missionsRoutes } from './http/missions-routes.js'
 import { backtestRoutes } from './http/backtest-routes.js'
-import { whoamiRoutes } from './http/whoami-routes.js'
 import { BOARD_DIR } from './paths.js'
 
 export interface AppDeps {
@@ -125,7 +124,6 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor, missions: config.missions })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
-  await app.register(whoamiRoutes)
   await app.register(missionsRoutes, { missions: config.missions })
   await app.register(backtestRoutes, { dir: config.backtestDir })
   await app.register(boardStatic, {
