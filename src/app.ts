@@ -20,6 +20,7 @@ import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
 import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
+import { whoamiRoute } from './http/whoami-route.js'
 import { installAccess } from './http/access.js'
 import { strictUtf8Json } from './http/strict-json.js'
 import { RequestLog } from './http/request-log.js'
@@ -124,6 +125,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(silencesRoutes, { services, clock, auditor, missions: config.missions })
   await app.register(keysRoutes, { admin: services.keyAdmin, keys: services.keys, queue: services.queue, clock })
   await app.register(auditRoutes, { audit: services.auditReader })
+  await app.register(whoamiRoute)
   await app.register(missionsRoutes, { missions: config.missions })
   await app.register(backtestRoutes, { dir: config.backtestDir })
   await app.register(boardStatic, {

@@ -12,8 +12,11 @@ declare module 'fastify' {
     principal: Principal
   }
   interface FastifyContextConfig {
-    /** What the route needs; 'public' for health and docs. A route without one is refused. */
-    permission?: Permission | 'public'
+    /**
+     * What the route needs: a permission; 'authenticated' for any valid key; 'public' for health
+     * and docs. A route without one is refused.
+     */
+    permission?: Permission | 'authenticated' | 'public'
   }
 }
 
@@ -65,6 +68,7 @@ export function installAccess(app: FastifyInstance, opts: AccessOptions): void {
       throw errors.UNAUTHENTICATED()
     }
     req.principal = principal
+    if (permission === 'authenticated') return
     if (!permission || !principal.permissions.has(permission)) throw errors.FORBIDDEN(principal.role, permission ?? 'an undeclared route')
   })
 }

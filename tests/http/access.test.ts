@@ -122,6 +122,7 @@ const CASES: Case[] = [
     req: () => ({ method: 'POST', url: '/rules/preview', payload: { rule: PER_INCIDENT, from: '2026-03-01T00:00:00Z', to: '2026-03-18T12:00:00Z' } }),
   },
   { name: 'GET /audit', req: () => ({ method: 'GET', url: '/audit' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
+  { name: 'GET /whoami', req: () => ({ method: 'GET', url: '/whoami' }), expect: all(200) },
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
   { name: 'DELETE /keys/:id', req: (w) => ({ method: 'DELETE', url: `/keys/${w.revokable}` }), expect: only('admin', [200, 200]) },
@@ -262,6 +263,27 @@ describe('keys', () => {
     const last = await world.t.app.inject({ method: 'DELETE', url: `/keys/${world.ids.admin}`, headers: { authorization: `Bearer ${world.tokens.admin}` } })
     expect(last.statusCode).toBe(409)
     expect(last.json().code).toBe('VIGIL_LAST_ADMIN_KEY')
+  })
+})
+
+describe('GET /whoami', () => {
+  it("answers any valid key with its role, missions, areas and permissions, and 401 without one", async () => {
+    world = await setup()
+    const who = (token?: string) => world!.t.app.inject({ method: 'GET', url: '/whoami', headers: token ? { authorization: `Bearer ${token}` } : {} })
+    const analyst = await who(world.tokens.analyst)
+    expect(analyst.statusCode).toBe(200)
+    expect(analyst.json()).toEqual({
+      keyId: world.ids.analyst, name: 'analyst key', role: 'analyst', missions: ['MINUSMA'], areas: null,
+      permissions: ['reports:write', 'reports:read', 'alerts:read', 'taxonomy:read', 'rules:read'],
+    })
+    // The first admin key a newcomer holds: keys and the audit log, no mission data.
+    const admin = (await who(world.tokens.admin)).json()
+    expect(admin).toMatchObject({ role: 'admin', missions: null, areas: null })
+    expect(admin.permissions).toEqual(['taxonomy:read', 'rules:read', 'audit:read', 'keys:manage', 'metrics:read'])
+    expect(admin.permissions).not.toContain('reports:read')
+    const none = await who()
+    expect(none.statusCode).toBe(401)
+    expect((await who('vgl_not-a-real-token-at-all-000000')).statusCode).toBe(401)
   })
 })
 
