@@ -44,6 +44,10 @@ import { installNotifications } from './http/notifier-lifecycle.js'
 import { capRoutes } from './http/cap-routes.js'
 import { exportsRoutes } from './http/exports-routes.js'
 import { createExportsRepo } from './storage/exports-repo.js'
+import { boardStatic } from './http/board-static.js'
+import { missionsRoutes } from './http/missions-routes.js'
+import { backtestRoutes } from './http/backtest-routes.js'
+import { BOARD_DIR } from './paths.js'
 
 export interface AppDeps {
   config: Config
@@ -56,6 +60,8 @@ export interface AppDeps {
   logger: Logger
   /** The notification routing; none: an empty one (nothing is sent until it is reloaded). */
   routing?: RoutingRegistry
+  /** The built board to serve at `/`; default dist/board. */
+  boardDir?: string
 }
 
 
@@ -144,6 +150,12 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(whoamiRoute)
   await app.register(exportsRoutes, { reports: services.reports, alerts: services.alerts, exports: createExportsRepo(deps.store.reader) })
   await app.register(capRoutes, { alerts: services.alerts, taxonomy: deps.taxonomy, rules: () => deps.rules.current(), clock })
+  await app.register(missionsRoutes, { missions: config.missions })
+  await app.register(backtestRoutes, { dir: config.backtestDir })
+  await app.register(boardStatic, {
+    dir: deps.boardDir ?? BOARD_DIR,
+    tileUrls: () => { const set = deps.gazetteers.current(); return set.missions().flatMap((m) => set.get(m)?.meta.tiles ?? []) },
+  })
   metrics.attach({ alerts: services.alerts, rules: () => deps.rules.current(), clients, inputsInMemory: services.inputsInMemory })
   await app.register(metricsRoutes, { metrics })
 }

@@ -36,6 +36,7 @@ const envSchema = z.object({
   VIGIL_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(12),
   VIGIL_NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   VIGIL_NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
+  VIGIL_BACKTEST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -79,6 +80,8 @@ export interface Config {
   /** First retry delay; each further retry doubles it, up to the maximum. */
   readonly notifyRetryBaseMs: number
   readonly notifyRetryMaxMs: number
+  /** Where `vigil backtest --out` wrote its last report; GET /backtest/latest serves its summary.json. */
+  readonly backtestDir: string | null
 }
 
 /** Raised when the environment holds an invalid setting; the message names every bad variable. */
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     notifyMaxAttempts: e.VIGIL_NOTIFY_MAX_ATTEMPTS,
     notifyRetryBaseMs: e.VIGIL_NOTIFY_RETRY_BASE_MS,
     notifyRetryMaxMs: e.VIGIL_NOTIFY_RETRY_MAX_MS,
+    backtestDir: e.VIGIL_BACKTEST_DIR ?? null,
   })
 }
 

@@ -14,3 +14,4 @@ export const MIGRATIONS_DIR = path.join(ROOT, 'src', 'storage', 'migrations')
 export const STANDARD_RULES_DIR = path.join(ROOT, 'rules')
 /** The missions' gazetteers, one folder per mission (schemas/gazetteer/MINUSCA/...). */
 export const GAZETTEER_DIR = path.join(SCHEMAS_DIR, 'gazetteer')
+export const BOARD_DIR = path.join(ROOT, 'dist', 'board')

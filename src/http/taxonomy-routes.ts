@@ -20,9 +20,13 @@ export const taxonomyRoutes: FastifyPluginAsync<TaxonomyRoutesOptions> = async (
     return out
   }
 
-  r.get('/taxonomy', { schema: { summary: 'The taxonomy tree with its version', tags: ['taxonomy'] }, config: { permission: 'taxonomy:read' } }, async () => ({
+  // Each mission's own terms, term -> code, so a picker can offer them beside the codes.
+  const allAliases = Object.fromEntries([...taxonomy.aliases].map(([mission, table]) => [mission, Object.fromEntries(table)]))
+
+  r.get('/taxonomy', { schema: { summary: 'The taxonomy tree with its version, and each mission\'s aliases (term -> code)', tags: ['taxonomy'] }, config: { permission: 'taxonomy:read' } }, async () => ({
     version: taxonomy.version,
     categories: taxonomy.categories,
+    aliases: allAliases,
   }))
 
   r.get('/taxonomy/:code', {

@@ -17,6 +17,11 @@ export function presentRuleSummary(r: LoadedRule) {
     thresholds: rule.alerts.map((a) => ({ level: a.level, grade: a.grade })),
     window: rule.window,
     expires: rule.expires,
+    ...(rule.titleFr ? { titleFr: rule.titleFr } : {}),
+    description: rule.description,
+    owner: rule.owner,
+    ...(rule.summary ? { summary: rule.summary } : {}),
+    ...(rule.summaryFr ? { summaryFr: rule.summaryFr } : {}),
     file: r.file,
   }
 }
