@@ -73,12 +73,14 @@ export interface Alert {
   expiresAt: string
   acknowledged: { by: string; at: string } | null
   resolved: { by: string; at: string } | null
-  seq: number
+  /** The change's place in the feed: a number, or a sealed token for a mission-scoped key. */
+  seq: number | string
   inputs?: string[]
 }
 
 export interface AlertChange {
-  seq: number
+  /** The change's place in the feed: a number, or a sealed token for a mission-scoped key. */
+  seq: number | string
   kind: ChangeKind
   at: string
   actor: string | null

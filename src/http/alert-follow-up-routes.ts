@@ -7,7 +7,7 @@ import { presentAlert } from '../alerts/present-alert.js'
 import { ACTION_OUTCOMES, OUTCOMES_NEEDING_REASON, presentAction } from '../alerts/alert-action.js'
 import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
-import { canSee } from './access.js'
+import { canSeeAt } from './access.js'
 import type { Auditor } from './audit.js'
 
 export interface FollowUpRoutesOptions {
@@ -57,7 +57,7 @@ export const alertFollowUpRoutes: FastifyPluginAsync<FollowUpRoutesOptions> = as
 
   const visible = (req: FastifyRequest, id: number) => {
     const a = services.alerts.get(id)
-    if (!a || !canSee(req, a.mission)) throw errors.ALERT_NOT_FOUND(id)
+    if (!a || !canSeeAt(req, a.mission, a.scope.areas)) throw errors.ALERT_NOT_FOUND(id)
     return a
   }
 

@@ -8,7 +8,7 @@ import type { RuleSet } from '../rules/rule-set.js'
 import { renderCapAlert, type CapChange, type CapContext } from '../cap/cap-message.js'
 import { renderCapFeed } from '../cap/cap-feed.js'
 import { XML_DECLARATION } from '../cap/xml.js'
-import { canSee, scopeOf } from './access.js'
+import { canSeeAt, scopeOf } from './access.js'
 import type { Clock } from '../clock.js'
 
 export interface CapRoutesOptions {
@@ -43,7 +43,7 @@ export const capRoutes: FastifyPluginAsync<CapRoutesOptions> = async (app, opts)
   }, async (req, reply) => {
     const alert = opts.alerts.get(req.params.id)
     // Another mission's alert is answered as if it did not exist.
-    if (!alert || !canSee(req, alert.mission)) throw errors.ALERT_NOT_FOUND(req.params.id)
+    if (!alert || !canSeeAt(req, alert.mission, alert.scope.areas)) throw errors.ALERT_NOT_FOUND(req.params.id)
     const all = changesOf(alert.id)
     const i = req.query.change === undefined ? all.length - 1 : all.findIndex((c) => c.seq === req.query.change)
     if (i < 0) throw errors.ALERT_NOT_FOUND(req.params.id)
@@ -55,9 +55,8 @@ export const capRoutes: FastifyPluginAsync<CapRoutesOptions> = async (app, opts)
     schema: { summary: 'Atom feed of the current alerts, each as a CAP 1.2 message (silenced and inhibited ones left out)', tags: ['cap'] },
     config: { permission: 'alerts:read' },
   }, async (req, reply) => {
-    const missions = scopeOf(req)
     const current = opts.alerts.active()
-      .filter((a) => !a.silenced && !a.inhibited && (missions === null || missions.includes(a.mission)))
+      .filter((a) => !a.silenced && !a.inhibited && canSeeAt(req, a.mission, a.scope.areas))
       .sort((x, y) => y.rank - x.rank || y.seq - x.seq)
     const entries = current.map((a) => {
       const all = changesOf(a.id)

@@ -11,7 +11,7 @@ import type { ReportCursor, ReportFilter, createReportsRepo } from '../storage/r
 import { alertFeature, featureCollection, reportFeature } from '../exports/geojson.js'
 import { ALERT_COLUMNS, REPORT_COLUMNS, hxlCsv } from '../exports/hxl-csv.js'
 import { filterQuery } from './alerts-routes.js'
-import { requireMission, scopeOf } from './access.js'
+import { requireMission, areasOf, scopeOf } from './access.js'
 
 export interface ExportsRoutesOptions {
   reports: ReturnType<typeof createReportsRepo>
@@ -46,8 +46,9 @@ export const exportsRoutes: FastifyPluginAsync<ExportsRoutesOptions> = async (ap
 
   function* matchingReports(req: FastifyRequest, q: z.infer<typeof reportQuery>): Generator<StoredReport> {
     const scope = scopeOf(req)
+    const areas = areasOf(req)
     const filter: ReportFilter = {
-      ...(q.mission ? { mission: q.mission } : scope ? { mission: scope } : {}),
+      ...(q.mission ? { mission: q.mission } : scope ? { mission: scope } : {}), ...(areas ? { areas } : {}),
       ...(q.category ? { category: q.category } : {}), ...(q.admin1 ? { admin1: q.admin1 } : {}), ...(q.status ? { status: q.status } : {}),
       ...(q.from ? { from: Date.parse(q.from) } : {}), ...(q.to ? { to: Date.parse(q.to) } : {}),
     }
@@ -61,8 +62,9 @@ export const exportsRoutes: FastifyPluginAsync<ExportsRoutesOptions> = async (ap
 
   function* matchingAlerts(req: FastifyRequest, q: z.infer<typeof alertQuery>): Generator<AlertState> {
     const scope = scopeOf(req)
+    const areas = areasOf(req)
     const ids = opts.exports.alertIds({
-      ...(scope ? { missions: scope } : {}), ...(q.mission ? { mission: q.mission } : {}), ...(q.level ? { level: q.level } : {}),
+      ...(scope ? { missions: scope } : {}), ...(areas ? { areas } : {}), ...(q.mission ? { mission: q.mission } : {}), ...(q.level ? { level: q.level } : {}),
       ...(q.minGrade ? { minGrade: q.minGrade } : {}), ...(q.status ? { status: q.status } : {}), ...(q.taxonomy ? { taxonomy: q.taxonomy } : {}),
       ...(q.admin1 ? { admin1: q.admin1 } : {}), ...(q.indicator ? { indicator: q.indicator } : {}), silenced: q.silenced, inhibited: q.inhibited,
     })

@@ -1,3 +1,4 @@
+import { errors } from '../errors.js'
 import type { FastifyPluginAsync } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -24,6 +25,8 @@ export const notificationsRoutes: FastifyPluginAsync<{ log: NotificationsRepo; r
   }, async (req) => {
     const q = req.query
     const missions = scopeOf(req)
+    // A message may group alerts of several areas: the log is for keys that see whole missions.
+    if (req.principal.areas !== null) throw errors.OUT_OF_AREA('the notification log of whole missions', 'areas')
     const rows = log.list({
       ...(missions ? { missions } : {}), ...(q.alert !== undefined ? { alert: q.alert } : {}), ...(q.receiver ? { receiver: q.receiver } : {}),
       ...(q.status ? { status: q.status } : {}), ...(q.before !== undefined ? { before: q.before } : {}), limit: q.limit,

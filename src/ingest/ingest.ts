@@ -89,8 +89,11 @@ export function createIngest(deps: IngestDeps) {
     return alerts
   }
 
+  /** What a report is classified and placed against, at this moment. */
+  const context = () => ({ taxonomy: deps.taxonomy, missions: deps.missions, now: clock(), ...(deps.place ? { place: deps.place } : {}) })
+
   function classify(input: ReportInput): Report {
-    const out = classifyReport(input, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock(), ...(deps.place ? { place: deps.place } : {}) })
+    const out = classifyReport(input, context())
     if ('problems' in out) throw errors.VALIDATION(out.problems)
     return out.report
   }
@@ -114,7 +117,7 @@ export function createIngest(deps: IngestDeps) {
   return {
     /** A body as posted, checked against the schema and classified in one go: every problem at once. */
     validate(raw: unknown): ReportInput {
-      const out = validateReport(raw, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
+      const out = validateReport(raw, context())
       if ('problems' in out) throw errors.VALIDATION(out.problems)
       return out.input
     },
@@ -148,7 +151,7 @@ export function createIngest(deps: IngestDeps) {
           return
         }
         const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null
-        const checked = validateReport(item, { taxonomy: deps.taxonomy, missions: deps.missions, now: clock() })
+        const checked = validateReport(item, context())
         if ('problems' in checked) {
           results[index] = { index, id, status: 400, code: errors.VALIDATION.code, message: 'invalid report', problems: checked.problems }
           return

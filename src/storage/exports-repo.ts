@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
+import { areaMatchSql } from '../reports/report-place.js'
 import type { AlertStatus } from '../alerts/alert.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 
@@ -13,6 +14,8 @@ export interface AlertExportFilter {
   status?: AlertStatus
   taxonomy?: string
   admin1?: string
+  /** The areas an area-scoped key may see: alerts touching any of them. */
+  areas?: readonly string[]
   indicator?: string
   silenced: 'exclude' | 'include' | 'only'
   inhibited: 'exclude' | 'include' | 'only'
@@ -34,7 +37,12 @@ export function createExportsRepo(db: Db) {
         params.push(...grades)
       }
       if (f.status) { where.push('status = ?'); params.push(f.status) } else where.push("status IN ('open', 'acknowledged')")
-      if (f.admin1) { where.push('admin1 = ?'); params.push(f.admin1) }
+      // Every alert with an input in the area, as the poll's filter (names and P-codes).
+      if (f.admin1) { where.push(areaMatchSql('areas', 1)); params.push(f.admin1) }
+      if (f.areas) {
+        where.push(`(${f.areas.map(() => areaMatchSql('areas')).join(' OR ') || '0'})`)
+        for (const a of f.areas) params.push(a, a)
+      }
       if (f.indicator) { where.push('indicator_id = ?'); params.push(f.indicator) }
       if (f.taxonomy) {
         where.push("(top_category = ? OR EXISTS (SELECT 1 FROM json_each(taxonomy) WHERE value = ? OR value LIKE ? || '.%'))")

@@ -411,7 +411,7 @@ describe('GET /whoami', () => {
     // The first admin key a newcomer holds: keys and the audit log, no mission data.
     const admin = (await who(world.tokens.admin)).json()
     expect(admin).toMatchObject({ role: 'admin', missions: null, areas: null })
-    expect(admin.permissions).toEqual(['taxonomy:read', 'rules:read', 'audit:read', 'keys:manage', 'metrics:read'])
+    expect(admin.permissions).toEqual(['taxonomy:read', 'rules:read', 'audit:read', 'keys:manage', 'metrics:read', 'notifications:read'])
     expect(admin.permissions).not.toContain('reports:read')
     const none = await who()
     expect(none.statusCode).toBe(401)

@@ -85,15 +85,16 @@ describe('CSV exports with an HXL row', () => {
     const rows = parseCsv(res.body)
     expect(rows[0]!.slice(0, 3)).toEqual(['id', 'mission', 'occurred_at'])
     expect(rows[1]).toEqual([
-      '#event+id', '#org+mission', '#date+occurred', '#date+reported', '#event+type+code', '#event+type+name', '#adm1+name', '#adm2+name',
-      '#loc+name', '#loc+route', '#loc+site', '#geo+lat', '#geo+lon', '#geo+precision', '#affected+killed', '#affected+injured',
+      '#event+id', '#org+mission', '#date+occurred', '#date+reported', '#event+type+code', '#event+type+name', '#adm1+name', '#adm1+code', '#adm2+name',
+      '#adm2+code', '#loc+name', '#loc+route', '#loc+site', '#geo+lat', '#geo+lon', '#geo+precision', '#affected+killed', '#affected+injured',
       '#affected+abducted', '#affected+killed+un', '#affected+injured+un', '#group+name+first', '#meta+source+grade', '#status',
     ])
     expect(rows).toHaveLength(6)
     const byId = Object.fromEntries(rows.slice(2).map((r) => [r[0], Object.fromEntries(rows[0]!.map((h, i) => [h, r[i]]))]))
     expect(byId['E-1']!.place).toBe('Km 12, "north" gate')
     expect(byId['E-2']).toMatchObject({ killed: '3', un_killed: '1', injured: '3', perpetrator: '\'=HYPERLINK("x")', source_grade: 'B2', status: 'active' })
-    expect(byId['E-3']).toMatchObject({ mission: 'MINUSCA', admin1: 'Ouaka', lat: '6.6111', lon: '20.9394' })
+    // Placed by the MINUSCA gazetteer: the canonical prefecture and its P-code.
+    expect(byId['E-3']).toMatchObject({ mission: 'MINUSCA', admin1: 'Ouaka', admin1_pcode: 'CF43', lat: '6.6111', lon: '20.9394' })
     expect(byId['E-4']!.status).toBe('retracted')
   })
 

@@ -42,7 +42,11 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
  * answer that is not an event stream) it long-polls `GET /alerts?after=&wait=` instead.
  */
 export class LiveFeed {
-  cursor = 0
+  /** A change number, or the sealed token a mission-scoped key is given instead (opaque). */
+  cursor: number | string = 0
+  /** The changes delivered lately, by seq: a token cannot be compared, only recognised. */
+  private readonly recent: string[] = []
+  private readonly seen = new Set<string>()
   private readonly stopper = new AbortController()
   private state: FeedState
   private failures = 0
@@ -76,10 +80,19 @@ export class LiveFeed {
 
   /** Delivers the changes past the cursor, in order, and moves the cursor. */
   private deliver(changes: AlertChange[], live: boolean) {
-    const fresh = changes.filter((c) => c.seq > this.cursor)
+    const cursor = this.cursor
+    const fresh = changes.filter((c) => (typeof c.seq === 'number' && typeof cursor === 'number' ? c.seq > cursor : !this.seen.has(String(c.seq))))
     if (fresh.length === 0) return
+    for (const c of fresh) this.remember(String(c.seq))
     this.cursor = fresh[fresh.length - 1]!.seq
     this.opts.onChanges(fresh, live)
+  }
+
+  /** Keeps the last few thousand seqs: enough to drop a change a resume sends twice. */
+  private remember(seq: string) {
+    this.seen.add(seq)
+    this.recent.push(seq)
+    if (this.recent.length > 5000) this.seen.delete(this.recent.shift()!)
   }
 
   private backoff(): Promise<void> {
@@ -116,19 +129,21 @@ export class LiveFeed {
 
   private async catchUp() {
     for (;;) {
-      const page = await this.api.get<{ changes: AlertChange[]; nextCursor: number }>(
+      const page = await this.api.get<{ changes: AlertChange[]; nextCursor: number | string }>(
         `/alerts${query({ ...FEED_FILTER, after: this.cursor, limit: PAGE })}`, this.stopper.signal)
       this.contact()
       this.deliver(page.changes, false)
+      this.cursor = page.nextCursor
       if (page.changes.length < PAGE) return
     }
   }
 
   private async poll() {
-    const page = await this.api.get<{ changes: AlertChange[]; nextCursor: number }>(
+    const page = await this.api.get<{ changes: AlertChange[]; nextCursor: number | string }>(
       `/alerts${query({ ...FEED_FILTER, after: this.cursor, limit: 500, wait: POLL_WAIT_S })}`, this.stopper.signal)
     this.contact()
     this.deliver(page.changes, true)
+    this.cursor = page.nextCursor
   }
 
   /** One stream connection, read until it ends, fails or goes quiet for too long. */
