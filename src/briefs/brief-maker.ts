@@ -1,3 +1,4 @@
+import { placeLabel } from '../alerts/place-label.js'
 import { GRADES } from '../alerts/levels.js'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
 import type { BriefsRepo } from '../storage/briefs-repo.js'
@@ -32,7 +33,7 @@ export function makeBrief(deps: { alerts: AlertsRepo; briefs: BriefsRepo }, b: B
     changes: deps.briefs.changesByKind(missions, from, to),
     open: active.sort((x, y) => y.rank - x.rank || GRADES.indexOf(y.grade) - GRADES.indexOf(x.grade)).map((a) => ({
       id: a.id, level: a.level, grade: a.grade, status: a.status, indicator: a.indicatorId,
-      area: [a.scope.route, a.scope.site, a.scope.admin2, a.scope.admin1].filter(Boolean).join(', ') || a.mission, summary: a.summary,
+      area: placeLabel(a.scope) || a.mission, summary: a.summary,
     })),
     byArea,
     casualties: deps.briefs.casualties(missions, from, to),

@@ -76,7 +76,8 @@ export function statusesOf(method: string, url: string, schema: RouteSchema, per
 /** `postAlertsByIdAck` for POST /alerts/:id/ack: stable, unique, what a generated client calls. */
 export function operationIdOf(method: string, url: string): string {
   const words = url.split('/').filter(Boolean).map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part))
-  const camel = words.join('-').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+  // A file-like route (/reports.geojson, /cap/alerts/:id.xml) names its format as a word too.
+  const camel = words.join('-').replace(/[^A-Za-z0-9]+/g, '-').replace(/-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
   return `${method.toLowerCase()}${camel.charAt(0).toUpperCase()}${camel.slice(1)}`
 }
 

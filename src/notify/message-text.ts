@@ -1,3 +1,4 @@
+import { placeLabel } from '../alerts/place-label.js'
 import type { NotificationPayload, PayloadAlert } from './notification-payload.js'
 import { worstOf } from './notification-payload.js'
 
@@ -43,7 +44,7 @@ function kindsOf(a: PayloadAlert, lang: Language): string {
 }
 
 function areaOf(a: PayloadAlert): string {
-  return [a.area.route, a.area.site, a.area.admin2, a.area.admin1].filter(Boolean).join(', ')
+  return placeLabel(a.area)
 }
 
 /** The subject (e-mail) or title (chat): mission, count, and the worst alert's grade and level. */

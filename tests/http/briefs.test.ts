@@ -66,7 +66,7 @@ briefs:
     expect(data.previousCasualties).toEqual({ reports: 1, killed: 2, injured: 0, unKilled: 0, unInjured: 0 })
     expect(data.counts.byLevel).toEqual({ operational: 1 })
     expect(data.changes).toMatchObject({ raised: 1, escalated: 1 })
-    expect(data.open).toEqual([expect.objectContaining({ level: 'operational', grade: 'critical', area: 'MSR-1' })])
+    expect(data.open).toEqual([expect.objectContaining({ level: 'operational', grade: 'critical', area: 'MSR-1, Gao' })])  // a route alert knows its region too
 
     const markdown = await t.app.inject({ method: 'GET', url: '/briefs/MINUSMA/latest', headers: { accept: 'text/markdown' } })
     expect(markdown.body).toMatch(/^# Daily brief: MINUSMA\n\n2026-03-17 07:00 to 2026-03-18 07:00 UTC/)

@@ -12,7 +12,7 @@ export function Activity(props: { data: BoardData; params: URLSearchParams }) {
       {log.length === 0 ? <p>{t('activity.empty')}</p> : (
         <ol aria-live="polite" data-testid="activity">
           {log.map((c) => (
-            <li key={c.seq} data-seq={c.seq}>
+            <li key={c.seq} data-seq={c.seq} data-change={`${c.alert.id}:${c.kind}:${c.at}`}>
               <span class={`kind kind-${c.kind}`}>{t(`kind.${c.kind}`)}</span>{' '}
               <a href={href('alert', props.params, c.alert.id)} translate={false}>{c.alert.indicator.id} #{c.alert.id}</a>{' '}
               <time dateTime={c.at} translate={false}>{ago(c.at, props.data.now)}</time>
