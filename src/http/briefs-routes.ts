@@ -18,6 +18,8 @@ export const briefsRoutes: FastifyPluginAsync<{ briefs: BriefsRepo }> = async (a
     if (mission === 'HQ') {
       if (req.principal.missions !== null) throw errors.OUT_OF_SCOPE('HQ', 'params.mission')
     } else requireMission(req, mission, 'params.mission')
+    // A mission's brief covers all its areas: not for a key limited to some of them.
+    if (req.principal.areas !== null) throw errors.OUT_OF_AREA(`the brief of all of ${mission}`, 'params.mission')
     const brief = briefs.latest(mission, req.query.every)
     if (!brief) throw errors.NOT_FOUND(`a brief of ${mission}`)
     if (req.headers.accept?.includes('text/markdown')) return reply.type('text/markdown; charset=utf-8').send(brief.markdown)

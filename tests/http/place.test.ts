@@ -258,6 +258,17 @@ describe('area-scoped keys', () => {
     expect((await t!.app.inject({ method: 'GET', url: `/reports/${theirs.report.id}`, headers: as(joc.token) })).statusCode).toBe(404)
     const reports = (await t!.app.inject({ method: 'GET', url: '/reports', headers: as(joc.token) })).json().items
     expect(reports.map((r: { id: string }) => r.id)).toEqual([(mine.json() as { report: { id: string } }).report.id])
+    // Exports, CAP and the whole-mission logs hold nothing of another area either.
+    const mineId = (mine.json() as { report: { id: string } }).report.id
+    const csv = (await t!.app.inject({ method: 'GET', url: '/reports.csv', headers: as(joc.token) })).body
+    expect(csv).toContain(mineId)
+    expect(csv).not.toContain(theirs.report.id)
+    const alertsCsv = (await t!.app.inject({ method: 'GET', url: '/alerts.csv', headers: as(joc.token) })).body
+    expect(alertsCsv).not.toContain('Bangui')
+    expect((await t!.app.inject({ method: 'GET', url: `/cap/alerts/${theirs.alerts[0]!.alertId}.xml`, headers: as(joc.token) })).statusCode).toBe(404)
+    expect((await t!.app.inject({ method: 'GET', url: '/cap/alerts.atom', headers: as(joc.token) })).body).not.toContain('Bangui')
+    expect((await t!.app.inject({ method: 'GET', url: '/notifications', headers: as(joc.token) })).statusCode).toBe(403)
+    expect((await t!.app.inject({ method: 'GET', url: '/briefs/MINUSCA/latest', headers: as(joc.token) })).statusCode).toBe(403)
 
     const unknown = await t!.app.inject({ method: 'POST', url: '/keys', headers: as((await v.queue.run(() => v.keyAdmin.create({ name: 'admin', role: 'admin' }, { keyId: null, name: 'test' }, t!.clock()))).token),
       payload: { name: 'desk', role: 'joc', missions: ['MINUSCA'], areas: ['Ouakaa'] } })
