@@ -43,9 +43,6 @@ export function placeAsGiven(loc: PlaceInput): ResolvedPlace {
 /** The placer of a service with no gazetteer at all. */
 export const placeByNames: Placer = (_mission, loc) => placeIn(undefined, loc)
 
-/** The resolved place names, as rules and the alert scope use them. */
-export const PLACE_FIELDS = ['admin1', 'admin2', 'route', 'site'] as const
-
 /** An administrative area something lies in: level, canonical name and, with a gazetteer, P-code. */
 export interface AreaRef {
   level: 1 | 2
@@ -62,7 +59,7 @@ export function areasOfPlace(p: Pick<ResolvedPlace, 'admin1' | 'admin1Pcode' | '
 }
 
 /** Whether an area is named by `key`: its canonical name or its P-code. */
-export const areaIs = (a: AreaRef, key: string) => a.name === key || a.pcode === key
+const areaIs = (a: AreaRef, key: string) => a.name === key || a.pcode === key
 
 /** Whether any of the areas is named by `key`, at `level` when given. */
 export function inAreas(areas: readonly AreaRef[] | undefined, key: string, level?: 1 | 2): boolean {
