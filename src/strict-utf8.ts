@@ -33,7 +33,7 @@ export function decodeUtf8Strict(bytes: Uint8Array): { text: string } | { proble
 }
 
 /** Offset of the first byte that does not start a well-formed sequence (RFC 3629), or -1. */
-function firstInvalidByte(b: Uint8Array): number {
+export function firstInvalidByte(b: Uint8Array): number {
   let i = 0
   while (i < b.length) {
     const c = b[i]!

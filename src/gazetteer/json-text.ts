@@ -1,3 +1,4 @@
+import { firstInvalidByte } from '../strict-utf8.js'
 /**
  * Reading a gazetteer file's JSON with positions. JSON.parse does the parsing (a 500 KB boundary
  * file parses in milliseconds, where a positioned YAML parse takes seconds); a small scanner
@@ -30,27 +31,8 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: num
   }
 }
 
-/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
-export function firstBadUtf8Byte(b: Uint8Array): number {
-  let i = 0
-  while (i < b.length) {
-    const c = b[i]!
-    let n = 0
-    let min = 0
-    if (c < 0x80) { i++; continue }
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80 } else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800 } else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000 } else return i
-    let cp = c & (0x3f >> n)
-    for (let k = 1; k <= n; k++) {
-      const d = b[i + k]
-      // The sequence's lead byte is the bad one: it promises continuation bytes that are not there.
-      if (d === undefined || (d & 0xc0) !== 0x80) return i
-      cp = (cp << 6) | (d & 0x3f)
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i
-    i += n + 1
-  }
-  return b.length
-}
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence: the rule files' check. */
+export const firstBadUtf8Byte = firstInvalidByte
 
 /** Line and column (1-based, column in characters) of an offset in a text. */
 export function positionOf(text: string, offset: number): TextPosition {
