@@ -1,3 +1,4 @@
+import { touchesAny, type AreaRef } from '../reports/report-place.js'
 /** Who may do what. A key carries one role and the missions it may touch (or all). */
 export const ROLES = ['analyst', 'joc', 'hq', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -60,7 +61,6 @@ export function coversMission(p: Principal, mission: string): boolean {
  * True when the principal may see something lying in these areas: an area-scoped key sees what
  * touches one of its areas (by name or P-code, at either level); a key without areas sees all.
  */
-export function coversAreas(p: Principal, areas: readonly { name: string; pcode?: string }[] | undefined): boolean {
-  if (p.areas === null) return true
-  return (areas ?? []).some((a) => p.areas!.includes(a.name) || (a.pcode !== undefined && p.areas!.includes(a.pcode)))
+export function coversAreas(p: Principal, areas: readonly AreaRef[] | undefined): boolean {
+  return p.areas === null || touchesAny(areas, p.areas)
 }

@@ -61,6 +61,11 @@ export function areasOfPlace(p: Pick<ResolvedPlace, 'admin1' | 'admin1Pcode' | '
 /** Whether an area is named by `key`: its canonical name or its P-code. */
 const areaIs = (a: AreaRef, key: string) => a.name === key || a.pcode === key
 
+/** Whether any of the areas is named by one of `keys` (names or P-codes, either level): what an area-scoped key sees. */
+export function touchesAny(areas: readonly AreaRef[] | undefined, keys: readonly string[]): boolean {
+  return (areas ?? []).some((a) => keys.includes(a.name) || (a.pcode !== undefined && keys.includes(a.pcode)))
+}
+
 /** Whether any of the areas is named by `key`, at `level` when given. */
 export function inAreas(areas: readonly AreaRef[] | undefined, key: string, level?: 1 | 2): boolean {
   return (areas ?? []).some((a) => (level === undefined || a.level === level) && areaIs(a, key))

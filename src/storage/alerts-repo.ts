@@ -5,7 +5,7 @@ import { inhibits, type InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
-import { areaKeys, areaMatchSql } from '../reports/report-place.js'
+import { areaKeys, areaMatchSql, touchesAny } from '../reports/report-place.js'
 
 interface AlertRow {
   id: number
@@ -418,7 +418,7 @@ export function createAlertsRepo(db: Db) {
     summary(q: { missions?: readonly string[]; areas?: readonly string[]; from: number; to: number }) {
       const all = (periodStmt.all({ missions: q.missions ? JSON.stringify(q.missions) : null, to: q.to, from: q.from }) as AlertRow[]).map(toState)
       const areas = q.areas
-      const rows = areas ? all.filter((a) => (a.scope.areas ?? []).some((x) => areas.includes(x.name) || (x.pcode !== undefined && areas.includes(x.pcode)))) : all
+      const rows = areas ? all.filter((a) => touchesAny(a.scope.areas, areas)) : all
       const open = rows.filter((a) => (a.status === 'open' || a.status === 'acknowledged') && GRADES.indexOf(a.grade) >= GRADES.indexOf('high'))
         // An inhibited alert names the alert covering it, so a brief can show the two together.
         .map((a) => ({ ...a, coveredBy: a.inhibited ? (rows.find((other) => inhibits(other, a))?.id ?? null) : null }))
