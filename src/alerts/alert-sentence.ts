@@ -25,16 +25,33 @@ function incidentPlace(scope: AlertScope): string {
   return parts.length > 0 ? parts.join(' ') : `in ${scope.mission}`
 }
 
-/** Where an alert applies, in words: "on route MSR-1", "at site Camp Castor", "in Gao". */
-export function humanScope(scope: AlertScope): string {
+/** A taxonomy code's label ("HOS" -> "Hostile acts against UN personnel and assets"), when known. */
+export type CategoryLabel = (code: string) => string | undefined
+
+/** A label as it reads inside a sentence: "Hostile acts" -> "hostile acts", "IED, mine..." unchanged. */
+function inSentence(label: string): string {
+  return /^[A-Z][a-z]/.test(label) ? `${label.charAt(0).toLowerCase()}${label.slice(1)}` : label
+}
+
+/**
+ * Where an alert applies, in words: "on route MSR-1", "at site Camp Castor", "in Gao". A group by
+ * category reads as the taxonomy's label ("in Gao: hostile acts against UN personnel and
+ * assets"), or as the bare code when no labels are given.
+ */
+export function humanScope(scope: AlertScope, label: CategoryLabel = () => undefined): string {
   const g = scope.groupBy
   const parts: string[] = []
   if (g.route) parts.push(`on route ${g.route}`)
   if (g.site) parts.push(`at site ${g.site}`)
   if (g.admin2) parts.push(`in ${g.admin2}`)
   if (g.admin1) parts.push(`in ${g.admin1}`)
-  if (g.topCategory) parts.push(`(${g.topCategory})`)
-  if (g.category) parts.push(`(${g.category})`)
+  const categories = [g.topCategory, g.category].filter((c): c is string => typeof c === 'string')
+  for (const code of categories) {
+    const words = label(code)
+    if (words === undefined) parts.push(`(${code})`)
+    else if (parts.length > 0) parts[parts.length - 1] = `${parts[parts.length - 1]}: ${inSentence(words)}`
+    else parts.push(`of ${inSentence(words)}`)
+  }
   if (scope.radiusKm !== undefined && scope.center) {
     parts.push(`within ${scope.radiusKm} km of ${scope.center.lat.toFixed(3)}, ${scope.center.lon.toFixed(3)}`)
   }
@@ -67,6 +84,8 @@ export function alertSentence(input: {
   window: string
   scope: AlertScope
   facts: Record<string, number | null>
+  /** The taxonomy's labels, so a group by category reads in words rather than as a code. */
+  categoryLabel?: CategoryLabel
 }): string {
   let template = input.template ?? '{count:matching report} {scope} within {window}: {title}'
   // A rule that does not say where (a per-incident title) still gets its place.
@@ -75,7 +94,7 @@ export function alertSentence(input: {
   if (input.facts.trend === null) template = template.split(', ').map((c) => (c.includes('{trend}') ? 'new: none in the periods before' : c)).join(', ')
   const head = template.replace(/\{([A-Za-z]+(?:\([^)]*\))?)(?::([^}|]+)(?:\|([^}]+))?)?\}/g, (whole, name: string, one?: string, many?: string) => {
     if (name === 'window') return humanDuration(input.window)
-    if (name === 'scope') return humanScope(input.scope)
+    if (name === 'scope') return humanScope(input.scope, input.categoryLabel)
     if (name === 'title') return input.title
     const value = input.facts[name]
     if (value === undefined) return whole

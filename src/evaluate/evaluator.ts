@@ -2,7 +2,7 @@ import type { Report } from '../reports/report.js'
 import type { AreaRef } from '../reports/report-place.js'
 import { isActive, type AlertScope, type AlertState } from '../alerts/alert.js'
 import { confidenceOf, trendOf } from '../alerts/grading.js'
-import { alertSentence } from '../alerts/alert-sentence.js'
+import { alertSentence, type CategoryLabel } from '../alerts/alert-sentence.js'
 import type { CompiledIndicator, GradeOutcome } from '../rules/compile-indicator.js'
 import { factKey } from '../rules/facts.js'
 import { topOf } from '../taxonomy/taxonomy.js'
@@ -19,6 +19,8 @@ export interface EvaluatorDeps {
   writer: AlertWriter
   /** The live rule set, read once per evaluation so a reload never splits one. */
   rules: () => RuleSet
+  /** The taxonomy's labels, for sentences that name a category (the core never loads the taxonomy itself). */
+  categoryLabel?: CategoryLabel
 }
 
 /** Rule id prefixes that are taxonomy top categories (escalation rules use ESC). */
@@ -154,7 +156,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
   }
 
   function sentence(ind: CompiledIndicator, scope: AlertScope, facts: Record<string, number | null>) {
-    return alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts })
+    return alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts, ...(deps.categoryLabel ? { categoryLabel: deps.categoryLabel } : {}) })
   }
 
   /** Evaluates one indicator for the scope a new input falls in: raise, update or escalate. */

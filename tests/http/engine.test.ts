@@ -298,7 +298,8 @@ alerts:
     // The operational alert covers Gao, so the three tactical HOS alerts there are inhibited.
     expect(third.alerts.map((a) => `${a.kind} ${a.level}`)).toEqual(['raised tactical', 'raised operational', 'inhibited tactical', 'inhibited tactical', 'inhibited tactical'])
     const op = (await changes()).find((c) => c.alert.level === 'operational')!
-    expect(op.alert.summary).toBe('3 active tactical alerts in Gao (HOS) within 14 days')
+    // The category reads as the taxonomy's label, not as its code.
+    expect(op.alert.summary).toBe('3 active tactical alerts in Gao: hostile acts against UN personnel and assets within 14 days')
     expect(op.inputs).toHaveLength(1)
 
     const mopti = { location: { admin1: 'Mopti', admin2: 'Bandiagara' } }

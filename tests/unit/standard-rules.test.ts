@@ -32,6 +32,15 @@ describe('the standard indicator library (rules/)', () => {
     }
   })
 
+  it('gives every indicator a response of its own, and every threshold of HOS-008 and HLT-004 (the casualty indicators) one', () => {
+    const explicit = (r: (typeof checked.rules)[number]['rule']['alerts'][number]['response']) => Boolean(r?.actions?.length && r.responsible)
+    expect(checked.rules.filter(({ rule }) => !rule.alerts.some((a) => explicit(a.response))).map(({ rule }) => rule.id)).toEqual([])
+    for (const id of ['HOS-008', 'HLT-004']) {
+      const rule = checked.rules.find((r) => r.rule.id === id)!.rule
+      expect(rule.alerts.map((a) => explicit(a.response)), id).toEqual(rule.alerts.map(() => true))
+    }
+  })
+
   it('passes every indicator test through the real engine', async () => {
     const set = buildRuleSet(checked.rules, checked.version, 0)
     // Placed with the shipped gazetteers, as `npm run rules:test` places them.
