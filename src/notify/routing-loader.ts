@@ -62,7 +62,7 @@ function knownFields(p: Path): string[] {
   return []
 }
 
-const ROUTE_FIELDS = ['receiver', 'matchers', 'continue', 'groupBy', 'groupWait', 'groupInterval', 'repeatInterval', 'routes']
+const ROUTE_FIELDS = ['receiver', 'escalateTo', 'matchers', 'continue', 'groupBy', 'groupWait', 'groupInterval', 'repeatInterval', 'routes']
 
 function schemaProblems(file: string, issue: z.core.$ZodIssue, doc: Document, counter: LineCounter): RoutingProblem[] {
   const p = issue.path.map((x) => (typeof x === 'symbol' ? String(x) : x))
@@ -150,12 +150,16 @@ function compile(ctx: MeaningContext, r: RouteInput, parent: CompiledRoute | nul
   if (r.receiver !== undefined && !receivers.has(r.receiver)) {
     ctx.report([...p, 'receiver'], `unknown receiver '${r.receiver}'${didYouMean(r.receiver, [...receivers.keys()])}`)
   }
+  if (r.escalateTo !== undefined && !receivers.has(r.escalateTo)) {
+    ctx.report([...p, 'escalateTo'], `unknown receiver '${r.escalateTo}'${didYouMean(r.escalateTo, [...receivers.keys()])}`)
+  }
   checkMatchers(ctx, r.matchers, [...p, 'matchers'])
   const ms = (v: string | undefined, inherited: number | undefined, fallback: string) =>
     (v !== undefined ? notifyDurationMs(v) : inherited ?? notifyDurationMs(fallback))
   const route: CompiledRoute = {
     path: treePath,
     receiver,
+    escalateTo: r.escalateTo ?? parent?.escalateTo ?? null,
     matchers: r.matchers ?? {},
     continue: r.continue ?? false,
     groupBy: r.groupBy ?? parent?.groupBy ?? [],

@@ -74,6 +74,7 @@ export const GROUP_LABELS = ['indicator', 'level', 'grade', 'category', 'area', 
 
 export interface RouteInput {
   receiver?: string | undefined
+  escalateTo?: string | undefined
   matchers?: z.input<typeof matchersSchema> | undefined
   continue?: boolean | undefined
   groupBy?: (typeof GROUP_LABELS)[number][] | undefined
@@ -85,6 +86,8 @@ export interface RouteInput {
 
 export const routeSchema: z.ZodType<RouteInput> = z.lazy(() => z.strictObject({
   receiver: name.optional(),
+  /** The next level up: an `overdue` change of an alert this route takes also goes to this receiver. */
+  escalateTo: name.optional(),
   matchers: matchersSchema.optional(),
   continue: z.boolean().optional(),
   groupBy: z.array(z.enum(GROUP_LABELS)).optional(),

@@ -7,6 +7,8 @@ export interface CompiledRoute {
   /** Where it sits in the tree: `root`, `root.0`, `root.0.1`... */
   path: string
   receiver: string
+  /** Where an `overdue` change also goes: the next level up the chain (inherited like the receiver). */
+  escalateTo: string | null
   matchers: Matchers
   continue: boolean
   groupBy: readonly string[]
@@ -79,9 +81,9 @@ function labelValue(a: AlertState, label: string): string {
 }
 
 /** The group an alert falls in on a route: always per mission, then the route's labels. */
-export function groupKeyOf(route: CompiledRoute, a: AlertState): string {
+export function groupKeyOf(route: CompiledRoute, a: AlertState, tag?: string): string {
   const labels = route.groupBy.map((l) => `${l}=${labelValue(a, l)}`)
-  return [route.path, route.receiver, `mission=${a.mission}`, ...labels].join('|')
+  return [route.path, route.receiver, ...(tag ? [tag] : []), `mission=${a.mission}`, ...labels].join('|')
 }
 
 /**
@@ -99,20 +101,32 @@ function walk(route: CompiledRoute, a: AlertState, kind: ChangeKind): CompiledRo
   return found.length > 0 ? found : [route]
 }
 
-/** Every receiver (with a channel) an alert change goes to, each with its group and timing. */
+/**
+ * Every receiver (with a channel) an alert change goes to, each with its group and timing. An
+ * `overdue` change also goes up the chain: to the `escalateTo` receiver of each route that took
+ * it, in a group of its own so the escalation is its own message.
+ */
 export function routeChange(routing: Routing, a: AlertState, kind: ChangeKind): RouteHit[] {
   if (!routing.root) return []
-  return walk(routing.root, a, kind)
-    .filter((r) => {
-      const receiver = routing.receivers.get(r.receiver)
+  const routes = walk(routing.root, a, kind)
+  const hits = routes.map((r) => ({ route: r, receiver: r.receiver, groupKey: groupKeyOf(r, a) }))
+  if (kind === 'overdue') {
+    for (const r of routes) {
+      if (r.escalateTo === null || hits.some((h) => h.receiver === r.escalateTo)) continue
+      hits.push({ route: r, receiver: r.escalateTo, groupKey: groupKeyOf({ ...r, receiver: r.escalateTo }, a, 'escalated') })
+    }
+  }
+  return hits
+    .filter((h) => {
+      const receiver = routing.receivers.get(h.receiver)
       return receiver !== undefined && !isNullReceiver(receiver)
     })
-    .map((r) => ({
-      receiver: r.receiver,
-      route: r.path,
-      groupKey: groupKeyOf(r, a),
-      groupWaitMs: r.groupWaitMs,
-      groupIntervalMs: r.groupIntervalMs,
-      repeatIntervalMs: r.repeatIntervalMs,
+    .map((h) => ({
+      receiver: h.receiver,
+      route: h.route.path,
+      groupKey: h.groupKey,
+      groupWaitMs: h.route.groupWaitMs,
+      groupIntervalMs: h.route.groupIntervalMs,
+      repeatIntervalMs: h.route.repeatIntervalMs,
     }))
 }

@@ -273,6 +273,48 @@ route:
   })
 })
 
+describe('overdue escalation up the chain', () => {
+  it('an alert not acknowledged in time goes to the route\'s escalateTo receiver as well, once, in its own message; an acknowledged one never does', async () => {
+    const hook = await httpReceiver()
+    closers.push(hook.close)
+    const t = await start(`receivers:
+  - name: joc
+    webhook: { url: "${hook.url('/joc')}", secret: "${SECRET}" }
+  - name: force-hq
+    webhook: { url: "${hook.url('/force-hq')}", secret: "${SECRET}" }
+route:
+  receiver: joc
+  groupWait: 0s
+  escalateTo: force-hq
+`)
+    const bodies = (path: string) => hook.requests.filter((r) => r.path === path).map((r) => JSON.parse(r.body) as { receiver: string; alerts: { id: number; changes: { kind: string }[] }[] })
+    const late = await post(t)
+    const seen = await post(t)
+    await t.app.notifier.tick()
+    expect(bodies('/joc').flatMap((b) => b.alerts.map((a) => a.id)).sort()).toEqual([late, seen].sort())
+    expect(bodies('/force-hq')).toEqual([])
+    expect((await t.app.inject({ method: 'POST', url: `/alerts/${seen}/ack` })).statusCode).toBe(200)
+    await t.app.notifier.tick()
+
+    // Tactical critical: 15 minutes to acknowledge (the default). At 16 minutes the timer flags it.
+    t.clock.advance(16 * 60_000)
+    const flagged = await t.app.vigil.markOverdue()
+    expect(flagged.map((c) => [c.alertId, c.kind])).toEqual([[late, 'overdue']])
+    await t.app.notifier.tick()
+    const up = bodies('/force-hq')
+    expect(up).toHaveLength(1)
+    expect(up[0]!.receiver).toBe('force-hq')
+    expect(up[0]!.alerts).toEqual([expect.objectContaining({ id: late, changes: [expect.objectContaining({ kind: 'overdue' })] })])
+    // The desk that owns it hears of it too, as before.
+    expect(bodies('/joc').at(-1)!.alerts.find((a) => a.id === late)!.changes).toEqual([expect.objectContaining({ kind: 'overdue' })])
+    // Flagged once: a later round adds nothing up the chain.
+    t.clock.advance(60_000)
+    await t.app.vigil.markOverdue()
+    await t.app.notifier.tick()
+    expect(bodies('/force-hq').flatMap((b) => b.alerts.flatMap((a) => a.changes.map((c) => c.kind)))).toEqual(['overdue'])
+  })
+})
+
 describe('GET /notifications', () => {
   it('filters by receiver and alert, and a JOC key sees only its missions\' messages', async () => {
     const hook = await httpReceiver()

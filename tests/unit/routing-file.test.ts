@@ -64,6 +64,15 @@ describe('routing file check', () => {
     ])
   })
 
+  it('checks an escalateTo receiver like any receiver, at its position, and children inherit it', () => {
+    const bad = parseRoutingText('r.yaml', 'receivers: [{ name: joc }, { name: force-hq }]\nroute:\n  receiver: joc\n  escalateTo: force-hg\n')
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`)).toEqual(["4:15 route.escalateTo: unknown receiver 'force-hg' (did you mean 'force-hq'?)"])
+    const good = parseRoutingText('r.yaml', 'receivers: [{ name: joc }, { name: force-hq }]\nroute:\n  receiver: joc\n  escalateTo: force-hq\n  routes:\n    - { matchers: { level: tactical } }\n')
+    expect(good.ok).toBe(true)
+    if (good.ok) expect(good.routing.root!.routes[0]!.escalateTo).toBe('force-hq')
+  })
+
   it('refuses a root route with matchers or without a receiver, and a YAML syntax error at its place', () => {
     const noReceiver = parseRoutingText('r.yaml', 'receivers: [{ name: a }]\nroute:\n  matchers: { level: strategic }\n')
     expect(noReceiver.ok).toBe(false)
