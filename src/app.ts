@@ -160,12 +160,12 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(metricsRoutes, { metrics })
 }
 
-/** Expires due alerts and silences on a timer while the app runs. */
+/** Expires due alerts and silences, flags overdue ones and watches for reporting gaps, on a timer while the app runs. */
 function expirySweeps(app: FastifyInstance, services: Services, intervalMs: number) {
   let timer: NodeJS.Timeout | null = null
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
-      services.sweep().then(() => services.markOverdue()).catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
+      services.sweep().then(() => services.markOverdue()).then(() => services.checkGaps()).catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
     }, intervalMs)
     timer.unref()
   })

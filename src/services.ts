@@ -30,6 +30,8 @@ import { createNotificationsRepo } from './storage/notifications-repo.js'
 import { createOutboxRecorder } from './notify/outbox-recorder.js'
 import { createBriefsRepo } from './storage/briefs-repo.js'
 import type { Routing } from './notify/routing-tree.js'
+import { createReportingHistoryRepo } from './storage/reporting-history-repo.js'
+import { createGapWatch } from './evaluate/reporting-gap-watch.js'
 
 export interface ServiceDeps {
   store: Store
@@ -76,6 +78,7 @@ export function createServices(deps: ServiceDeps) {
   const categoryLabel = (code: string) => deps.taxonomy.tops.get(code)?.label ?? deps.taxonomy.codes.get(code)?.label
   const evaluator = createEvaluator({ ...repos, writer, rules, categoryLabel })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
+  const gaps = createGapWatch({ history: createReportingHistoryRepo(store.writer), alerts: repos.alerts, writer, rules, missions: deps.missions })
   const followUp = createFollowUpLifecycle({ alerts: repos.alerts, actions: createAlertActionsRepo(store.writer), writer, rules })
   const ingest = createIngest({
     reports: createReportsRepo(store.writer),
@@ -135,6 +138,10 @@ export function createServices(deps: ServiceDeps) {
     sweep: () => queue.run(() => evaluator.expire(clock())),
     /** Flags alerts past their response deadlines now, through the single writer (the live timer, after sweep). */
     markOverdue: () => queue.run(() => followUp.markOverdue(clock())),
+    /** The reporting-gap watch (DATA.GAP); write jobs only. A replay drives it with its clock. */
+    gaps,
+    /** Raises and ends reporting-gap alerts now, through the single writer (the live timer, after markOverdue). */
+    checkGaps: () => queue.run(() => gaps.check(clock())),
   }
 }
 

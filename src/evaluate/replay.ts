@@ -20,6 +20,8 @@ export interface ReplayOptions {
   missions: readonly string[]
   /** When the final expiry sweep runs; default: the last report's occurredAt. */
   until?: number
+  /** Run the reporting-gap watch (DATA.GAP) as the service's timer would; off unless asked. */
+  reportingGaps?: boolean
 }
 
 /** A report the engine refused during the replay (a duplicate id with other content, say). */
@@ -65,15 +67,21 @@ type ReplayClock = ReturnType<typeof manualClock>
  * rather than whenever the next report happens to arrive. Runs as a write-queue job, so it sees
  * the writes of every report before it.
  */
-function advance(services: ReplayServices, due: AlertsRepo, clock: ReplayClock, t: number) {
-  let next: number | undefined
-  while ((next = due.dueForExpiry(t)[0]?.expiresAt) !== undefined) {
+function advance(services: ReplayServices, due: AlertsRepo, clock: ReplayClock, t: number, gaps: boolean) {
+  for (;;) {
+    const expiry = due.dueForExpiry(t)[0]?.expiresAt
+    const gap = gaps ? services.gaps.dueBy(t) : undefined
+    if (expiry === undefined && gap === undefined) break
+    // Whichever is due first, an expiry or a reporting-gap check, runs at its own time.
+    const expiring = expiry !== undefined && (gap === undefined || expiry <= gap)
     // Never backwards: an alert overdue already (it cannot be, but a clock must not rewind) ends now.
-    const at = Math.max(next, clock())
+    const at = Math.max(expiring ? expiry! : gap!, clock())
     clock.set(at)
-    services.evaluator.expire(at)
+    if (expiring) services.evaluator.expire(at)
+    else services.gaps.check(at)
   }
   clock.set(t)
+  if (gaps) services.gaps.reportsAt(t)
 }
 
 /**
@@ -133,7 +141,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const services = createServices({ store, taxonomy: opts.taxonomy, missions: opts.missions, rules: { current: () => opts.set }, clock })
   try {
     const due = createAlertsRepo(store.writer)
-    const step = (t: number) => advance(services, due, clock, t)
+    const step = (t: number) => advance(services, due, clock, t, opts.reportingGaps === true)
     const fed = await feed(services, step, opts.reports)
     await services.queue.run(() => step(opts.until ?? fed.last ?? 0))
     await services.sweep()

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { DATA_GAP_FAMILY, DATA_GAP_INDICATOR } from '../alerts/reporting-gaps.js'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml'
@@ -133,7 +134,8 @@ function checkMatchers(ctx: MeaningContext, m: RouteInput['matchers'], p: Path) 
   if (!m) return
   if (ctx.taxonomy) {
     asList(m.category).forEach((code, i) => {
-      const known = ctx.taxonomy!.tops.has(code) || ctx.taxonomy!.codes.has(code)
+      // DATA and DATA.GAP: the reporting-gap watch's own family, outside the threat taxonomy.
+      const known = ctx.taxonomy!.tops.has(code) || ctx.taxonomy!.codes.has(code) || code === DATA_GAP_FAMILY || code === DATA_GAP_INDICATOR
       if (!known) ctx.report([...p, 'category', ...(Array.isArray(m.category) ? [i] : [])], `unknown taxonomy code '${code}'${didYouMean(code, [...ctx.taxonomy!.tops.keys(), ...ctx.taxonomy!.codes.keys()])}`)
     })
   }
