@@ -24,7 +24,7 @@ commands:
   rules test [dir|file] run the rules' tests through the real engine
   rules diff <old> <new> what changed between two rule directories
   keys create|list|revoke   manage access keys (vigil keys --help)
-  schemas build         regenerate schemas/*.schema.json from the zod sources
+  schemas build         regenerate schemas/*.schema.json and schemas/openapi.json from the zod sources
   schemas check         fail when a generated schema is stale
   import <file> --format ucdp-ged|csv --mission <code> [--map <mapping.yaml>] [--out <file>]
                         external event data into incident reports (vigil import --help)
@@ -100,7 +100,7 @@ const COMMANDS: Record<string, Command> = {
   schemas: {
     usage: 'usage: vigil schemas build | check\n',
     subcommands: {
-      build: { usage: 'usage: vigil schemas build\n\nRegenerates schemas/*.schema.json from the zod sources.\n', run: (args) => (parseCommand(args, {}), schemas(false)) },
+      build: { usage: 'usage: vigil schemas build\n\nRegenerates schemas/*.schema.json and schemas/openapi.json from the zod sources.\n', run: (args) => (parseCommand(args, {}), schemas(false)) },
       check: { usage: 'usage: vigil schemas check\n\nExit code 1 when a generated schema is stale.\n', run: (args) => (parseCommand(args, {}), schemas(true)) },
     },
   },

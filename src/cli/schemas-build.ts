@@ -2,11 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { SCHEMAS_DIR } from '../paths.js'
 import { generatedSchemas } from '../schemas/json-schemas.js'
+import { openApiDocument } from '../schemas/openapi-document.js'
 
-/** Writes (or, with check, compares) every generated JSON Schema; returns the exit code. */
-export function buildSchemas(opts: { check: boolean }): number {
+/** Writes (or, with check, compares) every generated JSON Schema and the OpenAPI document; returns the exit code. */
+export async function buildSchemas(opts: { check: boolean }): Promise<number> {
   let stale = 0
-  for (const [name, text] of Object.entries(generatedSchemas())) {
+  const generated = { ...generatedSchemas(), 'openapi.json': await openApiDocument() }
+  for (const [name, text] of Object.entries(generated)) {
     const file = path.join(SCHEMAS_DIR, name)
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null
     if (current === text) continue

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { ALSO_AS, ANSWERS, isOtherAnswer } from './answer-schemas.js'
 
 /**
  * The OpenAPI document's answers: every operation lists the statuses it really gives, each with
@@ -44,6 +45,8 @@ const SPECIFIC: Record<string, number[]> = {
   'POST /alerts/:id/ack': [409],
   'POST /alerts/:id/resolve': [409],
   'POST /silences': [201],
+  'POST /rules/drafts': [201],
+  'POST /alerts/:id/actions': [201],
   'POST /keys': [201],
   'DELETE /keys/:id': [409],
   'POST /rules/reload': [422],
@@ -97,8 +100,13 @@ export function openApiTransform(input: TransformInput) {
   const permission = (route.config as { permission?: string } | undefined)?.permission
   const isPublic = permission === 'public'
   const statuses = statusesOf(method, url, schema, permission)
+  const key = `${method} ${url}`
+  const answer = ANSWERS[key]
   const response: Record<string, unknown> = {}
-  for (const s of statuses) response[s] = schema.response?.[s] ?? (s >= 400 ? errorBodySchema : undefined)
+  for (const s of statuses) {
+    const success = s === 200 || s === 201
+    response[s] = schema.response?.[s] ?? (s >= 400 ? errorBodySchema : success && answer && !isOtherAnswer(answer) ? answer : undefined)
+  }
   const withResponses = Object.fromEntries(Object.entries(response).filter(([, v]) => v !== undefined))
   const params = schema.params ?? pathParams(url)
   const out = jsonSchemaTransform({
@@ -109,10 +117,16 @@ export function openApiTransform(input: TransformInput) {
   const answers: Record<string, Record<string, unknown>> = {}
   for (const s of statuses) {
     const body = documented[s]
-    answers[s] = {
-      ...(body ?? (s === 304 ? { type: 'null' } : { type: 'object' })),
-      description: DESCRIPTIONS[s] ?? 'Answer',
-      ...(s === 201 ? { headers: { location: { type: 'string', description: 'the URL of what was created' } } } : {}),
+    const success = s === 200 || s === 201
+    const headers = s === 201 ? { headers: { location: { type: 'string', description: 'the URL of what was created' } } } : {}
+    const description = DESCRIPTIONS[s] ?? 'Answer'
+    if (success && answer && isOtherAnswer(answer)) {
+      answers[s] = { description: `${description}: ${answer.description}`, ...headers, content: { [answer.contentType]: { schema: { type: 'string' } } } }
+    } else if (success && body && ALSO_AS[key]) {
+      const other = ALSO_AS[key]!
+      answers[s] = { description: `${description}; ${other.description}`, ...headers, content: { 'application/json': { schema: body }, [other.contentType]: { schema: { type: 'string' } } } }
+    } else {
+      answers[s] = { ...(body ?? (s === 304 ? { type: 'null' } : { type: 'object' })), description, ...headers }
     }
   }
   return {
