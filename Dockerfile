@@ -6,13 +6,14 @@ ARG NODE_IMAGE=node:24-slim
 # Build stage: compile TypeScript and the better-sqlite3 native module.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 builds from source when its prebuilt binary cannot be downloaded (offline builds).
+# better-sqlite3 and re2 build from source when their prebuilt binaries cannot be downloaded (offline builds).
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # `prepare` (the TypeScript build) needs the sources, which come later for layer caching: skip
-# the scripts here, then build the one native module the service needs.
-RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
+# the scripts here, then build the native modules the service loads: better-sqlite3, and re2
+# (rule regexes; without its build the service cannot load a rule file).
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 re2
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts

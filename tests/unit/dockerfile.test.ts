@@ -40,4 +40,12 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/^CMD \["node", "dist\/cli\/main\.js", "serve"\]$/m)
     expect(text).toMatch(/^USER node$/m)
   })
+
+  it('builds every native module the service loads after installing without scripts (the ones package.json allows scripts for, bar the build tools)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean>; dependencies: Record<string, string> }
+    const native = Object.keys(pkg.allowScripts).filter((name) => name in pkg.dependencies)
+    expect(native.sort()).toEqual(['better-sqlite3', 're2'])
+    const rebuild = lines.find((l) => /npm rebuild/.test(l)) ?? ''
+    for (const name of native) expect(rebuild, name).toMatch(new RegExp(`npm rebuild[^&]*\\b${name}\\b`))
+  })
 })
