@@ -75,17 +75,11 @@ function rewrite(cond: Condition): Condition {
 
 type Read = (facts: ConditionFacts) => unknown
 
-/** One node of the evaluated tree, as the reference engine leaves it for explain(). */
-type Traced =
-  | { kind: 'all'; children: Traced[]; result: unknown }
-  | { kind: 'any'; children: Traced[]; result: unknown }
-  | { kind: 'not'; child: Traced; result: unknown }
-  | { kind: 'leaf'; leaf: LeafCondition; factResult: unknown; result: unknown }
-
 interface Node {
   /** The raw result, as the engine passes it up (a nested all/any/not gives a boolean). */
   run: Read
-  trace(facts: ConditionFacts): Traced
+  /** The same evaluation, adding the node's explanation to `into`; returns the raw result. */
+  explain(facts: ConditionFacts, into: Explanation[]): unknown
 }
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
@@ -96,7 +90,11 @@ export function compileCondition(cond: Condition, scope: FactScope): CompiledCon
   const root = compileNode(topLevel(cond), scope, true)
   return {
     test: (facts) => Boolean(root.run(facts)),
-    explain: (facts) => explainNode(root.trace(facts)),
+    explain(facts) {
+      const out: Explanation[] = []
+      root.explain(facts, out)
+      return out[0]!
+    },
   }
 }
 
@@ -108,13 +106,18 @@ function compileNode(cond: Condition, scope: FactScope, top: boolean): Node {
   return compileLeaf(cond as LeafCondition, scope)
 }
 
-/** A nested boolean reports `result === true`; the rule's own top node passes its raw result on. */
+/**
+ * A nested boolean reports `result === true`; the rule's own top node passes its raw result on.
+ * Its explanation's result is recomputed from the children's results as the engine holds them
+ * (an empty `any` explains as false, and a parent sees it as true), as vigil always explained.
+ */
 function compileList(kind: 'all' | 'any', children: Node[], top: boolean): Node {
   const runs = children.map((c) => c.run)
+  const all = kind === 'all'
   let combine: Read
   if (runs.length === 0) combine = () => true
   else if (runs.length === 1) combine = runs[0]!
-  else if (kind === 'all') {
+  else if (all) {
     combine = (facts) => {
       let held = true
       for (const run of runs) if (run(facts) !== true) held = false
@@ -127,18 +130,22 @@ function compileList(kind: 'all' | 'any', children: Node[], top: boolean): Node 
       return held
     }
   }
-  const run: Read = top ? combine : (facts) => combine(facts) === true
-  const decide = (traced: Traced[]) => {
-    if (traced.length === 0) return true
-    if (traced.length === 1) return traced[0]!.result
-    return kind === 'all' ? traced.every((t) => t.result === true) : traced.some((t) => t.result === true)
-  }
   return {
-    run,
-    trace(facts) {
-      const traced = children.map((c) => c.trace(facts))
-      const raw = decide(traced)
-      return { kind, children: traced, result: top ? raw : raw === true } as Traced
+    run: top ? combine : (facts) => combine(facts) === true,
+    explain(facts, into) {
+      const explained: Explanation[] = []
+      let raw: unknown = children.length === 0 ? true : undefined
+      let truthy = all
+      let held = all
+      for (const child of children) {
+        const r = child.explain(facts, explained)
+        if (children.length === 1) raw = r
+        if (all ? !r : r) truthy = !all
+        if (all ? r !== true : r === true) held = !all
+      }
+      if (children.length > 1) raw = held
+      into.push(all ? { all: explained, result: truthy } : { any: explained, result: truthy })
+      return top ? raw : raw === true
     },
   }
 }
@@ -148,9 +155,11 @@ function compileNot(child: Node): Node {
   const inner = child.run
   return {
     run: (facts) => !inner(facts),
-    trace(facts) {
-      const traced = child.trace(facts)
-      return { kind: 'not', child: traced, result: !traced.result }
+    explain(facts, into) {
+      const explained: Explanation[] = []
+      const r = child.explain(facts, explained)
+      into.push({ not: explained[0]!, result: !explained[0]!.result })
+      return !r
     },
   }
 }
@@ -163,20 +172,23 @@ function compileLeaf(leaf: LeafCondition, scope: FactScope): Node {
   const op: OperatorFn | null = typeof leaf.operator === 'string' ? resolveOperator(leaf.operator) : null
   if (!op) {
     const fail = throwing(new Error(`Unknown operator: ${leaf.operator}`))
-    return { run: fail, trace: fail as Node['trace'] }
+    return { run: fail, explain: fail }
   }
   // The engine evaluates a copy of the rule's condition: its value and params are that copy.
   const readFact = factReader(scope, leaf.fact, engineCopy(leaf.params), leaf.path)
   const readValue = valueReader(scope, engineCopy(leaf.value))
+  const explanation = leafExplainer(leaf)
   return {
     run: (facts) => {
       const value = readValue(facts)
       return op(readFact(facts), value)
     },
-    trace(facts) {
+    explain(facts, into) {
       const value = readValue(facts)
       const factResult = readFact(facts)
-      return { kind: 'leaf', leaf, factResult, result: op(factResult, value) }
+      const result = op(factResult, value)
+      into.push(explanation(factResult, result))
+      return result
     },
   }
 }
@@ -241,32 +253,32 @@ function pathReader(path: unknown): (value: object) => unknown {
   }
 }
 
+/** A copy now, of a value that is an object (a fresh one per explanation, as the engine's were). */
+function copier(value: unknown): () => unknown {
+  return value !== null && typeof value === 'object' ? () => engineCopy(value) : () => value
+}
+
 /**
- * The explanation of an evaluated tree, as compile-indicator has always reduced the engine's
- * result: a boolean node's result is recomputed from its children's (so an empty `any` explains
- * as false), a leaf's is whether it held. Values and params are fresh engine copies, as the engine's were.
+ * A leaf's explanation, as vigil has always reduced the engine's result: the leaf as written
+ * (withinDays with its days, not the [days, now] fact), the fact's value (null when undefined)
+ * and whether it held. Keys in the same order, path and params only when present.
  */
-function explainNode(n: Traced): Explanation {
-  if (n.kind === 'all' || n.kind === 'any') {
-    const children = n.children.map(explainNode)
-    return n.kind === 'all'
-      ? { all: children, result: n.children.every((c) => c.result) }
-      : { any: children, result: n.children.some((c) => c.result) }
+function leafExplainer(leaf: LeafCondition): (factResult: unknown, result: unknown) => Explanation {
+  const { fact, operator } = leaf
+  const copyValue = copier(leaf.value)
+  const shown = () => {
+    const v = copyValue() as { fact?: unknown; params: { days: unknown } } | undefined
+    return v && typeof v === 'object' && v.fact === WITHIN_DAYS_FACT ? v.params.days : v
   }
-  if (n.kind === 'not') {
-    const inner = explainNode(n.child)
-    return { not: inner, result: !inner.result }
+  const copyParams = copier(leaf.params)
+  const path = leaf.path
+  const withParams = Boolean(leaf.params)
+  if (path && withParams) {
+    return (factResult, result) => ({ fact, path, params: copyParams() as Record<string, unknown>, operator, value: shown(), factResult: factResult ?? null, result: result === true })
   }
-  const { leaf } = n
-  const v = engineCopy(leaf.value) as { fact?: unknown; params: { days: unknown } } | undefined
-  const params = engineCopy(leaf.params) as Record<string, unknown> | undefined
-  return {
-    fact: leaf.fact,
-    ...(leaf.path ? { path: leaf.path } : {}),
-    ...(params ? { params } : {}),
-    operator: leaf.operator,
-    value: v && typeof v === 'object' && v.fact === WITHIN_DAYS_FACT ? v.params.days : v,
-    factResult: n.factResult ?? null,
-    result: n.result === true,
+  if (path) return (factResult, result) => ({ fact, path, operator, value: shown(), factResult: factResult ?? null, result: result === true })
+  if (withParams) {
+    return (factResult, result) => ({ fact, params: copyParams() as Record<string, unknown>, operator, value: shown(), factResult: factResult ?? null, result: result === true })
   }
+  return (factResult, result) => ({ fact, operator, value: shown(), factResult: factResult ?? null, result: result === true })
 }
