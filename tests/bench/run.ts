@@ -1,6 +1,6 @@
 /**
  * The benchmark suite: `npm run bench` (full), `npm run bench -- --quick` (CI-sized).
- * Options: --only=placement,ingest,batch,engine,backtest,polling  --repeats=N  --duration=S
+ * Options: --only=placement,conditions,ingest,batch,engine,backtest,polling  --repeats=N  --duration=S
  * Prints a table per benchmark (figure, same-run baseline, ratio, target, met / NOT MET) and
  * writes bench-results.json at the repository root. See tests/bench/README.md.
  */
@@ -19,12 +19,13 @@ import { engineScaling } from './engine-scaling.js'
 import { backtest } from './backtest.js'
 import { polling } from './polling.js'
 import { placement } from './placement.js'
+import { conditions } from './conditions.js'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const quick = flag('quick')
-const only = opt('only')?.split(',') ?? ['placement', 'engine', 'ingest', 'batch', 'backtest', 'polling']
+const only = opt('only')?.split(',') ?? ['placement', 'conditions', 'engine', 'ingest', 'batch', 'backtest', 'polling']
 const started = performance.now()
 const log = (s: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`)
 
@@ -87,6 +88,7 @@ const ctx = makeContext({
 
 const benches: [string, (c: BenchContext) => Promise<BenchResult>][] = [
   ['placement', placement],
+  ['conditions', conditions],
   ['engine', engineScaling],
   ['ingest', ingestHttp],
   ['batch', batchIngest],
