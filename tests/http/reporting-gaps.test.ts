@@ -19,9 +19,13 @@ alerts:
     when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1000 } ] }`)
 const RULES = { 'hostile-acts/HOS-120-quiet.yaml': QUIET }
 
-/** Gao reports every morning from 1 to 10 March (so it is expected within 3 days), then falls silent until 16 March. */
-const DAILY = Array.from({ length: 10 }, (_, i) => ({ id: `GAO-${i + 1}`, occurredAt: `2026-03-${String(i + 1).padStart(2, '0')}T08:00:00Z` }))
-const RESUMED = { id: 'GAO-11', occurredAt: '2026-03-16T08:30:00Z' }
+/**
+ * Gao reports every morning from 1 to 10 March (so it is expected within 3 days), through UNPOL,
+ * then falls silent until 16 March.
+ */
+const UNPOL = { reliability: 'B', credibility: 2, channel: 'unpol' }
+const DAILY = Array.from({ length: 10 }, (_, i) => ({ id: `GAO-${i + 1}`, occurredAt: `2026-03-${String(i + 1).padStart(2, '0')}T08:00:00Z`, source: UNPOL }))
+const RESUMED = { id: 'GAO-11', occurredAt: '2026-03-16T08:30:00Z', source: UNPOL }
 
 type Change = { kind: string; cause: string; alert: { indicatorId: string; identity: string; level: string; grade: string; status: string; statusReason: string | null; summary: string; topCategory: string; scope: { admin1?: string } } }
 const gist = (c: Change) => [c.kind, c.alert.level, c.alert.grade, c.alert.status, c.alert.statusReason]
@@ -30,7 +34,7 @@ let t: TestApp | undefined
 afterEach(async () => { await t?.close(); t = undefined })
 
 describe('the reporting-gap watch (DATA.GAP)', () => {
-  it('in a live service: an area that reports daily and falls silent raises a tactical alert on the timer, high when the silence doubles, ended when reports resume', async () => {
+  it('in a live service: an area (and a source channel) that reports daily and falls silent raises a tactical (operational) alert on the timer, high when the silence doubles, ended when reports resume', async () => {
     t = await testApp({ rulesDir: writeRules(RULES), now: '2026-03-10T09:00:00Z', config: { expiryIntervalMs: 100 } })
     for (const r of DAILY) expect((await t.app.inject({ method: 'POST', url: '/reports', payload: report(r) })).statusCode).toBe(201)
     // A gap alert asks for a response like any other, so it may also go overdue: that is the follow-up's, not the watch's.
@@ -50,21 +54,25 @@ describe('the reporting-gap watch (DATA.GAP)', () => {
     await new Promise((r) => setTimeout(r, 400))
     expect(await feed()).toEqual([])
     t.clock.set('2026-03-13T09:00:00Z')
-    const raised = await until(1)
+    const both = await until(2)
+    const raised = both.filter((c) => c.alert.identity === 'DATA.GAP|MINUSMA|area=Gao')
     expect(raised.map(gist)).toEqual([['raised', 'tactical', 'medium', 'open', null]])
-    expect(raised[0]!.alert).toMatchObject({ identity: 'DATA.GAP|MINUSMA|area=Gao', topCategory: 'DATA', scope: { admin1: 'Gao' } })
+    expect(both.filter((c) => c.alert.identity === 'DATA.GAP|MINUSMA|channel=unpol').map(gist)).toEqual([['raised', 'operational', 'medium', 'open', null]])
+    expect(raised[0]!.alert).toMatchObject({ topCategory: 'DATA', scope: { admin1: 'Gao' } })
     expect(raised[0]!.alert.summary).toBe('No reports from Gao since 2026-03-10 08:00 UTC, longer than the 3 days expected: it usually reports every 1 day (10 reports on 10 days in the 9 days before)')
     // The poll's area filter finds it, like any alert of Gao.
     expect(((await t.app.inject({ method: 'GET', url: '/alerts?after=0&admin1=Gao' })).json() as { changes: Change[] }).changes[0]!.alert.identity).toBe('DATA.GAP|MINUSMA|area=Gao')
 
+    const area = async () => (await feed()).filter((c) => c.alert.identity === 'DATA.GAP|MINUSMA|area=Gao').map(gist)
     t.clock.set('2026-03-16T09:00:00Z')
-    expect((await until(2)).map(gist)[1]).toEqual(['escalated', 'tactical', 'high', 'open', null])
+    await until(4)
+    expect((await area())[1]).toEqual(['escalated', 'tactical', 'high', 'open', null])
 
     expect((await t.app.inject({ method: 'POST', url: '/reports', payload: report(RESUMED) })).statusCode).toBe(201)
-    const ended = await until(3)
-    expect(ended.map(gist)[2]).toEqual(['expired', 'tactical', 'high', 'expired', 'reports resumed: the last at 2026-03-16T08:30:00.000Z'])
+    await until(6)
+    expect((await area())[2]).toEqual(['expired', 'tactical', 'high', 'expired', 'reports resumed: the last at 2026-03-16T08:30:00.000Z'])
     await new Promise((r) => setTimeout(r, 300))
-    expect(await feed()).toHaveLength(3)
+    expect(await feed()).toHaveLength(6)
   })
 
   it('in a replay: the same alerts at the moments the gap opened, doubled and closed; a source channel that stops is an operational gap', async () => {
@@ -73,8 +81,7 @@ describe('the reporting-gap watch (DATA.GAP)', () => {
     const classified = (over: Record<string, unknown>): Report => {
       const out = classifyReport(reportInputSchema.parse(report(over)), { taxonomy, missions: DEFAULT_MISSIONS, now: Date.parse('2030-01-01T00:00:00Z') })
       if ('problems' in out) throw new Error(JSON.stringify(out.problems))
-      // The source channel (added to the report schema separately) read straight from the stored report.
-      return { ...out.report, source: { ...out.report.source, channel: 'radio' } } as Report
+      return out.report
     }
     const reports = [...DAILY, RESUMED].map(classified)
     const base = { reports, set, taxonomy, missions: DEFAULT_MISSIONS, until: Date.parse('2026-03-17T00:00:00Z') }
@@ -88,7 +95,7 @@ describe('the reporting-gap watch (DATA.GAP)', () => {
     ])
     // At their own moments: three days, then six, past the last report; closed as the next arrived.
     expect(area.map((c) => new Date(c.at).toISOString())).toEqual(['2026-03-13T08:00:00.001Z', '2026-03-16T08:00:00.001Z', '2026-03-16T08:30:00.000Z'])
-    const channel = changes.filter((c) => c.alert.identity === 'DATA.GAP|MINUSMA|channel=radio')
+    const channel = changes.filter((c) => c.alert.identity === 'DATA.GAP|MINUSMA|channel=unpol')
     expect(channel.map(gist)).toEqual([
       ['raised', 'operational', 'medium', 'open', null],
       ['escalated', 'operational', 'high', 'open', null],

@@ -7,7 +7,7 @@ const T0 = Date.parse('2026-03-01T00:00:00Z')
 /** An area that reported on 31 days, one a day, the last on 31 March. */
 const daily: StreamHistory = { mission: 'MINUSCA', kind: 'area', name: 'Ouaka', firstAt: T0, lastAt: T0 + 30 * DAY, reports: 40, reportingDays: 31 }
 /** A channel that reported weekly for ten weeks. */
-const weekly: StreamHistory = { mission: 'MINUSCA', kind: 'channel', name: 'radio', firstAt: T0, lastAt: T0 + 63 * DAY, reports: 10, reportingDays: 10 }
+const weekly: StreamHistory = { mission: 'MINUSCA', kind: 'channel', name: 'unpol', firstAt: T0, lastAt: T0 + 63 * DAY, reports: 10, reportingDays: 10 }
 /** An area that reported on five days only: not one that usually reports. */
 const rare: StreamHistory = { mission: 'MINUSCA', kind: 'area', name: 'Vakaga', firstAt: T0, lastAt: T0 + 10 * DAY, reports: 12, reportingDays: 5 }
 
@@ -23,7 +23,7 @@ describe('the reporting-gap watch (pure)', () => {
 
   it('a weekly channel is missed after three weeks, at the operational level; a stream reporting on fewer than 8 days is not watched', () => {
     expect(openGaps([weekly, rare], weekly.lastAt + 20 * DAY)).toEqual([])
-    expect(openGaps([weekly, rare], weekly.lastAt + 22 * DAY)).toEqual([expect.objectContaining({ kind: 'channel', name: 'radio', level: 'operational', grade: 'medium' })])
+    expect(openGaps([weekly, rare], weekly.lastAt + 22 * DAY)).toEqual([expect.objectContaining({ kind: 'channel', name: 'unpol', level: 'operational', grade: 'medium' })])
     expect(openGaps([rare], rare.lastAt + 80 * DAY)).toEqual([])
     expect(DEFAULT_GAP_POLICY.minReportingDays).toBe(8)
   })
@@ -42,6 +42,6 @@ describe('the reporting-gap watch (pure)', () => {
     const [g] = openGaps([daily], daily.lastAt + 4 * DAY)
     expect(gapSentence(g!)).toBe('No reports from Ouaka since 2026-03-31 00:00 UTC, longer than the 3 days expected: it usually reports every 1 day (40 reports on 31 days in the 30 days before)')
     expect(gapSentence(openGaps([daily], daily.lastAt + 5 * DAY)[0]!)).toBe(gapSentence(g!))
-    expect(gapSentence(openGaps([weekly], weekly.lastAt + 22 * DAY)[0]!)).toMatch(/^No reports through the radio channel since /)
+    expect(gapSentence(openGaps([weekly], weekly.lastAt + 22 * DAY)[0]!)).toMatch(/^No reports through the unpol channel since /)
   })
 })
