@@ -4,7 +4,7 @@ import type { ActionOutcome, AlertAction } from '../alerts/alert-action.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
 import type { AlertActionsRepo } from '../storage/alert-actions-repo.js'
-import type { AlertWriter } from './alert-writer.js'
+import type { AlertWriter } from '../engine/alert-writer.js'
 
 export interface FollowUpDeps {
   alerts: AlertsRepo

@@ -5,7 +5,7 @@ import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
 import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
 import type { SilencesRepo } from '../storage/silences-repo.js'
-import type { AlertWriter } from './alert-writer.js'
+import type { AlertWriter } from '../engine/alert-writer.js'
 
 export interface LifecycleDeps {
   alerts: AlertsRepo

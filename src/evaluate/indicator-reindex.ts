@@ -2,7 +2,7 @@ import type { RuleSet } from '../rules/rule-set.js'
 import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
-import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
+import { alertInput, reportInput, type IndicatorInput } from '../engine/indicator-input.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import { isUnder } from '../taxonomy/taxonomy.js'
 

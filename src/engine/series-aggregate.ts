@@ -1,5 +1,5 @@
 import { boundingBox, distanceKm } from '../geo.js'
-import type { AggregateQuery, AggregateResult, AggregateScope } from './indicator-inputs-repo.js'
+import type { AggregateQuery, AggregateResult, AggregateScope } from './window-types.js'
 import { fieldReader, type InputSeries, type SeriesRow } from './input-series.js'
 import type { TimeRows } from './time-rows.js'
 

@@ -1,4 +1,4 @@
-import type { SeriesRow } from './input-series.js'
+import type { SeriesRow } from './window-types.js'
 
 const before = (a: SeriesRow, b: SeriesRow) => a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.inputId < b.inputId)
 
