@@ -25,6 +25,8 @@ export class WindowState {
   private readonly series = new Map<string, Map<string, InputSeries>>()
   /** Bumped on every change of memory: the write queue's journal compares it. */
   version = 0
+  /** Inputs taken for an indicator (a matching indicator's update): the work a replay does, for its figures. */
+  upserts = 0
 
   constructor(private readonly loader?: SeriesLoader) {}
 
@@ -67,6 +69,7 @@ export class WindowState {
 
   /** Inserts or replaces an input as the engine hands it over (the memory-only store's write). */
   upsert(row: IndicatorInputRow) {
+    this.upserts++
     this.put(seriesRow(row))
   }
 

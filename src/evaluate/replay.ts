@@ -31,6 +31,8 @@ export interface ReplayResult {
   changes: AlertChange[]
   replayed: number
   rejected: RejectedReport[]
+  /** Inputs (reports and alerts) taken by an indicator that matched them: the evaluations the replay ran. */
+  matched: number
 }
 
 const occurredAt = (r: Report) => Date.parse(r.occurredAt)
@@ -99,5 +101,6 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     changes: [...engine.alerts.changes()],
     replayed: fed.replayed,
     rejected: fed.rejected,
+    matched: engine.inputs.upserts,
   }
 }

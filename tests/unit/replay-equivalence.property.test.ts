@@ -20,7 +20,7 @@ import type { AlertChange } from '../../src/engine/alert-change.js'
  * `VIGIL_PROPERTY_RUNS` and `VIGIL_PROPERTY_SEED` run it longer or reproduce a failure.
  */
 
-const RUNS = Number(process.env.VIGIL_PROPERTY_RUNS ?? 120)
+const RUNS = Number(process.env.VIGIL_PROPERTY_RUNS ?? 100)
 const SEED = process.env.VIGIL_PROPERTY_SEED === undefined ? undefined : Number(process.env.VIGIL_PROPERTY_SEED)
 const DAY = 86_400_000
 const HOUR = 3_600_000
