@@ -11,7 +11,8 @@ import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
 import { readFeedSecret } from './storage/feed-secret.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
-import { WriteQueue } from './storage/write-queue.js'
+import { WriteQueue, type WriteJournal } from './storage/write-queue.js'
+import { createLoggedAlerts } from './storage/logged-alerts.js'
 import { CommitSignal } from './commit-signal.js'
 import { createEvaluator } from './engine/evaluator.js'
 import { createReindexer } from './evaluate/indicator-reindex.js'
@@ -60,12 +61,20 @@ export function createServices(deps: ServiceDeps) {
   }
   const signal = new CommitSignal()
   const inputs = createIndicatorInputsRepo(store.writer)
-  // The input index keeps a write-through copy in memory, which must follow rollbacks.
-  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal: inputs.journal })
+  const alertsLog = createAlertsRepo(store.writer)
+  // The engine's active alerts in memory, SQLite the log of what it decides.
+  const engineAlerts = createLoggedAlerts(store.writer, alertsLog)
+  // The input index and the alert index keep write-through copies in memory, which must follow rollbacks.
+  const journal: WriteJournal = {
+    begin() { inputs.journal.begin(); engineAlerts.journal.begin() },
+    rollback() { inputs.journal.rollback(); engineAlerts.journal.rollback() },
+    reset() { inputs.journal.reset(); engineAlerts.journal.reset() },
+  }
+  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal })
   const rules = () => deps.rules.current()
   const repos = {
     inputs,
-    alerts: createAlertsRepo(store.writer),
+    alerts: engineAlerts,
     silences: createSilencesRepo(store.writer),
   }
   const notifications = createNotificationsRepo(store.writer)
@@ -103,7 +112,7 @@ export function createServices(deps: ServiceDeps) {
     /** The notification outbox and log on the writer connection (write jobs only). */
     notifications,
     /** Alerts as the writer sees them (write jobs only): for the notifier's messages. */
-    writerAlerts: repos.alerts,
+    writerAlerts: alertsLog,
     /** Scheduled briefs: made in write jobs, read from the reader. */
     briefs: createBriefsRepo(store.writer),
     briefLog: createBriefsRepo(store.reader),
@@ -124,6 +133,10 @@ export function createServices(deps: ServiceDeps) {
       for (const ind of set.indicators) for (const m of deps.missions) inputs.warm(ind.rule.id, m, now - ind.lookbackMs)
       return inputs.memory()
     },
+    /** Loads the active alerts and their links into the engine's alert index (run in a write job at start-up). */
+    warmAlerts: () => engineAlerts.load(),
+    /** What the engine's alert index holds. */
+    alertsInMemory: () => engineAlerts.held(),
     /** The key that seals scoped clients' feed cursors, made with the database (migration 008). */
     feedSecret: () => readFeedSecret(store.reader),
     /** What the indicator input index holds in memory. */

@@ -83,10 +83,13 @@ const byId = (a: { id: number }, b: { id: number }) => a.id - b.id
  * Alerts in memory, indexed the way the engine asks for them: active ones by identity, radius
  * alerts by (indicator, mission) for the nearest-centre look-up, active ones by inhibition
  * family, links between alerts and their inputs both ways, and a heap in due-for-expiry order.
- * Every change is appended to a log with its sequence number. It holds every alert it was given
- * (a replay's alerts are its result); answers come in the order SQLite's indexes give them.
+ * Every change is appended to a log with its sequence number. A replay's index holds every alert
+ * and change (they are its result); the service's holds the active alerts only, beside SQLite
+ * (`keepInactive: false`, `keepLog: false`). Answers come in the order SQLite's indexes give them.
  */
 export class AlertIndex implements AlertStore {
+  constructor(private readonly opts: { keepInactive?: boolean; keepLog?: boolean } = {}) {}
+
   private readonly alerts = new Map<number, AlertState>()
   private readonly byIdentity = new Map<string, number>()
   private readonly near = new Map<string, Set<number>>()
@@ -146,6 +149,25 @@ export class AlertIndex implements AlertStore {
     return id
   }
 
+  /** Takes an alert whose id storage gave it (the service's index, loading or inserting). */
+  restore(alert: AlertState) {
+    this.nextId = Math.max(this.nextId, alert.id + 1)
+    this.put(asStored(alert))
+  }
+
+  /** Stamps the sequence number of the alert's latest change (recorded elsewhere). */
+  stamp(alertId: number, seq: number) {
+    const stored = this.alerts.get(alertId)
+    if (stored) stored.seq = seq
+  }
+
+  /** How much it holds: alerts and links. */
+  size(): { alerts: number; links: number } {
+    let links = 0
+    for (const s of this.inputsOf.values()) links += s.size
+    return { alerts: this.alerts.size, links }
+  }
+
   update(alert: AlertState) {
     this.put(asStored(alert))
   }
@@ -168,8 +190,8 @@ export class AlertIndex implements AlertStore {
     const supported: AlertState[] = []
     for (const id of ids) {
       this.inputsOf.get(id)?.delete(inputId)
-      const a = this.alerts.get(id)!
-      if (isActive(a.status)) supported.push(a)
+      const a = this.alerts.get(id)
+      if (a && isActive(a.status)) supported.push(a)
     }
     return supported.sort(byId)
   }
@@ -186,9 +208,9 @@ export class AlertIndex implements AlertStore {
       const at = this.expiry.peekAt()!
       const id = this.expiry.peekId()!
       this.expiry.pop()
-      const a = this.alerts.get(id)!
+      const a = this.alerts.get(id)
       // Stale entries (the alert moved its expiry or ended) are dropped for good.
-      if (!isActive(a.status) || a.expiresAt !== at || seen.has(id)) continue
+      if (!a || !isActive(a.status) || a.expiresAt !== at || seen.has(id)) continue
       seen.add(id)
       due.push(a)
     }
@@ -200,8 +222,8 @@ export class AlertIndex implements AlertStore {
   /** The earliest expiry of an active alert, if any: where a replay's clock stops next. */
   nextExpiry(): number | undefined {
     while (this.expiry.size > 0) {
-      const a = this.alerts.get(this.expiry.peekId()!)!
-      if (isActive(a.status) && a.expiresAt === this.expiry.peekAt()) return a.expiresAt
+      const a = this.alerts.get(this.expiry.peekId()!)
+      if (a && isActive(a.status) && a.expiresAt === this.expiry.peekAt()) return a.expiresAt
       this.expiry.pop()
     }
     return undefined
@@ -220,10 +242,9 @@ export class AlertIndex implements AlertStore {
   recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
     const seq = ++this.seq
     const stamped = { ...alert, seq }
-    const stored = this.alerts.get(alert.id)
-    if (stored) stored.seq = seq
+    this.stamp(alert.id, seq)
     const change = { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
-    this.log.push(change)
+    if (this.opts.keepLog !== false) this.log.push(change)
     return change
   }
 
@@ -240,6 +261,13 @@ export class AlertIndex implements AlertStore {
   private put(a: AlertState) {
     const before = this.alerts.get(a.id)
     if (before && isActive(before.status)) this.unindex(before)
+    if (!isActive(a.status) && this.opts.keepInactive === false) {
+      // Only active alerts are asked for by what they watch; storage answers for the rest.
+      this.alerts.delete(a.id)
+      for (const input of this.inputsOf.get(a.id) ?? []) this.linksOf.get(input)?.delete(a.id)
+      this.inputsOf.delete(a.id)
+      return
+    }
     this.alerts.set(a.id, a)
     if (!isActive(a.status)) return
     this.byIdentity.set(a.identity, a.id)

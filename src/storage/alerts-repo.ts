@@ -336,6 +336,11 @@ export function createAlertsRepo(db: Db) {
       return alerts
     },
 
+    /** Forgets an input's links, reading nothing (the caller knows whom it supported). */
+    forgetLinks(inputId: string) {
+      unlinkStmt.run(inputId)
+    },
+
     inputIds(alertId: number): string[] {
       return inputsOf.pluck().all(alertId) as string[]
     },
