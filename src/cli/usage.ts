@@ -38,6 +38,6 @@ export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules
                by date into incidents, score detection, lead time, lift and false alarms
   --out        write summary.json, report.md, timeline.html and changes.ndjson there
 
-Reports are replayed in occurredAt order through the real engine on a temporary database, with
+Reports are replayed in occurredAt order through the real engine in memory, with
 the clock at each report and every alert expiring at its own time, as it would have live.
 `
