@@ -223,6 +223,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const started = performance.now()
     const held = await services.queue.run(() => services.warmInputs(deps.rules.current(), deps.clock()))
     app.log.info({ ...held, ms: Math.round(performance.now() - started) }, 'indicator inputs loaded into memory')
+    const alertsStarted = performance.now()
+    const alerts = await services.queue.run(() => services.warmAlerts())
+    app.log.info({ ...alerts, ms: Math.round(performance.now() - alertsStarted) }, 'active alerts loaded into the engine\'s index')
   })
   // First, so a write the access check refuses is counted until its answer too.
   // A write may take the request timeout to arrive, and as long again to be stored.

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js'
 import type { Store } from './storage/store.js'
-import type { Taxonomy } from './taxonomy/taxonomy.js'
+import { labelOf, type Taxonomy } from './taxonomy/taxonomy.js'
 import type { RuleSet } from './rules/rule-set.js'
 import { placeIn } from './reports/report-place.js'
 import type { GazetteerSet } from './gazetteer/gazetteer-types.js'
@@ -11,11 +11,12 @@ import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
 import { readFeedSecret } from './storage/feed-secret.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
-import { WriteQueue } from './storage/write-queue.js'
+import { WriteQueue, type WriteJournal } from './storage/write-queue.js'
+import { createLoggedAlerts } from './storage/logged-alerts.js'
 import { CommitSignal } from './commit-signal.js'
-import { createEvaluator } from './evaluate/evaluator.js'
+import { createEvaluator } from './engine/evaluator.js'
 import { createReindexer } from './evaluate/indicator-reindex.js'
-import { createAlertWriter } from './evaluate/alert-writer.js'
+import { createAlertWriter } from './engine/alert-writer.js'
 import { createAlertLifecycle } from './evaluate/alert-lifecycle.js'
 import { createSilencesRepo } from './storage/silences-repo.js'
 import { createKeysRepo } from './storage/keys-repo.js'
@@ -31,7 +32,7 @@ import { createOutboxRecorder } from './notify/outbox-recorder.js'
 import { createBriefsRepo } from './storage/briefs-repo.js'
 import type { Routing } from './notify/routing-tree.js'
 import { createReportingHistoryRepo } from './storage/reporting-history-repo.js'
-import { createGapWatch } from './evaluate/reporting-gap-watch.js'
+import { createGapWatch } from './engine/reporting-gap-watch.js'
 
 export interface ServiceDeps {
   store: Store
@@ -62,12 +63,20 @@ export function createServices(deps: ServiceDeps) {
   }
   const signal = new CommitSignal()
   const inputs = createIndicatorInputsRepo(store.writer)
-  // The input index keeps a write-through copy in memory, which must follow rollbacks.
-  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal: inputs.journal })
+  const alertsLog = createAlertsRepo(store.writer)
+  // The engine's active alerts in memory, SQLite the log of what it decides.
+  const engineAlerts = createLoggedAlerts(store.writer, alertsLog)
+  // The input index and the alert index keep write-through copies in memory, which must follow rollbacks.
+  const journal: WriteJournal = {
+    begin() { inputs.journal.begin(); engineAlerts.journal.begin() },
+    rollback() { inputs.journal.rollback(); engineAlerts.journal.rollback() },
+    reset() { inputs.journal.reset(); engineAlerts.journal.reset() },
+  }
+  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal })
   const rules = () => deps.rules.current()
   const repos = {
     inputs,
-    alerts: createAlertsRepo(store.writer),
+    alerts: engineAlerts,
     silences: createSilencesRepo(store.writer),
   }
   const notifications = createNotificationsRepo(store.writer)
@@ -75,7 +84,7 @@ export function createServices(deps: ServiceDeps) {
   const writer = createAlertWriter({ ...repos, ...(routing ? { outbox: createOutboxRecorder(notifications, () => routing.current()) } : {}) })
   const keysReader = createKeysRepo(store.reader)
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
-  const categoryLabel = (code: string) => deps.taxonomy.tops.get(code)?.label ?? deps.taxonomy.codes.get(code)?.label
+  const categoryLabel = labelOf(deps.taxonomy)
   const evaluator = createEvaluator({ ...repos, writer, rules, categoryLabel })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
   const gaps = createGapWatch({ history: createReportingHistoryRepo(store.writer), alerts: repos.alerts, writer, rules, missions: deps.missions })
@@ -107,7 +116,7 @@ export function createServices(deps: ServiceDeps) {
     /** The notification outbox and log on the writer connection (write jobs only). */
     notifications,
     /** Alerts as the writer sees them (write jobs only): for the notifier's messages. */
-    writerAlerts: repos.alerts,
+    writerAlerts: alertsLog,
     /** Scheduled briefs: made in write jobs, read from the reader. */
     briefs: createBriefsRepo(store.writer),
     briefLog: createBriefsRepo(store.reader),
@@ -128,6 +137,10 @@ export function createServices(deps: ServiceDeps) {
       for (const ind of set.indicators) for (const m of deps.missions) inputs.warm(ind.rule.id, m, now - ind.lookbackMs)
       return inputs.memory()
     },
+    /** Loads the active alerts and their links into the engine's alert index (run in a write job at start-up). */
+    warmAlerts: () => engineAlerts.load(),
+    /** What the engine's alert index holds. */
+    alertsInMemory: () => engineAlerts.held(),
     /** The key that seals scoped clients' feed cursors, made with the database (migration 008). */
     feedSecret: () => readFeedSecret(store.reader),
     /** What the indicator input index holds in memory. */

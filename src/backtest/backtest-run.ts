@@ -24,8 +24,8 @@ import { MISSION, scoreSkill, type NamedPeriod, type OutcomeClass, type OutcomeC
 export { BacktestError }
 
 /**
- * A backtest: the reports replayed in occurredAt order through the real engine (replay.ts, on a
- * temporary database, the clock at each report and every expiry at its time), every alert
+ * A backtest: the reports replayed in occurredAt order through the real engine (replay.ts, in
+ * memory, the clock at each report and every expiry at its time), every alert
  * change recorded, and the warnings scored against the fatal incidents of the mission.
  */
 

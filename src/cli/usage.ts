@@ -57,6 +57,6 @@ time under warning per area, shifted at random): POD, FAR, lead, time under warn
 bootstrap interval, skill vs persistence (lift / persistence's lift), Peirce, warnings per
 area-week, and the p-value of the detections against chance.
 
-Reports are replayed in occurredAt order through the real engine on a temporary database, with
+Reports are replayed in occurredAt order through the real engine in memory, with
 the clock at each report and every alert expiring at its own time, as it would have live.
 `

@@ -2,12 +2,12 @@ import { errors } from '../errors.js'
 import { isActive, type AlertState } from '../alerts/alert.js'
 import type { ActionOutcome, AlertAction } from '../alerts/alert-action.js'
 import type { RuleSet } from '../rules/rule-set.js'
-import type { AlertsRepo } from '../storage/alerts-repo.js'
+import type { AlertStore } from '../engine/engine-stores.js'
 import type { AlertActionsRepo } from '../storage/alert-actions-repo.js'
-import type { AlertWriter } from './alert-writer.js'
+import type { AlertWriter } from '../engine/alert-writer.js'
 
 export interface FollowUpDeps {
-  alerts: AlertsRepo
+  alerts: AlertStore
   actions: AlertActionsRepo
   writer: AlertWriter
   rules: () => RuleSet

@@ -2,13 +2,13 @@ import { errors } from '../errors.js'
 import { isActive, type AlertState, type Disposition } from '../alerts/alert.js'
 import type { Silence, SilenceMatchers } from '../alerts/silence.js'
 import type { RuleSet } from '../rules/rule-set.js'
-import type { AlertsRepo } from '../storage/alerts-repo.js'
+import type { AlertStore } from '../engine/engine-stores.js'
 import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
 import type { SilencesRepo } from '../storage/silences-repo.js'
-import type { AlertWriter } from './alert-writer.js'
+import type { AlertWriter } from '../engine/alert-writer.js'
 
 export interface LifecycleDeps {
-  alerts: AlertsRepo
+  alerts: AlertStore
   inputs: IndicatorInputsRepo
   silences: SilencesRepo
   writer: AlertWriter

@@ -1,15 +1,15 @@
 import type { RuleSet } from '../rules/rule-set.js'
 import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
-import type { AlertsRepo } from '../storage/alerts-repo.js'
-import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
+import type { AlertStore } from '../engine/engine-stores.js'
+import { alertInput, reportInput, type IndicatorInput } from '../engine/indicator-input.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import { isUnder } from '../taxonomy/taxonomy.js'
 
 export interface ReindexDeps {
   inputs: IndicatorInputsRepo
   reports: ReportsRepo
-  alerts: AlertsRepo
+  alerts: Pick<AlertStore, 'active'>
 }
 
 export interface ReindexResult {

@@ -1,16 +1,10 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { manualClock } from '../clock.js'
-import { createServices } from '../services.js'
-import { openStore } from '../storage/store.js'
-import { createAlertsRepo, type AlertsRepo } from '../storage/alerts-repo.js'
-import { VigilError } from '../errors.js'
-import type { Report } from '../reports/report.js'
-import type { Taxonomy } from '../taxonomy/taxonomy.js'
+import { VigilError, errors } from '../errors.js'
+import { fingerprint, type Report } from '../reports/report.js'
+import { labelOf, type Taxonomy } from '../taxonomy/taxonomy.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertState } from '../alerts/alert.js'
-import type { AlertChange } from '../storage/alerts-repo.js'
+import type { AlertChange } from '../engine/alert-change.js'
+import { createMemoryEngine, type MemoryEngine } from '../engine/memory-engine.js'
 
 export interface ReplayOptions {
   /** Classified reports, in occurredAt order (an array is sorted here; any other iterable must be). */
@@ -39,10 +33,9 @@ export interface ReplayResult {
   changes: AlertChange[]
   replayed: number
   rejected: RejectedReport[]
+  /** Inputs (reports and alerts) taken by an indicator that matched them: the evaluations the replay ran. */
+  matched: number
 }
-
-/** Reports queued per round: the write queue commits them in a few transactions, not one each. */
-const CHUNK = 250
 
 const occurredAt = (r: Report) => Date.parse(r.occurredAt)
 
@@ -58,99 +51,61 @@ function rejection(report: Report, err: unknown): RejectedReport {
   return { id: report.id, message }
 }
 
-type ReplayServices = ReturnType<typeof createServices>
-type ReplayClock = ReturnType<typeof manualClock>
-
 /**
- * Moves the simulated clock to `t`, expiring on the way every alert that falls due before it at
- * its own expiry time, as the service's expiry timer would have (within one sweep interval),
- * rather than whenever the next report happens to arrive. Runs as a write-queue job, so it sees
- * the writes of every report before it.
+ * Feeds the reports to the engine in order, each at its own time. A repeat of an earlier report
+ * (same id, same content) is taken once and other content under the same id is refused, as the
+ * service's ingest does.
  */
-function advance(services: ReplayServices, due: AlertsRepo, clock: ReplayClock, t: number, gaps: boolean) {
-  for (;;) {
-    const expiry = due.dueForExpiry(t)[0]?.expiresAt
-    const gap = gaps ? services.gaps.dueBy(t) : undefined
-    if (expiry === undefined && gap === undefined) break
-    // Whichever is due first, an expiry or a reporting-gap check, runs at its own time.
-    const expiring = expiry !== undefined && (gap === undefined || expiry <= gap)
-    // Never backwards: an alert overdue already (it cannot be, but a clock must not rewind) ends now.
-    const at = Math.max(expiring ? expiry! : gap!, clock())
-    clock.set(at)
-    if (expiring) services.evaluator.expire(at)
-    else services.gaps.check(at)
-  }
-  clock.set(t)
-  if (gaps) services.gaps.reportsAt(t)
-}
-
-/**
- * Feeds the reports to the engine in order, a chunk at a time: the write queue then commits a
- * chunk in a few transactions instead of one per report, and each report is still its own job.
- */
-async function feed(services: ReplayServices, step: (t: number) => void, reports: Iterable<Report>) {
+async function feed(engine: MemoryEngine, reports: Iterable<Report>) {
   const rejected: RejectedReport[] = []
+  const seen = new Map<string, string>()
   let replayed = 0
   let last: number | null = null
-  let chunk: Promise<void>[] = []
   for (const report of inOrder(reports)) {
     const t = occurredAt(report)
     if (last !== null && t < last) throw new Error(`replay input out of order: ${report.id} occurred before the report replayed ahead of it`)
     last = t
-    // The queue runs jobs in order, so moving the clock as a job places it right before the report's own.
-    services.queue.run(() => step(t)).catch(() => undefined)
-    chunk.push(services.ingest.createClassified(report).then(
-      // A repeat of an earlier report (same id, same content) is stored once, like in the service.
-      (out) => { if (!out.replayed) replayed++ },
-      (err: unknown) => { rejected.push(rejection(report, err)) },
-    ))
-    if (chunk.length >= CHUNK) {
-      await Promise.all(chunk)
-      chunk = []
+    engine.advance(t)
+    const fp = fingerprint(report)
+    const first = seen.get(report.id)
+    if (first !== undefined) {
+      if (first !== fp) rejected.push(rejection(report, errors.REPORT_CONFLICT(report.id)))
+      continue
+    }
+    try {
+      await engine.reportChanged({ before: null, after: report, reportId: report.id })
+      seen.set(report.id, fp)
+      replayed++
+    } catch (err) {
+      rejected.push(rejection(report, err))
     }
   }
-  await Promise.all(chunk)
   return { replayed, rejected, last }
 }
 
-/** Every alert of the replay with its inputs, and every change in order. */
-function collect(services: ReplayServices) {
-  const alerts = services.alerts.all()
-  return {
-    alerts,
-    inputs: new Map(alerts.map((a) => [a.id, services.alerts.inputIds(a.id)])),
-    changes: alerts.flatMap((a) => services.alerts.history(a.id)).sort((x, y) => x.seq - y.seq),
-  }
-}
-
 /**
- * Replays reports through the real engine (createServices: the same ingest, evaluator and write
- * queue as the service) on a temporary database: each report evaluated with the clock at its
- * occurredAt, as if it had arrived the moment it happened, every alert expiring at its own
- * expiry time as the service's timer would end it, and the clock finally moved to `until`.
- * The rule tests, the rule preview and the backtest all evaluate through here, so they agree
- * with the service and with each other. Nothing outside the temporary database is written.
+ * Replays reports through the engine (src/engine: the same evaluator and alert writer as the
+ * service) wholly in memory: each report evaluated with the clock at its occurredAt, as if it
+ * had arrived the moment it happened, every alert expiring at its own expiry time as the
+ * service's timer would end it, and the clock finally moved to `until`. The rule tests, the rule
+ * preview, the backtest and calibration all evaluate through here, so they agree with the
+ * service and with each other. Nothing is written anywhere.
  */
 export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-replay-'))
-  const store = openStore(path.join(dir, 'replay.db'), { synchronous: 'NORMAL' })
-  // A throwaway database needs no durability: without fsyncs at WAL checkpoints a long replay runs
-  // about a fifth faster.
-  store.writer.pragma('synchronous = OFF')
-  const clock = manualClock(0)
-  const services = createServices({ store, taxonomy: opts.taxonomy, missions: opts.missions, rules: { current: () => opts.set }, clock })
-  try {
-    const due = createAlertsRepo(store.writer)
-    const step = (t: number) => advance(services, due, clock, t, opts.reportingGaps === true)
-    const fed = await feed(services, step, opts.reports)
-    await services.queue.run(() => step(opts.until ?? fed.last ?? 0))
-    await services.sweep()
-    await services.queue.close()
-    return { ...collect(services), replayed: fed.replayed, rejected: fed.rejected }
-  } finally {
-    // A failed replay may leave jobs queued; they settle before the database goes away.
-    await services.queue.close().catch(() => undefined)
-    store.close()
-    fs.rmSync(dir, { recursive: true, force: true })
+  const engine = createMemoryEngine(() => opts.set, {
+    categoryLabel: labelOf(opts.taxonomy),
+    ...(opts.reportingGaps ? { reportingGaps: { missions: opts.missions } } : {}),
+  })
+  const fed = await feed(engine, opts.reports)
+  engine.advance(opts.until ?? fed.last ?? 0)
+  engine.sweep()
+  const alerts = engine.alerts.all()
+  return {
+    alerts,
+    inputs: new Map(alerts.map((a) => [a.id, engine.alerts.inputIds(a.id)])),
+    changes: [...engine.alerts.changes()],
+    replayed: fed.replayed,
+    rejected: fed.rejected,
+    matched: engine.inputs.upserts,
   }
 }

@@ -63,7 +63,7 @@ function setWithDraft(live: RuleSet, draft: LoadedRule, at: number): RuleSet {
 
 /**
  * Runs a draft rule against the stored reports of a range, read-only: the range's active
- * reports are replayed through the real engine on a temporary database with the live set plus
+ * reports are replayed through the real engine, in memory, with the live set plus
  * the draft, and the draft's alerts come back with their explanations and counts per level and
  * grade. Nothing is written to the service's database.
  */

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import { dataVersionOf, type Db } from './db.js'
 import type { AlertState, AlertStatus, ChangeKind, Disposition } from '../alerts/alert.js'
+import type { AlertChange } from '../engine/alert-change.js'
 import { inhibits, type InhibitionView } from '../alerts/inhibition.js'
 import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
@@ -54,17 +55,7 @@ interface AlertRow {
   disposition_note: string | null
 }
 
-/** One recorded change of an alert, with the alert as it stood after it. */
-export interface AlertChange {
-  seq: number
-  alertId: number
-  kind: ChangeKind
-  at: number
-  actor: string | null
-  cause: string
-  inputIds: string[]
-  alert: AlertState
-}
+export type { AlertChange }
 
 /** What a poller asks for. Silenced and inhibited alerts are left out unless asked for. */
 export interface ChangeFilter {
@@ -343,6 +334,11 @@ export function createAlertsRepo(db: Db) {
       const alerts = (linkedActive.all(inputId) as AlertRow[]).map(toState)
       unlinkStmt.run(inputId)
       return alerts
+    },
+
+    /** Forgets an input's links, reading nothing (the caller knows whom it supported). */
+    forgetLinks(inputId: string) {
+      unlinkStmt.run(inputId)
     },
 
     inputIds(alertId: number): string[] {

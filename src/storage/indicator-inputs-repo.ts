@@ -1,81 +1,14 @@
 import { dataVersionOf, type Db } from './db.js'
-import { InputSeries, type SeriesRow } from './input-series.js'
-import { aggregateSeries, seriesAreas, seriesCounts, seriesInputIds, type InputArea } from './series-aggregate.js'
+import type { SeriesRow } from '../engine/input-series.js'
+import { WindowState, seriesRow } from '../engine/window-state.js'
+import type { IndicatorInputRow } from '../engine/window-types.js'
+import type { InputArea } from '../engine/series-aggregate.js'
+import type { AggregateQuery, AggregateResult } from '../engine/window-types.js'
 import type { WriteJournal } from './write-queue.js'
 
-/** One input as stored for an indicator: the columns the aggregates read. */
-export interface IndicatorInputRow {
-  indicatorId: string
-  inputId: string
-  mission: string
-  category: string
-  topCategory: string
-  occurredAt: number
-  lat: number | null
-  lon: number | null
-  admin1: string | null
-  admin2: string | null
-  admin1Pcode: string | null
-  admin2Pcode: string | null
-  route: string | null
-  site: string | null
-  source: string
-  reliability: string
-  credibility: number
-  assessed: boolean
-  unKilled: number
-  unInjured: number
-  unAbducted: number
-  civiliansKilled: number
-  vals: Record<string, unknown> | null
-}
+export type { IndicatorInputRow }
 
-/** Which inputs count together: mission, equal group fields, optionally a circle. */
-export interface AggregateScope {
-  mission: string
-  eq: Record<string, string>
-  circle?: { lat: number; lon: number; km: number }
-}
-
-/** An aggregate to compute (mirrors the core's AggregateNeed without importing it). */
-export interface AggregateSpec {
-  key: string
-  kind: 'count' | 'sum' | 'distinct'
-  measure?: string
-  category?: string
-  windowMs: number
-  /** Counts the mitigating inputs, which every other aggregate leaves out. */
-  mitigating?: boolean
-}
-
-export interface AggregateQuery {
-  indicatorId: string
-  scope: AggregateScope
-  anchor: number
-  windowMs: number
-  trendPeriods: number
-  trendMeasures: string[]
-  includeUnassessed: boolean
-  /** Input categories that mitigate (ARM.AGREEMENT...): counted only by `mitigating` specs. */
-  mitigatingCodes?: readonly string[]
-  specs: readonly AggregateSpec[]
-  /** How far back any of its aggregates reads (the indicator's look-back). */
-  lookbackMs: number
-}
-
-export interface AggregateResult {
-  values: Record<string, number>
-  /** The trend measures over the previous windows, as a per-window mean. */
-  baselines: Record<string, number>
-  firstSeen: number | null
-  lastSeen: number | null
-  centroid: { lat: number; lon: number } | null
-  strongSource: boolean
-  mediumSource: boolean
-}
-
-/** What selects an indicator's inputs: its scope at a point in time. */
-type ScopeQuery = Pick<AggregateQuery, 'indicatorId' | 'scope' | 'anchor' | 'includeUnassessed' | 'mitigatingCodes'>
+type ScopeQuery = import('../engine/window-state.js').ScopeQuery
 
 const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, admin1_pcode, admin2_pcode, route, site,
   source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals`
@@ -98,21 +31,6 @@ function fromStored(indicatorId: string, r: StoredRow): SeriesRow {
     vals: r.vals === null ? null : JSON.parse(r.vals) as Record<string, unknown>, active: r.active === 1,
   }
 }
-
-/** The same shape as fromStored (one hidden class for every row the aggregates scan). */
-function fromWritten(r: IndicatorInputRow, vals: string | null): SeriesRow {
-  return {
-    indicatorId: r.indicatorId, inputId: r.inputId, mission: r.mission, category: r.category, topCategory: r.topCategory,
-    occurredAt: r.occurredAt, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2,
-    admin1Pcode: r.admin1Pcode, admin2Pcode: r.admin2Pcode, route: r.route, site: r.site,
-    source: r.source, reliability: r.reliability, credibility: r.credibility, assessed: r.assessed,
-    unKilled: r.unKilled, unInjured: r.unInjured, unAbducted: r.unAbducted, civiliansKilled: r.civiliansKilled,
-    vals: vals === null ? null : JSON.parse(vals) as Record<string, unknown>, active: true,
-  }
-}
-
-/** A series lets go of rows once they are this many look-backs behind (a reassessment reads at an older anchor). */
-const TRIM_AFTER_LOOKBACKS = 2
 
 /**
  * The per-indicator input index and its aggregates. Writes run inside the caller's transaction
@@ -137,62 +55,34 @@ export function createIndicatorInputsRepo(db: Db) {
   const loadStmt = db.prepare(`SELECT ${SERIES_COLUMNS} FROM indicator_inputs
     WHERE indicator_id = ? AND mission = ? AND occurred_at > ? ORDER BY occurred_at, input_id`)
   const readDataVersion = dataVersionOf(db)
-  /** indicator -> mission -> its inputs in memory. */
-  const series = new Map<string, Map<string, InputSeries>>()
   let dataVersion = readDataVersion()
-  /** Whether memory changed (or loaded what this job wrote) since the job began. */
-  let changed = false
+  /** The window state: a write-through copy of what this table keeps, loaded per series on first use. */
+  const memory = new WindowState((indicatorId, mission, from) =>
+    (loadStmt.all(indicatorId, mission, from) as StoredRow[]).map((r) => fromStored(indicatorId, r)))
+  /** The memory's version when the current job began: a rollback after a change empties it. */
+  let begun = memory.version
 
-  /**
-   * The series for an indicator in a mission, holding every input after `from`. Given the
-   * indicator's whole look-back, rows far behind it are let go.
-   */
-  function seriesFor(indicatorId: string, mission: string, from: number, lookbackMs?: number): InputSeries {
+  /** The window state, emptied first when another connection committed (a CLI on the same file). */
+  function state(): WindowState {
     const version = readDataVersion()
     if (version !== dataVersion) {
-      series.clear()
+      memory.clear()
       dataVersion = version
     }
-    let missions = series.get(indicatorId)
-    if (!missions) series.set(indicatorId, missions = new Map())
-    let s = missions.get(mission)
-    if (!s || s.from > from) {
-      const rows = (loadStmt.all(indicatorId, mission, from) as StoredRow[]).map((r) => fromStored(indicatorId, r))
-      s = new InputSeries(from, rows)
-      missions.set(mission, s)
-      changed = true
-    } else if (lookbackMs !== undefined && from - s.from > TRIM_AFTER_LOOKBACKS * lookbackMs) {
-      s.trim(from - lookbackMs)
-    }
-    return s
-  }
-
-  /** Every series in memory. */
-  function* everySeries() {
-    for (const missions of series.values()) yield* missions.values()
+    return memory
   }
 
   return {
     upsert(row: IndicatorInputRow) {
       const vals = row.vals ? JSON.stringify(row.vals) : null
       upsertStmt.run({ ...row, assessed: row.assessed ? 1 : 0, vals })
-      const missions = series.get(row.indicatorId)
-      if (!missions) return
-      changed = true
-      // The row replaces this input's earlier row for the indicator, in whichever mission it was.
-      for (const s of missions.values()) s.remove(row.inputId)
-      missions.get(row.mission)?.put(fromWritten(row, vals))
+      state().put(seriesRow(row, vals === null ? null : JSON.parse(vals) as Record<string, unknown>))
     },
 
     /** Forgets an input everywhere (a retracted or revised report, a withdrawn alert). */
     remove(inputId: string) {
       removeStmt.run(inputId)
-      for (const s of everySeries()) {
-        if (s.get(inputId)) {
-          s.remove(inputId)
-          changed = true
-        }
-      }
+      state().remove(inputId)
     },
 
     /** The definition signature an indicator's index was built with, or null. */
@@ -203,7 +93,7 @@ export function createIndicatorInputsRepo(db: Db) {
     /** Empties an indicator's index, ready to rebuild it. */
     clear(indicatorId: string) {
       clearStmt.run(indicatorId)
-      series.delete(indicatorId)
+      memory.forget(indicatorId)
     },
 
     markBuilt(indicatorId: string, signature: string, now: number, inputs: number) {
@@ -219,52 +109,47 @@ export function createIndicatorInputsRepo(db: Db) {
     forget(indicatorId: string) {
       clearStmt.run(indicatorId)
       forgetStmt.run(indicatorId)
-      series.delete(indicatorId)
+      memory.forget(indicatorId)
     },
 
     /** Keeps an input for history but stops it counting (an alert that expired or was resolved). */
     deactivate(inputId: string) {
       deactivateStmt.run(inputId)
-      for (const s of everySeries()) if (s.deactivate(inputId)) changed = true
+      state().deactivate(inputId)
     },
 
     /** Loads an indicator's inputs in a mission after `from` into memory, ahead of its first evaluation. */
     warm(indicatorId: string, mission: string, from: number) {
-      seriesFor(indicatorId, mission, from)
+      state().warm(indicatorId, mission, from)
     },
 
     /** What is held in memory: (indicator, mission) series and their rows (the metrics show it). */
-    memory(): { series: number; rows: number } {
-      let n = 0
-      let rows = 0
-      for (const s of everySeries()) { n++; rows += s.all.rows.length }
-      return { series: n, rows }
-    },
+    memory: () => memory.memory(),
 
     /** Keeps memory in step with the write queue's savepoints: a rolled-back write is forgotten. */
     journal: {
-      begin() { changed = false },
-      rollback() { if (changed) series.clear() },
-      reset() { series.clear() },
+      begin() { begun = memory.version },
+      rollback() { if (memory.version !== begun) memory.clear() },
+      reset() { memory.clear() },
     } satisfies WriteJournal,
 
     aggregate(q: AggregateQuery): AggregateResult {
-      return aggregateSeries(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.lookbackMs, q.lookbackMs), q)
+      return state().aggregate(q)
     },
 
     /** Whether this aggregate counts the input (in scope, in the window, assessed, active). */
-    counts(q: ScopeQuery & { windowMs: number }, inputId: string): boolean {
-      return seriesCounts(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q, inputId)
+    counts(q: ScopeQuery, inputId: string): boolean {
+      return state().counts(q, inputId)
     },
 
     /** The areas the inputs an aggregate over this scope and window counted lie in, most inputs first. */
-    areas(q: ScopeQuery & { windowMs: number }): InputArea[] {
-      return seriesAreas(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q)
+    areas(q: ScopeQuery): InputArea[] {
+      return state().areas(q)
     },
 
     /** The ids of the inputs an aggregate over this scope and window counted. */
-    inputIds(q: ScopeQuery & { windowMs: number }): string[] {
-      return seriesInputIds(seriesFor(q.indicatorId, q.scope.mission, q.anchor - q.windowMs), q)
+    inputIds(q: ScopeQuery): string[] {
+      return state().inputIds(q)
     },
   }
 }

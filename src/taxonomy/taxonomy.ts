@@ -116,3 +116,8 @@ export function topOf(code: string): string {
   const dot = code.indexOf('.')
   return dot < 0 ? code : code.slice(0, dot)
 }
+
+/** A category's label by code, top category or any code; undefined when the taxonomy has none. */
+export function labelOf(tax: Taxonomy): (code: string) => string | undefined {
+  return (code) => tax.tops.get(code)?.label ?? tax.codes.get(code)?.label
+}

@@ -7,7 +7,7 @@
  * side touches storage: this is the condition evaluation alone, the part of the ~0.35 ms per
  * matching indicator that json-rules-engine's almanac, promises and clones took.
  */
-import { reportInput } from '../../src/evaluate/indicator-input.js'
+import { reportInput } from '../../src/engine/indicator-input.js'
 import { factKey, isAggregateFact, leaves } from '../../src/rules/facts.js'
 import type { CompiledIndicator } from '../../src/rules/compile-indicator.js'
 import { reportCodes } from '../../src/reports/report.js'

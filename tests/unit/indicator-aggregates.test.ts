@@ -11,12 +11,11 @@ import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../src/storage/store.js'
-import {
-  createIndicatorInputsRepo, type AggregateQuery, type AggregateResult, type IndicatorInputRow,
-} from '../../src/storage/indicator-inputs-repo.js'
+import { createIndicatorInputsRepo } from '../../src/storage/indicator-inputs-repo.js'
+import type { AggregateQuery, AggregateResult, IndicatorInputRow } from '../../src/engine/window-types.js'
 import { WriteQueue } from '../../src/storage/write-queue.js'
-import { TimeRows } from '../../src/storage/time-rows.js'
-import type { SeriesRow } from '../../src/storage/input-series.js'
+import { TimeRows } from '../../src/engine/time-rows.js'
+import type { SeriesRow } from '../../src/engine/input-series.js'
 import { boundingBox } from '../../src/geo.js'
 import { fcParams, fcTimeout } from '../helpers/seeded.js'
 

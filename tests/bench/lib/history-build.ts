@@ -21,7 +21,7 @@ import { removeDb } from './history.js'
 import { fingerprint, type Report } from '../../../src/reports/report.js'
 import { createReportsRepo } from '../../../src/storage/reports-repo.js'
 import { createIndicatorInputsRepo, type IndicatorInputRow } from '../../../src/storage/indicator-inputs-repo.js'
-import { reportInput } from '../../../src/evaluate/indicator-input.js'
+import { reportInput } from '../../../src/engine/indicator-input.js'
 import { presentReport } from '../../../src/ingest/present-report.js'
 
 const [countArg, seedArg, perDayArg, out] = process.argv.slice(2)

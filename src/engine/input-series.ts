@@ -1,11 +1,7 @@
-import type { IndicatorInputRow } from './indicator-inputs-repo.js'
 import { TimeRows } from './time-rows.js'
+import type { SeriesRow } from './window-types.js'
 
-/** An indicator input as held in memory: the stored row with its flags as booleans. */
-export interface SeriesRow extends Omit<IndicatorInputRow, 'assessed'> {
-  assessed: boolean
-  active: boolean
-}
+export type { SeriesRow }
 
 /** Row properties by field name; any other field is a path stored in `vals`. */
 const PROPS: Record<string, keyof SeriesRow> = {

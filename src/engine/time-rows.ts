@@ -1,4 +1,4 @@
-import type { SeriesRow } from './input-series.js'
+import type { SeriesRow } from './window-types.js'
 
 const before = (a: SeriesRow, b: SeriesRow) => a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.inputId < b.inputId)
 
@@ -12,6 +12,8 @@ export class TimeRows {
   readonly rows: SeriesRow[] = []
   /** Running totals by name: totals[i] is the total over rows[0..i-1]. */
   private readonly totals = new Map<string, { value: (r: SeriesRow) => number; sums: number[] }>()
+  /** Keys counted over a range of rows that slides forward as the anchor does, by name. */
+  private readonly tallies = new Map<string, Tally>()
   /** Per distinct field: how many rows (any flags) hold each value, so a count can stop early. */
   private readonly values = new Map<string, { key: (r: SeriesRow) => string | null; rows: Map<string, number> }>()
 
@@ -81,6 +83,46 @@ export class TimeRows {
     this.rows.splice(0, n)
     this.totals.clear()
     this.values.clear()
+    this.tallies.clear()
+  }
+
+  /**
+   * The rows[from..to-1] that `accept` takes, counted by `key` (null keys left out), with the
+   * latest occurredAt and a row of each key. Kept between reads: as the window slides forward,
+   * only the rows that entered and left it are read, not the whole window (a mission-wide
+   * indicator's 90 days are tens of thousands of rows). `name` identifies key and accept.
+   * The map is the tally's own: read it before the next call.
+   */
+  tally(name: string, key: (r: SeriesRow) => string | null, accept: (r: SeriesRow) => boolean, from: number, to: number): ReadonlyMap<string, TallyEntry> {
+    let t = this.tallies.get(name)
+    if (!t || from < t.lo || to < t.hi || from >= t.hi) {
+      t = { key, accept, lo: from, hi: from, counts: new Map() }
+      this.tallies.set(name, t)
+    }
+    const rows = this.rows
+    for (let i = t.hi; i < to; i++) {
+      const r = rows[i]!
+      if (!t.accept(r)) continue
+      const k = t.key(r)
+      if (k === null) continue
+      const e = t.counts.get(k)
+      if (e) {
+        e.n++
+        if (r.occurredAt > e.last) e.last = r.occurredAt
+      } else t.counts.set(k, { n: 1, last: r.occurredAt, row: r })
+    }
+    t.hi = to
+    for (let i = t.lo; i < from; i++) {
+      const r = rows[i]!
+      if (!t.accept(r)) continue
+      const k = t.key(r)
+      if (k === null) continue
+      const e = t.counts.get(k)!
+      // Rows leave oldest first, so the latest of a key leaves only with the key's last row.
+      if (--e.n === 0) t.counts.delete(k)
+    }
+    t.lo = from
+    return t.counts
   }
 
   /** The total of `value` over rows[from..to-1]; `name` identifies `value` (same name, same function). */
@@ -123,5 +165,22 @@ export class TimeRows {
 
   private changedAt(k: number) {
     for (const t of this.totals.values()) if (t.sums.length > k + 1) t.sums.length = k + 1
+    // A change inside (or before) a tally's range moves its rows: it is counted again when next read.
+    for (const [name, t] of this.tallies) if (k < t.hi) this.tallies.delete(name)
   }
+}
+
+/** One key of a tally: how many rows, the latest occurredAt, and one row of the key (keys say all a reader needs of it). */
+export interface TallyEntry {
+  n: number
+  last: number
+  row: SeriesRow
+}
+
+interface Tally {
+  key: (r: SeriesRow) => string | null
+  accept: (r: SeriesRow) => boolean
+  lo: number
+  hi: number
+  counts: Map<string, TallyEntry>
 }

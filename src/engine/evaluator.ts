@@ -7,15 +7,15 @@ import type { CompiledIndicator, GradeOutcome } from '../rules/compile-indicator
 import { factKey } from '../rules/facts.js'
 import { topOf } from '../taxonomy/taxonomy.js'
 import type { RuleSet } from '../rules/rule-set.js'
-import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
-import type { AggregateQuery, IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
-import type { AlertChangeSummary, Evaluator } from '../ingest/ingest.js'
+import type { AlertChange, AlertChangeSummary } from './alert-change.js'
+import type { AlertStore, InputStore } from './engine-stores.js'
+import type { AggregateQuery } from './window-types.js'
 import type { AlertWriter, Pass } from './alert-writer.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
 
 export interface EvaluatorDeps {
-  inputs: IndicatorInputsRepo
-  alerts: AlertsRepo
+  inputs: InputStore
+  alerts: AlertStore
   writer: AlertWriter
   /** The live rule set, read once per evaluation so a reload never splits one. */
   rules: () => RuleSet
@@ -48,7 +48,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
   const { inputs, alerts, writer } = deps
 
   /** The aggregate query for an indicator over a scope, at a point in time. */
-  function query(ind: CompiledIndicator, scope: AlertScope, anchor: number): AggregateQuery {
+  function query(ind: CompiledIndicator, scope: AlertScope, anchor: number): AggregateQuery & { keepMs: number } {
     return {
       indicatorId: ind.rule.id,
       scope: {
@@ -64,6 +64,8 @@ export function createEvaluator(deps: EvaluatorDeps) {
       mitigatingCodes: ind.mitigatingCodes,
       specs: ind.needs,
       lookbackMs: ind.lookbackMs,
+      // How far back an active alert of it can still be reassessed from (memory-only window state keeps that).
+      keepMs: ind.lookbackMs + ind.expiresMs,
     }
   }
 
@@ -314,7 +316,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
 
   const newPass = (now: number): Pass => writer.newPass(deps.rules(), now)
 
-  const evaluator: Evaluator & { expire(now: number): AlertChange[] } = {
+  const evaluator = {
     async reportChanged({ before, after, reportId }: { before: Report | null; after: Report | null; reportId: string }, now: number) {
       const pass = newPass(now)
       writer.expireDue(pass)

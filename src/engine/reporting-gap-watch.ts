@@ -5,13 +5,14 @@ import {
   type GapPolicy, type ReportingGap, type StreamHistory,
 } from '../alerts/reporting-gaps.js'
 import type { RuleSet } from '../rules/rule-set.js'
-import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
-import type { ReportingHistoryRepo } from '../storage/reporting-history-repo.js'
+import type { AlertChange } from './alert-change.js'
 import type { AlertWriter, Pass } from './alert-writer.js'
+import type { AlertStore } from './engine-stores.js'
+import type { ReportingHistory } from './reporting-history.js'
 
 export interface GapWatchDeps {
-  history: ReportingHistoryRepo
-  alerts: AlertsRepo
+  history: ReportingHistory
+  alerts: AlertStore
   writer: AlertWriter
   rules: () => RuleSet
   missions: readonly string[]

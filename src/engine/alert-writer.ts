@@ -3,10 +3,9 @@ import { isInhibited } from '../alerts/inhibition.js'
 import { GRADES, LEVELS } from '../alerts/levels.js'
 import { isSilenceActive, silenceMatches, type Silence } from '../alerts/silence.js'
 import type { RuleSet } from '../rules/rule-set.js'
-import type { AlertChange, AlertsRepo } from '../storage/alerts-repo.js'
-import type { IndicatorInputsRepo } from '../storage/indicator-inputs-repo.js'
-import type { SilencesRepo } from '../storage/silences-repo.js'
-import { followUpOnSave, overdueNow } from './alert-follow-up.js'
+import { followUpOnSave, overdueNow } from '../evaluate/alert-follow-up.js'
+import type { AlertChange } from './alert-change.js'
+import type { AlertStore, InputStore, SilenceSource } from './engine-stores.js'
 
 /** One pass of alert writes: its rule set, its time, the silences in force and what it changed. */
 export interface Pass {
@@ -24,9 +23,9 @@ export interface Pass {
 }
 
 export interface AlertWriterDeps {
-  alerts: AlertsRepo
-  inputs: IndicatorInputsRepo
-  silences: SilencesRepo
+  alerts: AlertStore
+  inputs: InputStore
+  silences: SilenceSource
   /** Routes each change into the notification outbox, in the change's own transaction. */
   outbox?: { record(change: AlertChange): void }
 }

@@ -1,5 +1,5 @@
 import { boundingBox, distanceKm } from '../geo.js'
-import type { AggregateQuery, AggregateResult, AggregateScope } from './indicator-inputs-repo.js'
+import type { AggregateQuery, AggregateResult, AggregateScope } from './window-types.js'
 import { fieldReader, type InputSeries, type SeriesRow } from './input-series.js'
 import type { TimeRows } from './time-rows.js'
 
@@ -97,6 +97,12 @@ const measureValue = (m: string) => {
 const isStrong = (r: SeriesRow) => (r.reliability === 'A' || r.reliability === 'B') && r.credibility <= 2
 const isMedium = (r: SeriesRow) => (r.reliability === 'A' || r.reliability === 'B' || r.reliability === 'C') && r.credibility <= 3
 
+/** What, besides a circle, decides whether a row counts, as part of a running figure's name (the mitigating codes too: a total leaves them out). */
+function flagsName(q: ScopeOptions): string {
+  const mit = q.mitigatingCodes && q.mitigatingCodes.length > 0
+  return `${q.includeUnassessed ? 'all' : 'assessed'}${mit ? `-${q.mitigatingCodes!.join(',')}` : ''}`
+}
+
 /**
  * Totals over rows[from..to-1] of the rows that count. Without a circle, whether a row counts
  * depends only on its flags, so a running total answers (named by what it adds up); with one,
@@ -105,8 +111,7 @@ const isMedium = (r: SeriesRow) => (r.reliability === 'A' || r.reliability === '
 function totaller(group: TimeRows, q: AggregateQuery, inScope: (r: SeriesRow) => boolean) {
   const incl = q.includeUnassessed
   const mit = mitigatingTest(q)
-  // The mitigating codes are part of the name: a total leaves them out.
-  const flags = `${incl ? 'all' : 'assessed'}${mit ? `-${q.mitigatingCodes!.join(',')}` : ''}`
+  const flags = flagsName(q)
   return (name: string, value: (r: SeriesRow) => number, from: number, to: number): number => {
     if (!q.scope.circle) return group.total(`${flags}:${name}`, (r) => (r.active && (incl || r.assessed) && !mit?.(r) ? value(r) : 0), from, to)
     let total = 0
@@ -157,6 +162,10 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
       values[spec.key] = n
     } else if (!st.category && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
       values[spec.key] = total(spec.kind === 'count' ? 'count' : spec.measure!, measureValue(spec.kind === 'count' ? 'count' : spec.measure!), lo, hi)
+    } else if (!st.category && st.kind === 'distinct' && !q.scope.circle) {
+      // Whether a row counts depends on its flags alone: a tally slides with the window.
+      const read = st.read!
+      values[spec.key] = group.tally(`distinct:${spec.measure}:${spec.windowMs}:${flagsName(q)}`, (r) => distinctKey(read(r)), inScope, lo, hi).size
     } else if (!st.category && st.kind === 'distinct') {
       const read = st.read!
       values[spec.key] = group.distinct(`distinct:${spec.measure}`, (r) => distinctKey(read(r)), inScope, lo, hi)
@@ -236,8 +245,45 @@ export function seriesAreas(series: InputSeries, q: ScopeOptions & { anchor: num
   const group = series.group(q.scope.eq)
   if (!group) return []
   const inScope = scopeTest(q)
+  const lo = group.firstAfter(q.anchor - q.windowMs)
+  const hi = group.firstAfter(q.anchor)
+  if (q.scope.circle) return scanAreas(group, inScope, lo, hi)
+  // Without a circle, a tally of (names, P-codes) slides with the window instead of a full read.
+  const tally = group.tally(`areas:${flagsName(q)}`, areaVariant, inScope, lo, hi)
+  const byArea = new Map<string, { area: InputArea; variants: number }>()
+  for (const e of tally.values()) {
+    const r = e.row
+    const key = `${r.admin1 ?? ''}\u0000${r.admin2 ?? ''}`
+    const a = byArea.get(key)
+    if (a) {
+      a.area.inputs += e.n
+      a.area.last = Math.max(a.area.last, e.last)
+      a.variants++
+    } else {
+      byArea.set(key, { area: { admin1: r.admin1, admin1Pcode: r.admin1Pcode, admin2: r.admin2, admin2Pcode: r.admin2Pcode, inputs: e.n, last: e.last }, variants: 1 })
+    }
+  }
+  const areas = [...byArea.values()]
+  const sorted = areas.map((a) => a.area).sort(byWeight)
+  // Which P-codes an area shows (one area under two spellings) and the order of ties are decided
+  // by the first input in the window: only a read of the window knows it, and such cases are rare.
+  const tied = sorted.some((a, i) => i > 0 && byWeight(sorted[i - 1]!, a) === 0)
+  return tied || areas.some((a) => a.variants > 1) ? scanAreas(group, inScope, lo, hi) : sorted
+}
+
+/** An input's area with its P-codes, as a tally key; null when it names no area. */
+function areaVariant(r: SeriesRow): string | null {
+  if (r.admin1 === null && r.admin2 === null) return null
+  return `${r.admin1 ?? '\u0001'}\u0000${r.admin2 ?? '\u0001'}\u0000${r.admin1Pcode ?? '\u0001'}\u0000${r.admin2Pcode ?? '\u0001'}`
+}
+
+/** Most inputs first, then the most recent. */
+const byWeight = (a: InputArea, b: InputArea) => b.inputs - a.inputs || b.last - a.last
+
+/** The areas of the counted rows of rows[lo..hi-1], read row by row, in order of first appearance before sorting. */
+function scanAreas(group: TimeRows, inScope: (r: SeriesRow) => boolean, lo: number, hi: number): InputArea[] {
   const byArea = new Map<string, InputArea>()
-  for (let i = group.firstAfter(q.anchor - q.windowMs), hi = group.firstAfter(q.anchor); i < hi; i++) {
+  for (let i = lo; i < hi; i++) {
     const r = group.rows[i]!
     if (!inScope(r) || (r.admin1 === null && r.admin2 === null)) continue
     const key = `${r.admin1 ?? ''}\u0000${r.admin2 ?? ''}`
@@ -249,5 +295,5 @@ export function seriesAreas(series: InputSeries, q: ScopeOptions & { anchor: num
       byArea.set(key, { admin1: r.admin1, admin1Pcode: r.admin1Pcode, admin2: r.admin2, admin2Pcode: r.admin2Pcode, inputs: 1, last: r.occurredAt })
     }
   }
-  return [...byArea.values()].sort((a, b) => b.inputs - a.inputs || b.last - a.last)
+  return [...byArea.values()].sort(byWeight)
 }

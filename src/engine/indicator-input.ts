@@ -1,7 +1,7 @@
 import { locationView, placeOf, reportCodes, type Report } from '../reports/report.js'
 import type { AlertState } from '../alerts/alert.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
-import type { IndicatorInputRow } from '../storage/indicator-inputs-repo.js'
+import type { IndicatorInputRow } from './window-types.js'
 import { SHORTHAND_PATHS, readPath } from '../rules/facts.js'
 import { isUnder, topOf } from '../taxonomy/taxonomy.js'
 import type { ResolvedPlace } from '../reports/report-place.js'

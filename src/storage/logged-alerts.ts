@@ -1,0 +1,111 @@
+import type { AlertState, ChangeKind } from '../alerts/alert.js'
+import { AlertIndex } from '../engine/alert-index.js'
+import type { AlertChange } from '../engine/alert-change.js'
+import type { AlertStore } from '../engine/engine-stores.js'
+import type { AlertsRepo } from './alerts-repo.js'
+import { dataVersionOf, type Db } from './db.js'
+import type { WriteJournal } from './write-queue.js'
+
+/**
+ * The engine's alerts in the service: the active ones in memory (an AlertIndex: by identity, by
+ * place, by family, their links, due-for-expiry order), SQLite the log of every write. What the
+ * engine asks while evaluating is answered from memory; every write goes to both, in the write's
+ * transaction. Loaded at start-up; reloaded after a rolled-back write that changed it, and when
+ * another connection committed (a CLI on the same file).
+ */
+export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
+  const activeStmt = db.prepare("SELECT * FROM alerts WHERE status IN ('open', 'acknowledged') ORDER BY id")
+  const linksStmt = db.prepare(`SELECT i.alert_id AS alertId, i.input_id AS inputId FROM alert_inputs i
+    JOIN alerts a ON a.id = i.alert_id WHERE a.status IN ('open', 'acknowledged') ORDER BY i.alert_id, i.input_id`)
+  const readDataVersion = dataVersionOf(db)
+  let index = new AlertIndex({ keepInactive: false, keepLog: false })
+  let loaded = false
+  let dataVersion = readDataVersion()
+  /** Whether memory changed since the current job began (a rollback then reloads it). */
+  let changed = false
+
+  /** Reads every active alert and its links from SQLite into a fresh index. */
+  function load(): { alerts: number; links: number } {
+    const fresh = new AlertIndex({ keepInactive: false, keepLog: false })
+    // activeStmt returns rows; the repo's get() turns them into alerts (one shape for both paths).
+    for (const row of activeStmt.all() as { id: number }[]) fresh.restore(repo.get(row.id)!)
+    const byAlert = new Map<number, string[]>()
+    for (const l of linksStmt.all() as { alertId: number; inputId: string }[]) {
+      let ids = byAlert.get(l.alertId)
+      if (!ids) byAlert.set(l.alertId, ids = [])
+      ids.push(l.inputId)
+    }
+    for (const [id, inputs] of byAlert) fresh.link(id, inputs)
+    index = fresh
+    loaded = true
+    dataVersion = readDataVersion()
+    return fresh.size()
+  }
+
+  /** The index, (re)loaded first when it is not known to match the database. */
+  function memory(): AlertIndex {
+    if (!loaded || readDataVersion() !== dataVersion) load()
+    return index
+  }
+
+  const store: AlertStore & { load: typeof load; journal: WriteJournal; held(): { alerts: number; links: number } } = {
+    get: (id) => memory().get(id) ?? repo.get(id),
+    active: () => memory().active(),
+    activeByIdentity: (identity) => memory().activeByIdentity(identity),
+    activeNear: (indicatorId, mission, prefix, lat, lon, km) => memory().activeNear(indicatorId, mission, prefix, lat, lon, km),
+    activeAbove: (mission, top, minRank) => memory().activeAbove(mission, top, minRank),
+    activeFamily: (mission, top) => memory().activeFamily(mission, top),
+    dueForExpiry: (now) => memory().dueForExpiry(now),
+    // The timer's look-up, on SQLite's deadline indexes: nothing the engine asks per report.
+    dueForOverdue: (now) => repo.dueForOverdue(now),
+    inputIds: (alertId) => repo.inputIds(alertId),
+
+    insert(alert: Omit<AlertState, 'id'>): number {
+      const m = memory()
+      const id = repo.insert(alert)
+      m.restore({ ...alert, id } as AlertState)
+      changed = true
+      return id
+    },
+
+    update(alert: AlertState) {
+      const m = memory()
+      repo.update(alert)
+      m.update(alert)
+      changed = true
+    },
+
+    link(alertId: number, inputIds: readonly string[]) {
+      const m = memory()
+      repo.link(alertId, inputIds)
+      if (m.get(alertId)) m.link(alertId, inputIds)
+      changed = true
+    },
+
+    unlink(inputId: string): AlertState[] {
+      const supported = memory().unlink(inputId)
+      repo.forgetLinks(inputId)
+      changed = true
+      return supported
+    },
+
+    recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
+      const change = repo.recordChange(alert, kind, at, actor, cause, inputIds)
+      memory().stamp(alert.id, change.seq)
+      return change
+    },
+
+    load,
+    held: () => index.size(),
+
+    /** Keeps memory in step with the write queue's savepoints: a rolled-back write reloads it. */
+    journal: {
+      begin() { changed = false },
+      rollback() { if (changed) loaded = false },
+      reset() { loaded = false },
+    },
+  }
+  return store
+}
+
+export type LoggedAlerts = ReturnType<typeof createLoggedAlerts>
