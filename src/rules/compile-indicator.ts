@@ -3,7 +3,7 @@ import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-
 import { rank } from '../alerts/levels.js'
 import {
   AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, SHORTHAND_PATHS,
-  factKey, isAggregateFact, leaves, readPath, type AggregateFact,
+  factKey, isAggregateFact, isVictimFact, leaves, readPath, victimPath, type AggregateFact,
 } from './facts.js'
 import { CUSTOM_OPERATORS } from './operators.js'
 import { durationMs, type Condition, type IndicatorRule, type Threshold } from './rule-schema.js'
@@ -130,6 +130,8 @@ function collectNeeds(rule: IndicatorRule, windowMs: number, watch: TaxonomyWatc
     else if (fact === 'distinct') needs.set(key, { ...base, kind: 'distinct', measure: String(params.field) })
     else if (fact === 'independentSources') needs.set(key, { ...base, kind: 'distinct', measure: 'source' })
     else if (fact === 'sum') needs.set(key, { ...base, kind: 'sum', measure: String(params.path) })
+    // A victim fact sums the report's derived count, stored with each input like any path.
+    else if (isVictimFact(fact)) needs.set(key, { ...base, kind: 'sum', measure: victimPath(fact) })
     else needs.set(key, { ...base, kind: 'sum', measure: fact })
   }
   for (const f of ['count', 'unKilled', 'unInjured', 'unAbducted', 'civiliansKilled', 'independentSources'] as const) add(f)
