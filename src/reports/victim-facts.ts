@@ -19,8 +19,8 @@ export type VictimFact = `${keyof typeof VICTIM_KINDS}${Capitalize<Outcome>}`
 
 /** Every victim fact: its kind of victim and outcome, e.g. childrenAbducted -> children, abducted. */
 export const VICTIM_FACTS = Object.fromEntries(Object.entries(VICTIM_KINDS).flatMap(([kind, k]) =>
-  OUTCOMES.map((outcome) => [`${kind}${cap(outcome)}`, { kind: kind as keyof typeof VICTIM_KINDS, outcome, doc: `${k.doc} ${outcome}, in every victim group (UN, civilian, other) of the breakdown` }]))) as
-  Record<VictimFact, { kind: keyof typeof VICTIM_KINDS; outcome: Outcome; doc: string }>
+  OUTCOMES.map((outcome) => [`${kind}${cap(outcome)}`, { kind: kind as keyof typeof VICTIM_KINDS, outcome, label: `${k.doc} ${outcome}`, doc: `${k.doc} ${outcome}, in every victim group (UN, civilian, other) of the breakdown` }]))) as
+  Record<VictimFact, { kind: keyof typeof VICTIM_KINDS; outcome: Outcome; label: string; doc: string }>
 
 /** Where a victim fact's per-report value sits in the evaluated report (`victims.womenKilled`). */
 export const victimPath = (fact: VictimFact) => `victims.${fact}`
