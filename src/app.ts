@@ -23,6 +23,8 @@ import { ruleDraftsRoutes } from './http/rule-drafts-routes.js'
 import { createRuleDraftsRepo } from './storage/rule-drafts-repo.js'
 import { silencesRoutes } from './http/silences-routes.js'
 import { createMetrics, installHttpMetrics, metricsRoutes, type Metrics } from './http/metrics.js'
+import { partnerRoutes } from './http/partner-routes.js'
+import { createAlertReleasesRepo } from './storage/alert-releases-repo.js'
 import { keysRoutes } from './http/keys-routes.js'
 import { auditRoutes } from './http/audit-routes.js'
 import { whoamiRoute } from './http/whoami-route.js'
@@ -135,6 +137,10 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   const clients = { polling: 0, streaming: 0 }
   await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, streamMaxBacklog: config.sseMaxBacklog, streamStallMs: config.sseStallMs, clients, missions: config.missions })
   await app.register(alertFollowUpRoutes, { services, clock, auditor })
+  await app.register(partnerRoutes, {
+    ingest: services.ingest, reports: services.reports, alerts: services.alerts, queue: services.queue, auditor, clock,
+    releases: createAlertReleasesRepo(deps.store.writer), releaseReader: createAlertReleasesRepo(deps.store.reader),
+  })
   await app.register(indicatorPerformanceRoutes, { performance: services.performance, rules: () => deps.rules.current(), clock })
   await app.register(ruleDraftsRoutes, {
     preview: (req) => previewRule({

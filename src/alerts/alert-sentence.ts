@@ -1,4 +1,5 @@
 import type { AlertScope } from './alert.js'
+import { VICTIM_FACTS, type VICTIM_KINDS } from '../reports/victim-facts.js'
 
 const UNIT_WORDS: Record<string, [string, string]> = {
   m: ['minute', 'minutes'], h: ['hour', 'hours'], d: ['day', 'days'], w: ['week', 'weeks'],
@@ -60,6 +61,12 @@ export function humanScope(scope: AlertScope, label: CategoryLabel = () => undef
   return g.report ? incidentPlace(scope) : `across ${scope.mission}`
 }
 
+/** Each kind of victim in words, singular and plural. */
+const VICTIM_WORDS: Record<keyof typeof VICTIM_KINDS, [string, string]> = {
+  women: ['woman', 'women'], men: ['man', 'men'], girls: ['girl', 'girls'], boys: ['boy', 'boys'],
+  children: ['child', 'children'], womenAndGirls: ['woman or girl', 'women and girls'],
+}
+
 /** The casualty clause every alert sentence ends with, when there were casualties. */
 function casualties(facts: Record<string, number | null>): string[] {
   const out: string[] = []
@@ -68,6 +75,10 @@ function casualties(facts: Record<string, number | null>): string[] {
   if (n('unInjured') > 0) out.push(`${n('unInjured')} UN personnel injured`)
   if (n('unAbducted') > 0) out.push(`${n('unAbducted')} UN personnel abducted`)
   if (n('civiliansKilled') > 0) out.push(`${plural(n('civiliansKilled'), 'civilian', 'civilians')} killed`)
+  // The victims' breakdown, where the rule weighs it: "2 children abducted".
+  for (const [fact, f] of Object.entries(VICTIM_FACTS)) {
+    if (n(fact) > 0) out.push(`${n(fact)} ${VICTIM_WORDS[f.kind][n(fact) === 1 ? 0 : 1]} ${f.outcome}`)
+  }
   return out
 }
 

@@ -19,6 +19,8 @@ export interface AlertFollowUpRow {
   /** Whether it was ever overdue (acknowledgement or action). */
   overdue: boolean
   disposition: Disposition | null
+  /** The channels of the reports behind it (`unspecified` for those naming none). */
+  channels?: readonly string[]
 }
 
 export interface Spread {

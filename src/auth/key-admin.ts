@@ -1,6 +1,7 @@
 import { errors, type Problem } from '../errors.js'
 import { ALL_MISSION_ROLES, type Role } from './roles.js'
 import { hashToken, newKeyId, newToken } from './tokens.js'
+import { ORG_PATTERN } from '../reports/report-schema.js'
 import type { ApiKey, KeysRepo } from '../storage/keys-repo.js'
 import type { AuditRepo } from '../storage/audit-repo.js'
 
@@ -11,6 +12,8 @@ export interface KeyRequest {
   missions?: readonly string[]
   /** Areas within those missions (a sector desk): names or P-codes; none means every area. */
   areas?: readonly string[]
+  /** A partner key's organisation (required for partner, refused for every other role). */
+  org?: string
 }
 
 /** An area named for a key, resolved in its missions: the key to store, or the closest names. */
@@ -27,7 +30,7 @@ export interface KeyActor {
 export function presentKey(k: ApiKey) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
   return {
-    id: k.id, name: k.name, role: k.role, missions: k.missions ?? ['*'], areas: k.areas, createdAt: iso(k.createdAt), createdBy: k.createdBy,
+    id: k.id, name: k.name, role: k.role, missions: k.missions ?? ['*'], areas: k.areas, ...(k.org ? { org: k.org } : {}), createdAt: iso(k.createdAt), createdBy: k.createdBy,
     revokedAt: iso(k.revokedAt), revokedBy: k.revokedBy, active: k.revokedAt === null,
   }
 }
@@ -60,13 +63,16 @@ export function createKeyAdmin(deps: { keys: KeysRepo; audit: AuditRepo; mission
           else problems.push({ path: `areas.${i}`, message: `unknown area '${name}' in the key's missions; closest: ${found.closest.join(', ')}`, detail: { closest: found.closest } })
         }
       }
+      if (req.role === 'partner' && !req.org) problems.push({ path: 'org', message: 'a partner key needs its organisation (--org), e.g. ocha' })
+      if (req.role !== 'partner' && req.org) problems.push({ path: 'org', message: `an organisation is for partner keys; a ${req.role} key is the mission's own` })
+      if (req.org && !ORG_PATTERN.test(req.org)) problems.push({ path: 'org', message: 'an organisation code: lower-case letters, digits and -, e.g. ocha' })
       if (problems.length > 0) throw errors.VALIDATION(problems)
       const token = newToken()
       const key = deps.keys.create({
         id: newKeyId(), name: req.name, role: req.role, missions: allMissions ? null : [...new Set(req.missions)],
-        areas: areas.length > 0 ? [...new Set(areas)] : null, tokenHash: hashToken(token), now, by: actor.name,
+        areas: areas.length > 0 ? [...new Set(areas)] : null, org: req.role === 'partner' ? req.org! : null, tokenHash: hashToken(token), now, by: actor.name,
       })
-      audit(actor, 'key.create', key.id, 'success', now, { name: key.name, role: key.role, missions: key.missions ?? ['*'], ...(key.areas ? { areas: key.areas } : {}) })
+      audit(actor, 'key.create', key.id, 'success', now, { name: key.name, role: key.role, missions: key.missions ?? ['*'], ...(key.areas ? { areas: key.areas } : {}), ...(key.org ? { org: key.org } : {}) })
       return { key, token }
     },
 

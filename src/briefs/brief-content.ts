@@ -1,4 +1,5 @@
 import type { AlertCounts } from '../alerts/alert-summary.js'
+import { figuresMarkdown, type ReportFigures } from './brief-figures.js'
 
 /** What a brief says, as data: the service stores it and renders it as Markdown. */
 export interface BriefData {
@@ -18,6 +19,8 @@ export interface BriefData {
   /** Casualties in the period's reports, and in the period before. */
   casualties: { killed: number; injured: number; unKilled: number; unInjured: number; reports: number }
   previousCasualties: { killed: number; injured: number; unKilled: number; unInjured: number; reports: number }
+  /** The period's reports by channel, victims by sex and age, CASEVAC against 10-1-2 (absent in briefs made before). */
+  figures?: ReportFigures
 }
 
 const change = (now: number, before: number) => {
@@ -61,6 +64,7 @@ export function briefMarkdown(b: BriefData): string {
     '',
     ...(Object.keys(b.byArea).length === 0 ? ['None.'] : Object.entries(b.byArea).sort((x, y) => y[1] - x[1]).map(([area, n]) => `- ${area}: ${n}`)),
     '',
+    ...(b.figures ? figuresMarkdown(b.figures) : []),
   ]
   return lines.join('\n')
 }

@@ -5,6 +5,7 @@ import type { BriefsRepo } from '../storage/briefs-repo.js'
 import type { BriefSchedule } from '../notify/routing-schema.js'
 import { briefMarkdown, type BriefData } from './brief-content.js'
 import { periodOf } from './brief-schedule.js'
+import { reportFigures } from './brief-figures.js'
 
 const iso = (t: number) => new Date(t).toISOString()
 
@@ -38,6 +39,7 @@ export function makeBrief(deps: { alerts: AlertsRepo; briefs: BriefsRepo }, b: B
     byArea,
     casualties: deps.briefs.casualties(missions, from, to),
     previousCasualties: deps.briefs.casualties(missions, from - span, from),
+    figures: reportFigures(deps.briefs.reports(missions, from, to)),
   }
   const markdown = briefMarkdown(data)
   const id = deps.briefs.insert({ mission: b.mission, every: b.every, dueAt: due, from, to, producedAt: now, markdown, data })

@@ -16,7 +16,7 @@ type Out = { write(s: string): unknown }
 
 
 type KeysArgs =
-  | { sub: 'create'; role: Role; name: string; missions: string[]; areas: string[] }
+  | { sub: 'create'; role: Role; name: string; missions: string[]; areas: string[]; org?: string }
   | { sub: 'list' }
   | { sub: 'revoke'; id: string }
 
@@ -24,12 +24,12 @@ type KeysArgs =
 function parseKeys(argv: string[]): KeysArgs {
   const [sub, ...rest] = argv
   if (sub === 'create') {
-    const { values } = parseCommand(rest, { options: { role: { type: 'string' }, name: { type: 'string' }, mission: { type: 'string', multiple: true }, area: { type: 'string', multiple: true } } })
+    const { values } = parseCommand(rest, { options: { role: { type: 'string' }, name: { type: 'string' }, mission: { type: 'string', multiple: true }, area: { type: 'string', multiple: true }, org: { type: 'string' } } })
     const role = oneOf('--role', values.role, ROLES)
     const name = required('--name', values.name, 'who holds the key, e.g. "JMAC Gao"')
     const missions = (values.mission ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean)
     const areas = (values.area ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean)
-    return { sub, role, name, missions, areas }
+    return { sub, role, name, missions, areas, ...(values.org ? { org: values.org } : {}) }
   }
   if (sub === 'list') {
     parseCommand(rest, {})
@@ -69,8 +69,8 @@ export function keysCommand(argv: string[], out: Out, err: Out, env: Record<stri
   const admin = createKeyAdmin({ keys, audit: createAuditRepo(store.writer), missions: config.missions, resolveArea })
   try {
     if (a.sub === 'create') {
-      const made = store.writer.transaction(() => admin.create({ name: a.name, role: a.role, missions: a.missions, areas: a.areas }, actor, Date.now()))()
-      const where = made.key.areas ? `, areas: ${made.key.areas.join(',')}` : ''
+      const made = store.writer.transaction(() => admin.create({ name: a.name, role: a.role, missions: a.missions, areas: a.areas, ...(a.org ? { org: a.org } : {}) }, actor, Date.now()))()
+      const where = `${made.key.areas ? `, areas: ${made.key.areas.join(',')}` : ''}${made.key.org ? `, org: ${made.key.org}` : ''}`
       out.write(`created ${made.key.id} (${made.key.role}, missions: ${(made.key.missions ?? ['*']).join(',')}${where}) for ${made.key.name}\n`)
       out.write(`token (shown once, keep it secret): ${made.token}\n`)
       return 0

@@ -3,7 +3,7 @@
  * loading the engine.
  */
 
-export const KEYS_USAGE = `usage: vigil keys create --role analyst|joc|hq|admin --name "JMAC Gao" [--mission MINUSMA ...] [--area CF43 ...]
+export const KEYS_USAGE = `usage: vigil keys create --role analyst|joc|hq|admin|partner --name "JMAC Gao" [--mission MINUSMA ...] [--area CF43 ...] [--org ocha]
        vigil keys list
        vigil keys revoke <key-id>
 (the database is VIGIL_DB, default ./data/vigil.db; the service may be running)

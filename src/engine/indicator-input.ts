@@ -1,4 +1,5 @@
-import { locationView, placeOf, reportCodes, type Report } from '../reports/report.js'
+import { placeOf, reportCodes, type Report } from '../reports/report.js'
+import { evaluatedView } from '../reports/report-view.js'
 import type { AlertState } from '../alerts/alert.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import type { IndicatorInputRow } from './window-types.js'
@@ -42,7 +43,7 @@ function watchedCode(codes: string[], ind: CompiledIndicator): string {
 export function reportInput(report: Report): IndicatorInput {
   const codes = reportCodes(report)
   const loc = placeOf(report)
-  const view = { ...report, location: locationView(report) }
+  const view = evaluatedView(report)
   const groups: Record<string, string | undefined> = {
     admin1: loc.admin1, admin2: loc.admin2, route: loc.route, site: loc.site,
     category: report.category, topCategory: topOf(report.category), report: report.id,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../errors.js'
 import { AUTH_OFF_PRINCIPAL, coversAreas, coversMission, principalFor, type Permission, type Principal } from '../auth/roles.js'
 import { placeOf, type Report } from '../reports/report.js'
+import { sensitivityOf } from '../reports/report-release.js'
 import { areasOfPlace, type AreaRef } from '../reports/report-place.js'
 import { hashToken } from '../auth/tokens.js'
 import type { ApiKey } from '../storage/keys-repo.js'
@@ -106,4 +107,23 @@ export function requireReportScope(req: FastifyRequest, report: Report): void {
     const where = areas.map((a) => a.pcode ? `${a.name} (${a.pcode})` : a.name).join(', ') || 'a place in no known area'
     throw errors.OUT_OF_AREA(`report ${report.id}, placed in ${where},`, 'location')
   }
+}
+
+/**
+ * True when the caller may read this report: its mission and area, and for a restricted
+ * (need-to-know) report the permission to read those (the JMAC and hq). A false answers 404.
+ */
+export function canReadReport(req: FastifyRequest, report: Report): boolean {
+  if (!canSeeAt(req, report.mission, areasOfPlace(placeOf(report)))) return false
+  return sensitivityOf(report) !== 'restricted' || req.principal.permissions.has('reports:restricted')
+}
+
+/**
+ * An alert's contributing inputs as the caller may see them: the ids of the reports it may read
+ * (and of alerts, for escalations), and how many more there are. A restricted report still
+ * counts in the alert; it is only withheld here (count, not content).
+ */
+export function visibleInputs(ids: readonly string[], readable: (id: string) => boolean): { inputs: string[]; withheldInputs: number } {
+  const inputs = ids.filter(readable)
+  return { inputs, withheldInputs: ids.length - inputs.length }
 }

@@ -12,7 +12,7 @@ import type { Services } from '../services.js'
 import type { Clock } from '../clock.js'
 import { summaryMarkdown } from '../alerts/alert-summary.js'
 import { STREAM_LIMITS, streamChanges } from './alert-stream.js'
-import { areasOf, canSeeAt, requireMission, scopeOf } from './access.js'
+import { areasOf, canReadReport, canSeeAt, requireMission, scopeOf, visibleInputs } from './access.js'
 import { resolveAreaName } from './area-filter.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Auditor } from './audit.js'
@@ -218,7 +218,13 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
   }, async (req) => {
     const a = alerts.get(req.params.id)
     if (!a || !canSeeAt(req, a.mission, a.scope.areas)) throw errors.ALERT_NOT_FOUND(req.params.id)
-    return feedView(req, cursors).alert(presentAlert(a, alerts.inputIds(a.id)))
+    // Inputs the key may not read (restricted, another area) are counted, not named.
+    const seen = visibleInputs(alerts.inputIds(a.id), (id) => {
+      if (id.startsWith('alert:')) return true
+      const stored = services.reports.get(id)
+      return stored !== null && canReadReport(req, stored.report)
+    })
+    return { ...feedView(req, cursors).alert(presentAlert(a, seen.inputs)), withheldInputs: seen.withheldInputs }
   })
 
   r.get('/alerts/:id/history', {

@@ -11,7 +11,7 @@ import type { ReportCursor, ReportFilter, createReportsRepo } from '../storage/r
 import { alertFeature, featureCollection, reportFeature } from '../exports/geojson.js'
 import { ALERT_COLUMNS, REPORT_COLUMNS, hxlCsv } from '../exports/hxl-csv.js'
 import { filterQuery } from './alerts-routes.js'
-import { requireMission, areasOf, scopeOf } from './access.js'
+import { requireMission, areasOf, scopeOf, canReadReport } from './access.js'
 
 export interface ExportsRoutesOptions {
   reports: ReturnType<typeof createReportsRepo>
@@ -55,7 +55,8 @@ export const exportsRoutes: FastifyPluginAsync<ExportsRoutesOptions> = async (ap
     let after: ReportCursor | null = null
     do {
       const page = opts.reports.list(filter, after, 500)
-      yield* page.items
+      // Restricted reports go only to keys that may read them.
+      for (const x of page.items) if (canReadReport(req, x.report)) yield x
       after = page.next
     } while (after)
   }

@@ -29,7 +29,7 @@ export const indicatorPerformanceRoutes: FastifyPluginAsync<PerformanceRoutesOpt
   const r = app.withTypeProvider<ZodTypeProvider>()
   r.get('/indicators/:id/performance', {
     schema: {
-      summary: 'Alerts raised, time to acknowledge and to first action (median, p90, minutes), share overdue and dispositions, per mission, over a period',
+      summary: 'Alerts raised, time to acknowledge and to first action (median, p90, minutes), share overdue and dispositions, per mission, over a period; and the same by the channel of the reports behind them',
       tags: ['rules'], params, querystring: query,
     },
     config: { permission: 'alerts:read' },
@@ -44,6 +44,12 @@ export const indicatorPerformanceRoutes: FastifyPluginAsync<PerformanceRoutesOpt
     const rows = opts.performance.rows({ indicatorId: req.params.id, from, to, ...(missions ? { missions } : {}) })
     // A retired indicator still has its alerts to review; an id that has neither is a typo.
     if (rows.length === 0 && !opts.rules().byId(req.params.id)) throw errors.RULE_NOT_FOUND(req.params.id)
-    return { indicator: req.params.id, mission: q.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...indicatorPerformance(rows) }
+    // An alert counts under every channel one of its reports came through.
+    const channels = [...new Set(rows.flatMap((x) => x.channels ?? []))].sort()
+    const byChannel = Object.fromEntries(channels.map((c) => {
+      const { byMission: _byMission, ...figures } = indicatorPerformance(rows.filter((x) => x.channels?.includes(c)))
+      return [c, figures]
+    }))
+    return { indicator: req.params.id, mission: q.mission ?? null, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...indicatorPerformance(rows), byChannel }
   })
 }

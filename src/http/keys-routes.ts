@@ -21,6 +21,7 @@ const createBody = z.strictObject({
   missions: z.array(z.string().max(20)).max(50).optional().describe('required for analyst and joc keys'),
   areas: z.array(z.string().max(100)).max(50).optional()
     .describe('areas within those missions the key may see (P-code or name, e.g. CF43 for a sector desk); default every area'),
+  org: z.string().max(64).optional().describe('a partner key\'s organisation (required for partner, e.g. ocha): what is released to it is what it sees'),
 }).meta({ id: 'Key' })
 
 /** Access keys, for admins. The token is shown once, in the answer to its creation. */

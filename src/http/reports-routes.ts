@@ -9,7 +9,7 @@ import type { Ingest } from '../ingest/ingest.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { parseNdjson } from '../ingest/ndjson.js'
-import { areasOf, canSee, canSeeAt, requireMission, requireReportScope, scopeOf } from './access.js'
+import { areasOf, canReadReport, canSee, requireMission, requireReportScope, scopeOf } from './access.js'
 import { placeOf } from '../reports/report.js'
 import { areasOfPlace } from '../reports/report-place.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
@@ -45,22 +45,12 @@ const listQuery = z.strictObject({
 
 const reportCursor = z.object({ t: z.number(), id: z.string() })
 
-/** The intake API: post, batch, revise, retract and read incident reports. */
-export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (app, opts) => {
-  const r = app.withTypeProvider<ZodTypeProvider>()
-  const { ingest, reports, auditor } = opts
-  /** A report the caller may not see answers 404, as if it did not exist. */
-  const visible = (req: Parameters<typeof canSee>[0], id: string) => {
-    const stored = reports.get(id)
-    if (!stored || !canSeeAt(req, stored.report.mission, areasOfPlace(placeOf(stored.report)))) throw errors.REPORT_NOT_FOUND(id)
-    return stored
-  }
-  const count = opts.count ?? (() => {})
-  /**
-   * A report body is checked by the ingest itself: schema and classification in one pass, so a
-   * bad date does not hide an unknown category. Other parts keep the plain zod check.
-   */
-  const reportValidator = <S>(route: FastifyRouteSchemaDef<S>) => {
+/**
+ * A report body is checked by the ingest itself: schema and classification in one pass, so a
+ * bad date does not hide an unknown category. Other parts keep the plain zod check.
+ */
+export function reportBodyValidator(ingest: Ingest) {
+  return <S>(route: FastifyRouteSchemaDef<S>) => {
     if (route.httpPart !== 'body') return zodValidatorCompiler(route as unknown as FastifyRouteSchemaDef<ZodType>)
     return (data: unknown) => {
       try {
@@ -70,6 +60,20 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
       }
     }
   }
+}
+
+/** The intake API: post, batch, revise, retract and read incident reports. */
+export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (app, opts) => {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const { ingest, reports, auditor } = opts
+  /** A report the caller may not see answers 404, as if it did not exist. */
+  const visible = (req: Parameters<typeof canSee>[0], id: string) => {
+    const stored = reports.get(id)
+    if (!stored || !canReadReport(req, stored.report)) throw errors.REPORT_NOT_FOUND(id)
+    return stored
+  }
+  const count = opts.count ?? (() => {})
+  const reportValidator = reportBodyValidator(ingest)
 
   // Every refused write counts as rejected, by its error code (validation, conflict, ...).
   app.addHook('onError', async (req, _reply, err) => {
@@ -170,6 +174,7 @@ export const reportsRoutes: FastifyPluginAsync<ReportsRoutesOptions> = async (ap
       ...(q.from ? { from: Date.parse(q.from) } : {}),
       ...(q.to ? { to: Date.parse(q.to) } : {}),
     }, after, q.limit)
-    return { items: page.items.map(presentReport), nextCursor: page.next ? encodeCursor(page.next) : null }
+    // Restricted reports the key may not read are left out: a page may then hold fewer than limit.
+    return { items: page.items.filter((x) => canReadReport(req, x.report)).map(presentReport), nextCursor: page.next ? encodeCursor(page.next) : null }
   })
 }

@@ -11,6 +11,7 @@ export const whoamiSchema = z.object({
   missions: z.array(z.string()).nullable().describe('the missions the key may touch; null = all'),
   areas: z.array(z.string()).nullable().describe('the areas the key is limited to; null = all'),
   permissions: z.array(z.enum(PERMISSIONS)).describe('what the key may do, e.g. reports:write, alerts:act'),
+  org: z.string().nullable().optional().describe('a partner key\'s organisation'),
 }).meta({ id: 'Whoami' })
 
 export type Whoami = z.infer<typeof whoamiSchema>
@@ -35,6 +36,7 @@ export const whoamiRoute: FastifyPluginAsync = async (app) => {
       missions: p.missions === null ? null : [...p.missions],
       areas: areasOf(p),
       permissions: PERMISSIONS.filter((x) => p.permissions.has(x)),
+      ...(p.org ? { org: p.org } : {}),
     }
   })
 }

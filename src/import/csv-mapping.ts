@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { ACTOR_TYPES } from '../reports/report-schema.js'
+import { ACTOR_TYPES, AGE_GROUPS, OUTCOMES, SEXES, VICTIM_GROUPS } from '../reports/report-schema.js'
 import type { Conversion, RowProblem, SourceRow } from './source-row.js'
 import { numberOf, textOf } from './row-values.js'
 
@@ -16,12 +16,14 @@ const casualtyPaths = ['killed', 'injured', 'abducted'].flatMap((g) => [
   `casualties.${g}.civilian`, `casualties.${g}.other`,
   `casualties.${g}.un.military`, `casualties.${g}.un.police`, `casualties.${g}.un.civilian`,
 ])
-const NUMBER_FIELDS = ['location.lat', 'location.lon', 'source.credibility', ...casualtyPaths]
-const LIST_FIELDS = ['categories', 'targets', 'weapons', 'tags', 'actors']
-const DATE_FIELDS = ['occurredAt', 'reportedAt']
+/** One column per cell of the victims' breakdown: casualties.killed.breakdown.civilian.female.child. */
+const breakdownPaths = OUTCOMES.flatMap((o) => VICTIM_GROUPS.flatMap((g) => SEXES.flatMap((sex) => AGE_GROUPS.map((age) => `casualties.${o}.breakdown.${g}.${sex}.${age}`))))
+const NUMBER_FIELDS = ['location.lat', 'location.lon', 'source.credibility', ...casualtyPaths, ...breakdownPaths]
+const LIST_FIELDS = ['categories', 'targets', 'weapons', 'tags', 'actors', 'releasableTo']
+const DATE_FIELDS = ['occurredAt', 'reportedAt', 'casevac.injuredAt', 'casevac.lifeSupportAt', 'casevac.surgeryAt', 'casevac.evacuatedAt']
 const TEXT_FIELDS = [
   'datePrecision', 'location.precision', 'location.admin1', 'location.admin2', 'location.place', 'location.route',
-  'location.site', 'category', 'source.reliability', 'source.sourceId', 'narrative',
+  'location.site', 'category', 'source.reliability', 'source.sourceId', 'source.channel', 'sensitivity', 'narrative',
 ]
 /** Every report field a mapping may fill (the id and the mission are set apart). */
 export const MAPPABLE_FIELDS = [...DATE_FIELDS, ...NUMBER_FIELDS, ...TEXT_FIELDS, ...LIST_FIELDS] as const

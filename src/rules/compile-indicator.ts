@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { rank } from '../alerts/levels.js'
 import {
   COLUMN_FIELDS, INPUT_FACT, SHORTHAND_PATHS,
-  factKey, isAggregateFact, leaves, type AggregateFact,
+  factKey, isAggregateFact, isVictimFact, leaves, victimPath, type AggregateFact,
 } from './facts.js'
 import { compileCondition, type Explanation } from './condition-compiler.js'
 import { durationMs, type IndicatorRule, type Threshold } from './rule-schema.js'
@@ -71,6 +71,8 @@ function collectNeeds(rule: IndicatorRule, windowMs: number, watch: TaxonomyWatc
     else if (fact === 'distinct') needs.set(key, { ...base, kind: 'distinct', measure: String(params.field) })
     else if (fact === 'independentSources') needs.set(key, { ...base, kind: 'distinct', measure: 'source' })
     else if (fact === 'sum') needs.set(key, { ...base, kind: 'sum', measure: String(params.path) })
+    // A victim fact sums the report's derived count, stored with each input like any path.
+    else if (isVictimFact(fact)) needs.set(key, { ...base, kind: 'sum', measure: victimPath(fact) })
     else needs.set(key, { ...base, kind: 'sum', measure: fact })
   }
   for (const f of ['count', 'unKilled', 'unInjured', 'unAbducted', 'civiliansKilled', 'independentSources'] as const) add(f)

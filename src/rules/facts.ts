@@ -1,4 +1,10 @@
 import type { Condition, LeafCondition } from './rule-schema.js'
+import { VICTIM_FACTS, victimPath, type VictimFact } from '../reports/victim-facts.js'
+
+export { VICTIM_FACTS, victimPath, type VictimFact }
+
+const victimAggregates = {} as Record<VictimFact, { params: readonly ['category', 'window']; required: readonly []; doc: string }>
+for (const [fact, f] of Object.entries(VICTIM_FACTS)) victimAggregates[fact as VictimFact] = { params: ['category', 'window'], required: [], doc: f.doc }
 
 /**
  * The facts an indicator's `when` conditions may use. Aggregates are computed over the inputs
@@ -17,6 +23,7 @@ export const AGGREGATE_FACTS = {
   mitigating: { params: ['category', 'window'], required: [], doc: 'number of mitigating inputs (polarity mitigating, e.g. ARM.AGREEMENT); no other fact counts them' },
   trend: { params: ['measure'], required: [], doc: "this window's measure / mean of the previous windows; null (no ratio) when they held nothing: a new situation" },
   baseline: { params: ['measure'], required: [], doc: 'mean per window of the measure over the previous windows; 0: no history (a first cluster)' },
+  ...victimAggregates,
 } as const
 
 export type AggregateFact = keyof typeof AGGREGATE_FACTS
@@ -34,6 +41,10 @@ export const SHORTHAND_PATHS: Record<string, string[]> = {
   unInjured: ['casualties.injured.un.military', 'casualties.injured.un.police', 'casualties.injured.un.civilian'],
   unAbducted: ['casualties.abducted.un.military', 'casualties.abducted.un.police', 'casualties.abducted.un.civilian'],
   civiliansKilled: ['casualties.killed.civilian'],
+}
+
+export function isVictimFact(fact: string): fact is VictimFact {
+  return Object.hasOwn(VICTIM_FACTS, fact)
 }
 
 export function isAggregateFact(fact: string): fact is AggregateFact {

@@ -1,4 +1,5 @@
 import { AGE_GROUPS, OUTCOMES, SEXES, VICTIM_GROUPS } from '../reports/report-schema.js'
+import { VICTIM_FACTS, victimPath, type VictimFact } from '../reports/victim-facts.js'
 
 /**
  * The fields a condition may read from its input, by input kind: the rule checker rejects any
@@ -34,6 +35,8 @@ export const REPORT_PATHS = new Set([
   'targets', 'actors', 'weapons', 'tags', 'narrative',
   'source', 'source.reliability', 'source.credibility', 'source.sourceId', 'source.channel',
   ...CASEVAC_PATHS, 'sensitivity', 'releasableTo', 'partnerOrg',
+  // Derived from the breakdowns: the victim facts of this one report.
+  'victims', ...Object.keys(VICTIM_FACTS).map((f) => victimPath(f as VictimFact)),
 ])
 
 /** Report fields that may be absent: a negative operator on them holds when they are missing. */

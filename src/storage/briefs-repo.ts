@@ -1,4 +1,5 @@
 import type { Db } from './db.js'
+import type { Report } from '../reports/report.js'
 
 export interface StoredBrief {
   id: number
@@ -31,6 +32,7 @@ export function createBriefsRepo(db: Db) {
   const casualties = db.prepare(`SELECT count(*) AS reports, coalesce(sum(${all('killed')}), 0) AS killed, coalesce(sum(${all('injured')}), 0) AS injured,
     coalesce(sum(${un('killed')}), 0) AS unKilled, coalesce(sum(${un('injured')}), 0) AS unInjured
     FROM reports WHERE status = 'active' AND ${inMissions} AND occurred_at >= @from AND occurred_at < @to`)
+  const bodies = db.prepare(`SELECT body FROM reports WHERE status = 'active' AND ${inMissions} AND occurred_at >= @from AND occurred_at < @to`).pluck()
   const insert = db.prepare(`INSERT OR IGNORE INTO briefs (mission, every, due_at, from_at, to_at, produced_at, markdown, data)
     VALUES (@mission, @every, @dueAt, @from, @to, @producedAt, @markdown, @data)`)
   const latestDue = db.prepare('SELECT max(due_at) FROM briefs WHERE mission = ? AND every = ?').pluck()
@@ -44,6 +46,10 @@ export function createBriefsRepo(db: Db) {
     },
     casualties(missions: readonly string[] | null, from: number, to: number): Casualties {
       return casualties.get({ missions: key(missions), from, to }) as Casualties
+    },
+    /** The period's active reports, one at a time (a week of a busy mission is thousands). */
+    *reports(missions: readonly string[] | null, from: number, to: number): Generator<Report> {
+      for (const body of bodies.iterate({ missions: key(missions), from, to }) as Iterable<string>) yield JSON.parse(body) as Report
     },
     /** Stores a brief; null when one for that due time exists already (made once, whatever retries). */
     insert(b: Omit<StoredBrief, 'id'>): number | null {

@@ -9,6 +9,8 @@ export interface ApiKey {
   missions: string[] | null
   /** The areas within its missions it may see (P-codes, or names without a gazetteer); null: all. */
   areas: string[] | null
+  /** A partner key's organisation; null for every other role. */
+  org: string | null
   tokenHash: string
   createdAt: number
   createdBy: string
@@ -22,6 +24,7 @@ interface KeyRow {
   role: Role
   missions: string
   areas: string | null
+  org: string | null
   token_hash: string
   created_at: number
   created_by: string
@@ -33,15 +36,15 @@ const toKey = (r: KeyRow): ApiKey => {
   const missions = JSON.parse(r.missions) as string[]
   return {
     id: r.id, name: r.name, role: r.role, missions: missions.includes('*') ? null : missions,
-    areas: r.areas === null ? null : JSON.parse(r.areas) as string[], tokenHash: r.token_hash,
+    areas: r.areas === null ? null : JSON.parse(r.areas) as string[], org: r.org ?? null, tokenHash: r.token_hash,
     createdAt: r.created_at, createdBy: r.created_by, revokedAt: r.revoked_at, revokedBy: r.revoked_by,
   }
 }
 
 /** Access keys. Requests look keys up through LiveKeys (live-keys.ts), which holds the live ones in memory. */
 export function createKeysRepo(db: Db) {
-  const insert = db.prepare(`INSERT INTO api_keys (id, name, role, missions, areas, token_hash, created_at, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO api_keys (id, name, role, missions, areas, org, token_hash, created_at, created_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const live = db.prepare('SELECT * FROM api_keys WHERE revoked_at IS NULL')
   const byId = db.prepare('SELECT * FROM api_keys WHERE id = ?')
   const all = db.prepare('SELECT * FROM api_keys ORDER BY created_at, id')
@@ -49,8 +52,8 @@ export function createKeysRepo(db: Db) {
   const activeAdmins = db.prepare("SELECT count(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").pluck()
 
   return {
-    create(k: { id: string; name: string; role: Role; missions: string[] | null; areas?: string[] | null; tokenHash: string; now: number; by: string }): ApiKey {
-      insert.run(k.id, k.name, k.role, JSON.stringify(k.missions ?? ['*']), k.areas ? JSON.stringify(k.areas) : null, k.tokenHash, k.now, k.by)
+    create(k: { id: string; name: string; role: Role; missions: string[] | null; areas?: string[] | null; org?: string | null; tokenHash: string; now: number; by: string }): ApiKey {
+      insert.run(k.id, k.name, k.role, JSON.stringify(k.missions ?? ['*']), k.areas ? JSON.stringify(k.areas) : null, k.org ?? null, k.tokenHash, k.now, k.by)
       return toKey(byId.get(k.id) as KeyRow)
     },
     /** Every live (unrevoked) key. */

@@ -57,7 +57,7 @@ describe('vigil on the command line (real processes)', { timeout: 90_000 }, () =
       vigilAsync(['serve', 'now']),
     ])
     expect(role.status).toBe(2)
-    expect(role.stderr).toContain("--role must be one of analyst, joc, hq, admin, not 'boss'")
+    expect(role.stderr).toContain("--role must be one of analyst, joc, hq, admin, partner, not 'boss'")
     expect(fs.existsSync(db), 'a wrong command line opened the database').toBe(false)
     expect(missing.status).toBe(2)
     expect(missing.stderr).toContain('vigil rules test: /no/such/rules: no such file or directory')

@@ -15,8 +15,10 @@ const LEAK = 'SECRET-MINUSCA'
 const IN = { mission: 'MINUSMA', report: 'IN-1', narrative: 'in scope' }
 const OUT = { mission: 'MINUSCA', report: 'OUT-1', narrative: LEAK }
 
-type Who = 'analyst' | 'joc' | 'hq' | 'admin'
-const WHO: Who[] = ['analyst', 'joc', 'hq', 'admin']
+type Who = 'analyst' | 'joc' | 'hq' | 'admin' | 'partner'
+const WHO: Who[] = ['analyst', 'joc', 'hq', 'admin', 'partner']
+/** The partner key's organisation: the seeded reports and alerts of both missions are released to it. */
+const ORG = 'ocha'
 
 interface World {
   t: TestApp
@@ -33,16 +35,20 @@ afterEach(async () => { await world?.t.close(); world = undefined })
 async function setup(config: Record<string, unknown> = {}): Promise<World> {
   const t = await testApp({ auth: true, now: '2026-03-18T12:00:00Z', rulesDir: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }), config })
   const v = t.app.vigil
-  const make = (role: Role, missions?: string[]) => v.queue.run(() => v.keyAdmin.create({ name: `${role} key`, role, ...(missions ? { missions } : {}) }, { keyId: null, name: 'test setup' }, t.clock()))
-  const made = { analyst: await make('analyst', ['MINUSMA']), joc: await make('joc', ['MINUSMA']), hq: await make('hq'), admin: await make('admin') }
-  const tokens = { analyst: made.analyst.token, joc: made.joc.token, hq: made.hq.token, admin: made.admin.token }
-  const ids = { analyst: made.analyst.key.id, joc: made.joc.key.id, hq: made.hq.key.id, admin: made.admin.key.id }
+  const make = (role: Role, missions?: string[]) => v.queue.run(() => v.keyAdmin.create({ name: `${role} key`, role, ...(missions ? { missions } : {}), ...(role === 'partner' ? { org: ORG } : {}) }, { keyId: null, name: 'test setup' }, t.clock()))
+  const made = { analyst: await make('analyst', ['MINUSMA']), joc: await make('joc', ['MINUSMA']), hq: await make('hq'), admin: await make('admin'), partner: await make('partner', ['MINUSMA']) }
+  const tokens = { analyst: made.analyst.token, joc: made.joc.token, hq: made.hq.token, admin: made.admin.token, partner: made.partner.token }
+  const ids = { analyst: made.analyst.key.id, joc: made.joc.key.id, hq: made.hq.key.id, admin: made.admin.key.id, partner: made.partner.key.id }
   const revokable = (await make('analyst', ['MINUSMA'])).key.id
   await make('admin')
   const seed = async (s: typeof IN) => {
     const poster = (await make('analyst', [s.mission])).token
-    const res = await t.app.inject({ method: 'POST', url: '/reports', headers: { authorization: `Bearer ${poster}` }, payload: report({ id: s.report, mission: s.mission, occurredAt: '2026-03-18T08:00:00Z', narrative: s.narrative }) })
+    const res = await t.app.inject({ method: 'POST', url: '/reports', headers: { authorization: `Bearer ${poster}` }, payload: report({ id: s.report, mission: s.mission, occurredAt: '2026-03-18T08:00:00Z', narrative: s.narrative, releasableTo: [ORG] }) })
     expect(res.statusCode, res.body).toBe(201)
+    const joc = (await make('joc', [s.mission])).token
+    const alertId = (res.json() as { alerts: { alertId: number }[] }).alerts[0]!.alertId
+    const released = await t.app.inject({ method: 'POST', url: `/alerts/${alertId}/release`, headers: { authorization: `Bearer ${joc}` }, payload: { to: [ORG] } })
+    expect(released.statusCode, released.body).toBe(200)
     const silence = await v.queue.run(() => v.lifecycle.createSilence({ matchers: { mission: s.mission, level: 'strategic' }, endsAt: Date.parse('2026-03-25T00:00:00Z'), reason: `quiet ${s.narrative}`, author: 'setup' }, t.clock()))
     return { alert: (res.json() as { alerts: { alertId: number }[] }).alerts[0]!.alertId, silence: silence.silence.id }
   }
@@ -55,16 +61,17 @@ interface Case {
   name: string
   req: (w: World, s: 'in' | 'out') => { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: unknown }
   /** Expected status per role, in scope and out of scope (hq and admin see every mission). */
-  expect: Record<Who, [number, number]>
+  expect: Record<Exclude<Who, 'partner'>, [number, number]> & { partner?: [number, number] }
 }
 
 const sc = (s: 'in' | 'out') => (s === 'in' ? IN : OUT)
-const all = (status: number): Record<Who, [number, number]> => ({ analyst: [status, status], joc: [status, status], hq: [status, status], admin: [status, status] })
+/** A partner key reaches only its own routes (and the taxonomy, the gazetteer, whoami): 403 elsewhere. */
+const all = (status: number, partner: [number, number] = [403, 403]): Record<Who, [number, number]> => ({ analyst: [status, status], joc: [status, status], hq: [status, status], admin: [status, status], partner })
 const only = (role: Who, ok: [number, number], other = 403): Record<Who, [number, number]> => ({ ...all(other), [role]: ok })
 
 const CASES: Case[] = [
-  { name: 'GET /taxonomy', req: () => ({ method: 'GET', url: '/taxonomy' }), expect: all(200) },
-  { name: 'GET /taxonomy/:code', req: () => ({ method: 'GET', url: '/taxonomy/HOS.IED' }), expect: all(200) },
+  { name: 'GET /taxonomy', req: () => ({ method: 'GET', url: '/taxonomy' }), expect: all(200, [200, 200]) },
+  { name: 'GET /taxonomy/:code', req: () => ({ method: 'GET', url: '/taxonomy/HOS.IED' }), expect: all(200, [200, 200]) },
   {
     name: 'POST /reports', expect: only('analyst', [201, 403]),
     req: (_w, s) => ({ method: 'POST', url: '/reports', payload: report({ id: `NEW-${s}`, mission: sc(s).mission, occurredAt: '2026-03-18T09:00:00Z' }) }),
@@ -140,12 +147,12 @@ const CASES: Case[] = [
   },
   { name: 'GET /rules/drafts', req: () => ({ method: 'GET', url: '/rules/drafts' }), expect: { analyst: [200, 200], joc: [403, 403], hq: [200, 200], admin: [403, 403] } },
   { name: 'GET /audit', req: () => ({ method: 'GET', url: '/audit' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
-  { name: 'GET /whoami', req: () => ({ method: 'GET', url: '/whoami' }), expect: all(200) },
+  { name: 'GET /whoami', req: () => ({ method: 'GET', url: '/whoami' }), expect: all(200, [200, 200]) },
   { name: 'GET /keys', req: () => ({ method: 'GET', url: '/keys' }), expect: only('admin', [200, 200]) },
   { name: 'POST /keys', req: () => ({ method: 'POST', url: '/keys', payload: { name: 'new', role: 'hq' } }), expect: only('admin', [201, 201]) },
   { name: 'DELETE /keys/:id', req: (w) => ({ method: 'DELETE', url: `/keys/${w.revokable}` }), expect: only('admin', [200, 200]) },
-  { name: 'GET /gazetteer', req: () => ({ method: 'GET', url: '/gazetteer' }), expect: all(200) },
-  { name: 'GET /gazetteer/:mission', req: () => ({ method: 'GET', url: '/gazetteer/MINUSCA' }), expect: all(200) },
+  { name: 'GET /gazetteer', req: () => ({ method: 'GET', url: '/gazetteer' }), expect: all(200, [200, 200]) },
+  { name: 'GET /gazetteer/:mission', req: () => ({ method: 'GET', url: '/gazetteer/MINUSCA' }), expect: all(200, [200, 200]) },
   { name: 'GET /gazetteer/status', req: () => ({ method: 'GET', url: '/gazetteer/status' }), expect: only('hq', [200, 200]) },
   { name: 'POST /gazetteer/reload', req: () => ({ method: 'POST', url: '/gazetteer/reload' }), expect: only('hq', [200, 200]) },
   { name: 'GET /notifications', req: () => ({ method: 'GET', url: '/notifications' }), expect: { analyst: [403, 403], joc: [200, 200], hq: [200, 200], admin: [200, 200] } },
@@ -175,7 +182,20 @@ const CASES: Case[] = [
   { name: 'GET /briefs/HQ/latest', req: () => ({ method: 'GET', url: '/briefs/HQ/latest' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [404, 404], admin: [403, 403] } },
   { name: 'GET /routing/status', req: () => ({ method: 'GET', url: '/routing/status' }), expect: only('hq', [200, 200]) },
   { name: 'GET /metrics', req: () => ({ method: 'GET', url: '/metrics' }), expect: { analyst: [403, 403], joc: [403, 403], hq: [200, 200], admin: [200, 200] } },
+  // Sharing with partners (issue 20): the JOC releases; a partner reads what is released to it.
+  { name: 'POST /alerts/:id/release', expect: only('joc', [200, 404]), req: (w, s) => ({ method: 'POST', url: `/alerts/${w.alert[s]}/release`, payload: { to: ['unicef'] } }) },
+  { name: 'GET /partner/alerts', req: () => ({ method: 'GET', url: '/partner/alerts' }), expect: only('partner', [200, 200]) },
+  { name: 'GET /partner/alerts/:id', req: (w, s) => ({ method: 'GET', url: `/partner/alerts/${w.alert[s]}` }), expect: only('partner', [200, 404]) },
+  { name: 'GET /partner/reports', req: () => ({ method: 'GET', url: '/partner/reports' }), expect: only('partner', [200, 200]) },
+  { name: 'GET /partner/reports?mission=', req: (_w, s) => ({ method: 'GET', url: `/partner/reports?mission=${sc(s).mission}` }), expect: only('partner', [200, 403]) },
+  { name: 'GET /partner/reports/:id', req: (_w, s) => ({ method: 'GET', url: `/partner/reports/${sc(s).report}` }), expect: only('partner', [200, 404]) },
+  {
+    name: 'POST /partner/reports', expect: only('partner', [201, 403]),
+    req: (_w, s) => ({ method: 'POST', url: '/partner/reports', payload: report({ id: `NEWP-${s}`, mission: sc(s).mission, occurredAt: '2026-03-18T09:00:00Z' }) }),
+  },
 ]
+// Cases written before the partner role: a partner key is refused (403) on every one of them.
+for (const c of CASES) c.expect.partner ??= [403, 403]
 
 /** Only to ask a case its method before any world exists. */
 const WORLD_FOR_SHAPE = { alert: { in: 1, out: 2 }, silence: { in: 1, out: 2 }, revokable: 'k' } as World
@@ -190,9 +210,11 @@ describe('access: every route x role x mission scope', () => {
           if (writes || !world) world = await setup()
           const r = c.req(world, s)
           const res = await world.t.app.inject({ ...r, payload: r.payload as object, headers: { authorization: `Bearer ${world.tokens[who]}` } })
-          expect(res.statusCode, `${who} ${s}: ${res.body.slice(0, 200)}`).toBe(c.expect[who][s === 'in' ? 0 : 1])
+          expect(res.statusCode, `${who} ${s}: ${res.body.slice(0, 200)}`).toBe(c.expect[who]![s === 'in' ? 0 : 1])
           // Scoped keys never see another mission's data, whatever the route answered.
-          if (who === 'analyst' || who === 'joc') expect(res.body, `${who} ${s} leaked`).not.toContain(LEAK)
+          if (who === 'analyst' || who === 'joc' || who === 'partner') expect(res.body, `${who} ${s} leaked`).not.toContain(LEAK)
+          // A partner never reads a narrative or a source, not even of a report released to it.
+          if (who === 'partner') for (const hidden of [IN.narrative, 'patrol-report']) expect(res.body, `partner ${s} saw '${hidden}'`).not.toContain(hidden)
           if (c.name === 'POST /reports/batch' && who === 'analyst' && s === 'out') expect(res.json().results[0].status).toBe(403)
           if (writes) {
             await world.t.close()

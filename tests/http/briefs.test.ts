@@ -47,8 +47,8 @@ briefs:
     const post = async (id: string, at: string, over: Record<string, unknown> = {}) =>
       expect((await t!.app.inject({ method: 'POST', url: '/reports', payload: report({ id, occurredAt: at, ...over }) })).statusCode).toBe(201)
     await post('B-1', '2026-03-17T08:00:00Z', { casualties: { killed: { un: { military: 1 } } } })
-    await post('B-2', '2026-03-17T09:00:00Z')
-    await post('B-3', '2026-03-17T10:00:00Z')
+    await post('B-2', '2026-03-17T09:00:00Z', { source: { channel: 'uas' }, casevac: { injuredAt: '2026-03-17T09:00:00Z', lifeSupportAt: '2026-03-17T09:40:00Z', surgeryAt: '2026-03-17T12:00:00Z' } })
+    await post('B-3', '2026-03-17T10:00:00Z', { source: { channel: 'female-engagement-team' }, casualties: { abducted: { civilian: 2, breakdown: { civilian: { female: { child: 1 }, unknown: { unknown: 1 } } } } } })
     await post('B-0', '2026-03-16T10:00:00Z', { location: { route: 'RN-16' }, casualties: { killed: { civilian: 2 } } })
 
     // Yesterday's 07:00 brief is the latest due one at 06:00: made at the first round.
@@ -64,6 +64,12 @@ briefs:
     const data = latest.json().data
     expect(data.casualties).toEqual({ reports: 3, killed: 1, injured: 0, unKilled: 1, unInjured: 0 })
     expect(data.previousCasualties).toEqual({ reports: 1, killed: 2, injured: 0, unKilled: 0, unInjured: 0 })
+    // By channel, victims by sex and age, and CASEVAC against 10-1-2 (issue 20).
+    expect(data.figures).toEqual({
+      byChannel: { unspecified: 1, uas: 1, 'female-engagement-team': 1 },
+      victims: { girlsAbducted: 1, childrenAbducted: 1, womenAndGirlsAbducted: 1 },
+      casevac: { evacuations: 1, lifeSupport: { known: 1, withinTarget: 1 }, surgery: { known: 1, withinTarget: 0 } },
+    })
     expect(data.counts.byLevel).toEqual({ operational: 1 })
     expect(data.changes).toMatchObject({ raised: 1, escalated: 1 })
     expect(data.open).toEqual([expect.objectContaining({ level: 'operational', grade: 'critical', area: 'MSR-1, Gao' })])  // a route alert knows its region too
@@ -71,6 +77,9 @@ briefs:
     const markdown = await t.app.inject({ method: 'GET', url: '/briefs/MINUSMA/latest', headers: { accept: 'text/markdown' } })
     expect(markdown.body).toMatch(/^# Daily brief: MINUSMA\n\n2026-03-17 07:00 to 2026-03-18 07:00 UTC/)
     expect(markdown.body).toContain('UN personnel killed 1 (+1 on the previous period)')
+    for (const line of ['- girls (female, under 18) abducted: 1', '- female-engagement-team: 1', '- Advanced life support within 1 hour: 1 of 1 (100%)', '- Surgery within 2 hours: 0 of 1 (0%)']) {
+      expect(markdown.body).toContain(line)
+    }
 
     // One message per brief, through the routing's receiver, sent once.
     // (The alerts' own group waited its hour and went out too, as a separate message.)

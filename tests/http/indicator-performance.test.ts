@@ -29,8 +29,8 @@ async function send(method: 'POST', url: string, payload: unknown, status = 200)
   expect(res.statusCode, `${url}: ${res.body}`).toBe(status)
   return res.json()
 }
-const raise = async (id: string, mission: string, hhmm: string) =>
-  (await step(hhmm, () => send('POST', '/reports', report({ id, mission, occurredAt: at(hhmm) }), 201)) as { alerts: { alertId: number }[] }).alerts[0]!.alertId
+const raise = async (id: string, mission: string, hhmm: string, channel?: string) =>
+  (await step(hhmm, () => send('POST', '/reports', report({ id, mission, occurredAt: at(hhmm), ...(channel ? { source: { channel } } : {}) }), 201)) as { alerts: { alertId: number }[] }).alerts[0]!.alertId
 
 /**
  * The known day. MINUSMA: A1 raised 08:00, acknowledged after 10 min, acted on after 20, useful;
@@ -42,13 +42,13 @@ async function knownDay() {
   t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-113-incident.yaml': PER_INCIDENT_RESPONSE }), now: at('07:00') })
   const v = t.app.vigil
   const action = (startedAt: string) => ({ action: 'Froze movement on MSR-1', unit: 'Sector East JOC', startedAt: at(startedAt), outcome: 'done' })
-  const a1 = await raise('P-1', 'MINUSMA', '08:00')
+  const a1 = await raise('P-1', 'MINUSMA', '08:00', 'unpol')
   await step('08:10', () => send('POST', `/alerts/${a1}/ack`, {}))
   await step('08:20', () => send('POST', `/alerts/${a1}/actions`, action('08:20'), 201))
-  const a2 = await raise('P-2', 'MINUSMA', '09:00')
+  const a2 = await raise('P-2', 'MINUSMA', '09:00', 'community-alert-network')
   await step('09:31', () => v.markOverdue())
   await step('09:40', () => send('POST', `/alerts/${a2}/ack`, {}))
-  const a3 = await raise('P-3', 'MINUSMA', '10:00')
+  const a3 = await raise('P-3', 'MINUSMA', '10:00', 'community-alert-network')
   await step('10:05', () => send('POST', `/alerts/${a2}/actions`, action('10:00'), 201))
   await step('10:31', () => v.markOverdue())
   const b1 = await raise('P-4', 'MINUSCA', '11:00')
@@ -93,6 +93,11 @@ describe('indicator performance', () => {
         overdue: { count: 2, share: 0.67 }, dispositions: { ...NONE, useful: 1, 'false-alarm': 2 }, falseAlarmShare: 0.67,
       },
     ])
+    // By the channel of the reports behind each alert (P-4 named none).
+    expect(Object.keys(day.byChannel)).toEqual(['community-alert-network', 'unpol', 'unspecified'])
+    expect(day.byChannel['community-alert-network']).toMatchObject({ alerts: 2, dispositions: { ...NONE, 'false-alarm': 2 }, falseAlarmShare: 1, overdue: { count: 2, share: 1 } })
+    expect(day.byChannel.unpol).toMatchObject({ alerts: 1, dispositions: { ...NONE, useful: 1 }, timeToAcknowledge: { n: 1, median: 10 } })
+    expect(day.byChannel.unspecified).toMatchObject({ alerts: 1, dispositions: { ...NONE, none: 1 } })
     // The period and the mission narrow it: alerts raised from 10:30 on, and MINUSCA's alone.
     expect(await get(`from=${at('10:30')}&to=${at('23:59')}`)).toMatchObject({ alerts: 1, byMission: [{ mission: 'MINUSCA' }], flags: [] })
     expect(await get(`mission=MINUSMA&from=${at('00:00')}&to=${at('23:59')}`)).toMatchObject({ mission: 'MINUSMA', alerts: 3 })

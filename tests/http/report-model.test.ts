@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { testApp, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
+import { STANDARD_RULES_DIR } from '../../src/paths.js'
 
 let t: TestApp
 beforeEach(async () => { t = await testApp() })
@@ -123,4 +124,48 @@ describe('CASEVAC timings', () => {
       expect(paths(res)).toEqual(expected)
     })
   }
+})
+
+describe('the victims\' breakdown and CASEVAC timings in the standard rules', () => {
+  let s: TestApp
+  beforeEach(async () => { s = await testApp({ rulesDir: STANDARD_RULES_DIR }) })
+  afterEach(async () => { await s.close() })
+  const postTo = (body: unknown) => s.app.inject({ method: 'POST', url: '/reports', payload: body as object })
+  const alertOf = async (indicator: string) => {
+    const res = await s.app.inject({ method: 'GET', url: '/alerts' })
+    const changes = res.json().changes as { alert: { id: number; indicator: { id: string }; grade: string; level: string; summary: string; facts: Record<string, number> } }[]
+    return changes.filter((c) => c.alert.indicator.id === indicator).at(-1)?.alert
+  }
+
+  it('counts children abducted from the breakdown: POC-002 turns critical and its sentence names them', async () => {
+    const at = (day: number) => `2026-02-2${day}T02:00:00Z`
+    for (const [i, over] of [
+      { category: 'POC.KILL', casualties: { killed: { civilian: 1 } } },
+      { category: 'POC.KILL', casualties: { killed: { civilian: 1 } } },
+      { category: 'POC.ABDUCT', casualties: { abducted: { civilian: 4, breakdown: { civilian: { female: { child: 1, adult: 1 }, male: { child: 1 }, unknown: { unknown: 1 } } } } } },
+    ].entries()) {
+      const res = await postTo(report({ id: `MINUSMA-2026-00070${i}`, occurredAt: at(i + 6), location: { admin2: 'Bourem' }, ...over }))
+      expect(res.statusCode).toBe(201)
+    }
+    const alert = await alertOf('POC-002')
+    expect(alert).toMatchObject({ level: 'operational', grade: 'critical' })
+    expect(alert!.facts.childrenAbducted).toBe(2)
+    expect(alert!.summary).toContain('2 children abducted')
+  })
+
+  it('raises HLT-005 on a single evacuation that reached surgery after five hours, with the minutes as report fields', async () => {
+    const res = await postTo(report({
+      casualties: { injured: { un: { military: 1 } } },
+      casevac: { injuredAt: '2026-03-01T08:00:00Z', lifeSupportAt: '2026-03-01T08:45:00Z', surgeryAt: '2026-03-01T13:00:00Z' },
+    }))
+    expect(res.statusCode).toBe(201)
+    const alert = await alertOf('HLT-005')
+    expect(alert).toMatchObject({ level: 'tactical', grade: 'high' })
+    const preview = await s.app.inject({
+      method: 'POST', url: '/rules/preview',
+      payload: { rule: { id: 'HLT-099', title: 'surgery beyond 4 hours', description: 'a preview of a rule on the CASEVAC minutes', status: 'experimental', version: 1, owner: 'tests', taxonomy: ['HOS'], match: { all: [{ fact: 'report', path: 'casevac.minutesToSurgery', operator: 'equal', value: 300 }] }, window: '1d', expires: '1d', alerts: [{ level: 'tactical', grade: 'low', when: { all: [{ fact: 'count', operator: 'greaterThanInclusive', value: 1 }] } }] }, from: '2026-02-01T00:00:00Z', to: '2026-03-02T00:00:00Z' },
+    })
+    expect(preview.statusCode, preview.body).toBe(200)
+    expect(JSON.stringify(preview.json())).toContain('HLT-099')
+  })
 })

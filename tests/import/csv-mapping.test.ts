@@ -81,3 +81,26 @@ describe('generic CSV import with a mapping file', () => {
     expect(safeId('MINUSCA-', 'JOC/2020 #12')).toBe('MINUSCA-JOC-2020--12')
   })
 })
+
+describe('CSV import of the report model fields (issue 20)', () => {
+  const fet = csvMappingConverter(loadCsvMapping(path.join(DIR, 'minusca-fet-mapping.yaml')), 'MINUSCA')
+  const fetRows = [...readSourceRows(path.join(DIR, 'minusca-fet-export-3-rows-1-rejected.csv'))]
+
+  it('fills the channel, the victims\' breakdown, the sensitivity, the partners and the CASEVAC times', () => {
+    const out = fetRows.map((r) => {
+      const c = fet(r)
+      return c.ok ? validate(c.input) : c
+    })
+    expect(out[0]!.ok && out[0]!.report).toMatchObject({
+      id: 'MINUSCA-FET-2020-001', category: 'POC.ABDUCT', sensitivity: 'public', releasableTo: ['ocha', 'unicef'],
+      source: { reliability: 'B', credibility: 2, channel: 'female-engagement-team' },
+      casualties: { abducted: { civilian: 4, breakdown: { civilian: { female: { child: 2 }, male: { child: 1 }, unknown: { unknown: 1 } } } } },
+    })
+    expect(out[1]!.ok && out[1]!.report).toMatchObject({
+      sensitivity: 'internal', casualties: { injured: { un: { military: 2 } } },
+      casevac: { injuredAt: '2020-01-06T08:00:00.000Z', surgeryAt: '2020-01-06T12:15:00.000Z' },
+    })
+    expect(out[1]!.ok && out[1]!.report).not.toHaveProperty('releasableTo')
+    expect(out[2]).toMatchObject({ ok: false, id: 'MINUSCA-FET-2020-003', problems: [{ reason: expect.stringContaining('casualties.abducted.breakdown.civilian: the breakdown adds up to 1 but casualties.abducted.civilian is 3') }] })
+  })
+})

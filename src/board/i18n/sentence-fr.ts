@@ -40,6 +40,13 @@ function lieuFr(scope: AlertScope): string {
   return parts.length > 0 ? parts.join(' ') : `dans toute la mission ${scope.mission}`
 }
 
+const VICTIM_FACT = /^(women|men|girls|boys|children|womenAndGirls)(Killed|Injured|Abducted)$/
+const VICTIMES_FR: Record<string, [string, string]> = {
+  women: ['femme', 'femmes'], men: ['homme', 'hommes'], girls: ['fille', 'filles'], boys: ['garçon', 'garçons'],
+  children: ['enfant', 'enfants'], womenAndGirls: ['femme ou fille', 'femmes et filles'],
+}
+const ISSUE_FR: Record<string, [string, string]> = { Killed: ['tué(e)', 'tué(e)s'], Injured: ['blessé(e)', 'blessé(e)s'], Abducted: ['enlevé(e)', 'enlevé(e)s'] }
+
 function victimesFr(facts: Record<string, number | null>): string[] {
   const n = (k: string) => facts[k] ?? 0
   const out: string[] = []
@@ -47,6 +54,14 @@ function victimesFr(facts: Record<string, number | null>): string[] {
   if (n('unInjured') > 0) out.push(`${plural(n('unInjured'), 'membre du personnel de l’ONU blessé', 'membres du personnel de l’ONU blessés')}`)
   if (n('unAbducted') > 0) out.push(`${plural(n('unAbducted'), 'membre du personnel de l’ONU enlevé', 'membres du personnel de l’ONU enlevés')}`)
   if (n('civiliansKilled') > 0) out.push(`${plural(n('civiliansKilled'), 'civil tué', 'civils tués')}`)
+  // The victims' breakdown, where the rule weighs it (facts such as childrenAbducted).
+  for (const [fact, value] of Object.entries(facts)) {
+    const m = VICTIM_FACT.exec(fact)
+    const v = value ?? 0
+    if (!m || v <= 0) continue
+    const i = v === 1 ? 0 : 1
+    out.push(`${v} ${VICTIMES_FR[m[1]!]![i]} ${ISSUE_FR[m[2]!]![i]}`)
+  }
   return out
 }
 
