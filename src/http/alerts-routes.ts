@@ -224,7 +224,8 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
       const stored = services.reports.get(id)
       return stored !== null && canReadReport(req, stored.report)
     })
-    return { ...feedView(req, cursors).alert(presentAlert(a, seen.inputs)), withheldInputs: seen.withheldInputs }
+    // Said only when something is withheld: the answer to a key that reads everything is unchanged.
+    return { ...feedView(req, cursors).alert(presentAlert(a, seen.inputs)), ...(seen.withheldInputs > 0 ? { withheldInputs: seen.withheldInputs } : {}) }
   })
 
   r.get('/alerts/:id/history', {

@@ -30,7 +30,7 @@ describe('GET /whoami', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({
       keyId: key.id, name: 'joc desk', role: 'joc', missions: ['MINUSCA'], areas: null,
-      permissions: ['reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read', 'taxonomy:read', 'rules:read', 'notifications:read'],
+      permissions: ['reports:read', 'alerts:read', 'alerts:act', 'silences:manage', 'silences:read', 'taxonomy:read', 'rules:read', 'notifications:read', 'alerts:release'],
     })
   })
 
