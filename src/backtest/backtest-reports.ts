@@ -25,6 +25,8 @@ export type ReportFileFormat = (typeof REPORT_FILE_FORMATS)[number]
 export type ReportSource =
   | { kind: 'db'; file: string }
   | { kind: 'file'; file: string; format: ReportFileFormat; mapFile?: string; crosswalkFile?: string }
+  /** A file read once already (a calibration replays it many times): its reports, validated and sorted. */
+  | { kind: 'loaded'; file: string; format: ReportFileFormat; loaded: LoadedReports }
 
 /** Guesses the source from the file name when no format is given: .db/.sqlite, .ndjson/.jsonl, else UCDP GED (or csv with a mapping). */
 export function guessSource(file: string, format: string | undefined, mapFile: string | undefined): ReportSource {

@@ -62,6 +62,10 @@ export interface BacktestOptions {
   draws?: number
   bootstrap?: number
   seed?: number
+  /** The rules to replay, built already (a calibration's variant); `rulesDir` then only names them. */
+  ruleSet?: RuleSet
+  /** Score only these indicators' warnings in the skill tables (a calibration's); default every one. */
+  scoreIndicators?: readonly string[]
 }
 
 export interface LevelResult extends Score {
@@ -216,7 +220,7 @@ function selectReports(opts: BacktestOptions, warmupMs: number): Selection {
       throw err
     }
   }
-  const loaded = loadReportFile(src, {
+  const loaded = src.kind === 'loaded' ? src.loaded : loadReportFile(src, {
     taxonomy: opts.taxonomy, missions: missionsFor(opts), ...(opts.place ? { place: opts.place } : {}),
     ...(opts.mission ? { mission: opts.mission } : {}), ...(opts.progress ? { progress: opts.progress } : {}),
   })
@@ -235,7 +239,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     if ((!opts.mission || r.mission === opts.mission) && isOutcome(spec, r)) located[i]!.push(outcomeOf(r))
   })
   const started = performance.now()
-  const set = loadRules(opts.rulesDir, opts.taxonomy)
+  const set = opts.ruleSet ?? loadRules(opts.rulesDir, opts.taxonomy)
   const warmupMs = opts.warmupMs ?? ruleWarmupMs(set)
   const input = selectReports(opts, warmupMs)
   const { period } = input
@@ -279,12 +283,13 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   if (incidents && outcomes) {
     classes.push({ key: 'fatalities', label: `${opts.mission} malicious-act fatalities (UN list, dates only)`, events: incidents.map((i) => ({ id: i.date, day: i.day, area: null })) })
   }
-  const spells = areaSpells(steps, scoredLevels, period.to, opts.areas ?? [])
+  const scored = opts.scoreIndicators ? steps.filter((st) => opts.scoreIndicators!.includes(st.indicatorId)) : steps
+  const spells = areaSpells(scored, scoredLevels, period.to, opts.areas ?? [])
   const areas = opts.areas && opts.areas.length > 0
     ? opts.areas
     : [...new Set([...spells.map((s) => s.area), ...located.flat().flatMap((e) => (e.area === null ? [] : [e.area]))])].sort()
   const skill = scoreSkill({
-    areaSpells: spells, missionSpells: missionSpells(warningsOf(steps, scoredLevels, period.to), MISSION), areas, classes,
+    areaSpells: spells, missionSpells: missionSpells(warningsOf(scored, scoredLevels, period.to), MISSION), areas, classes,
     periods: split.periods, training: split.training, draws: opts.draws ?? 1000, bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1,
   })
 

@@ -21,22 +21,30 @@ import { BACKTEST_USAGE } from './usage.js'
 type Out = { write(s: string): unknown }
 
 
+/** The options of \`vigil backtest\`, which \`vigil calibrate\` takes too. */
+export const BACKTEST_OPTIONS = {
+  reports: { type: 'string' }, rules: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+  outcomes: { type: 'string' }, mission: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+  map: { type: 'string' }, warmup: { type: 'string' }, 'false-alarm-days': { type: 'string' },
+  'outcomes-from': { type: 'string' }, outcome: { type: 'string', multiple: true }, level: { type: 'string' },
+  split: { type: 'string' }, draws: { type: 'string' }, bootstrap: { type: 'string' }, seed: { type: 'string' },
+} as const
+
+type BacktestValues = ReturnType<typeof parseCommand<typeof BACKTEST_OPTIONS>>['values']
+
 function parse(argv: string[]): BacktestOptions & { out?: string } | string {
   let v
   try {
-    v = parseCommand(argv, {
-      options: {
-        reports: { type: 'string' }, rules: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
-        outcomes: { type: 'string' }, mission: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
-        map: { type: 'string' }, warmup: { type: 'string' }, 'false-alarm-days': { type: 'string' },
-        'outcomes-from': { type: 'string' }, outcome: { type: 'string', multiple: true }, level: { type: 'string' },
-        split: { type: 'string' }, draws: { type: 'string' }, bootstrap: { type: 'string' }, seed: { type: 'string' },
-      },
-    }).values
+    v = parseCommand(argv, { options: BACKTEST_OPTIONS }).values
   } catch (err) {
     if (err instanceof UsageError) return err.message
     throw err
   }
+  return backtestOptions(v)
+}
+
+/** The backtest options from parsed values, or what is wrong with them. */
+export function backtestOptions(v: BacktestValues): BacktestOptions & { out?: string } | string {
   if (!v.reports) return '--reports is required'
   if (v.mission !== undefined && !/^[A-Z][A-Z0-9-]{1,15}$/.test(v.mission)) return '--mission must be a mission code such as MINUSCA'
   if (v.warmup !== undefined && v.warmup !== '0' && !DURATION_PATTERN.test(v.warmup)) return '--warmup must be a duration such as 365d, or 0'
@@ -83,7 +91,7 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
 }
 
 /** Errors that mean the input was wrong, not vigil: a message and exit code 2, no stack. */
-function isUsageError(e: unknown): boolean {
+export function isUsageError(e: unknown): boolean {
   return e instanceof BacktestError || e instanceof CrosswalkError || e instanceof MappingError || e instanceof CsvSyntaxError
     || e instanceof SyntaxError || (e as NodeJS.ErrnoException).code === 'ENOENT'
 }

@@ -4,7 +4,7 @@ import { ConfigError } from '../config.js'
 import { VigilError } from '../errors.js'
 import { ROOT } from '../paths.js'
 import { parseCommand, UsageError, wantsHelp, wantsVersion } from './args.js'
-import { BACKTEST_USAGE, IMPORT_USAGE, KEYS_USAGE } from './usage.js'
+import { BACKTEST_USAGE, CALIBRATE_USAGE, IMPORT_USAGE, KEYS_USAGE } from './usage.js'
 import { GAZETTEER_USAGE } from './gazetteer-commands.js'
 import { REVIEW_USAGE } from './review-command.js'
 
@@ -30,6 +30,8 @@ commands:
                         external event data into incident reports (vigil import --help)
   backtest --reports <file|db> --rules <dir> [--from --to] [--outcomes <csv> --mission <code>] [--out <dir>]
                         replay reports through the rules and score the alerts (vigil backtest --help)
+  calibrate --reports <file> --rules <dir> --indicator <id> --sweep <path>=<values> --split <day> ...
+                        tune an indicator on a training period, score it on validation (vigil calibrate --help)
   gazetteer check [dir] | import ...
                         check the missions' gazetteers, or import areas and sites (vigil gazetteer --help)
   routing check [file]  check the notification routing file (default VIGIL_ROUTING_FILE)
@@ -106,6 +108,7 @@ const COMMANDS: Record<string, Command> = {
   },
   import: { usage: IMPORT_USAGE, run: async (args) => (await import('./import-command.js')).importCommand(args, out, err, err) },
   backtest: { usage: BACKTEST_USAGE, run: async (args) => (await import('./backtest-command.js')).backtestCommand(args, out, err, err) },
+  calibrate: { usage: CALIBRATE_USAGE, run: async (args) => (await import('./calibrate-command.js')).calibrateCommand(args, out, err) },
   gazetteer: { usage: GAZETTEER_USAGE, run: async (args) => (await import('./gazetteer-commands.js')).gazetteerCommand(args, out, err) },
   routing: {
     usage: 'usage: vigil routing check [file]\n',

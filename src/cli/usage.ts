@@ -60,3 +60,30 @@ area-week, and the p-value of the detections against chance.
 Reports are replayed in occurredAt order through the real engine in memory, with
 the clock at each report and every alert expiring at its own time, as it would have live.
 `
+
+export const CALIBRATE_USAGE = `usage: vigil calibrate --reports <file|db> --rules <dir> --mission <code> --indicator <id> [--indicator <id> ...]
+                       --sweep '<path>=<values>' [--sweep ...] --split <day> [--from <day> --to <day>]
+                       (--outcomes-from reports --outcome <class> | --outcomes <fatalities.csv>)
+                       [--choose skill|lift|peirce|pod] [--min-pod 0.5] [--level operational]
+                       [--out <dir>] [--write [--dataset <name>]]
+
+  --indicator  the indicator(s) to calibrate; only their warnings are scored (the other rules are
+               replayed only when one of them escalates on alerts)
+  --sweep      a place in the rule file and the values to try: a range 2..8 (or 2..20/2) or a
+               list 7d,14d,30d; the path dotted or with brackets, e.g.
+               'alerts[0].when.all[0].value=2..8', 'window=7d,14d,30d', and with an id in front
+               ('POC-001:window=...') when it concerns one of several indicators. Every
+               combination of the sweeps is one setting.
+  --split      the first day of the validation period: each setting is replayed and scored on the
+               days before (training); the chosen one alone is then scored on the days after
+  --outcome    the outcome class scored against (the first one given), as for vigil backtest;
+               by admin1-day when its reports have places, else mission-wide by day
+  --choose     among the Pareto front of detection against time under warning, the setting with
+               the best skill vs persistence (default), lift, Peirce or POD, whose POD on the
+               training period is at least --min-pod (default 0.5; if none is, the highest POD on the front)
+  --out        write calibration.md, calibration.html (the trade-off plotted) and calibration.json
+  --write      rewrite each calibrated rule file with the chosen setting (version raised when it
+               changed) and a validation: block (--dataset names the data; default the file name)
+
+Other options as for vigil backtest (--format, --map, --level, --draws, --bootstrap, --seed).
+`

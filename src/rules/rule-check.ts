@@ -1,4 +1,5 @@
 import { closestCodes, type Taxonomy } from '../taxonomy/taxonomy.js'
+import { validationWarnings } from './validation-record.js'
 import { didYouMean } from './did-you-mean.js'
 import {
   AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, TREND_MEASURES, isAggregateFact, leaves,
@@ -264,5 +265,6 @@ export function checkRuleWarnings(rules: readonly LoadedRule[]): RuleProblem[] {
       })
     }
   }
+  warnings.push(...validationWarnings(rules))
   return warnings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
 }

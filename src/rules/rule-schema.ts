@@ -98,6 +98,35 @@ export const ruleTestSchema = z.strictObject({
   })).describe('exactly the alerts expected; [] for none'),
 })
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+const figure = z.number().nullable()
+
+/**
+ * The measured skill a rule's status rests on, as `vigil calibrate --write` records it: what it
+ * was scored on, the figures on the validation period (untouched while tuning), and which rule it
+ * measured (its version and a hash of its content), so `rules check` can tell a stale record.
+ */
+export const validationSchema = z.strictObject({
+  dataset: z.string().min(1).describe('the reports replayed, e.g. "UCDP GED 23.1, Central African Republic"'),
+  mission: z.string().min(1),
+  outcomes: z.string().min(1).describe('the outcome class scored against, e.g. "POC.KILL civiliansKilled>=5"'),
+  scale: z.enum(['admin1-day', 'mission-day']),
+  level: z.enum(LEVELS).describe('the lowest level counted as a warning'),
+  training: z.strictObject({ from: isoDay, to: isoDay }).describe('where the setting was chosen'),
+  period: z.strictObject({ from: isoDay, to: isoDay }).describe('the validation period the figures are from'),
+  figures: z.strictObject({
+    outcomes: z.number().int().min(0),
+    pod: figure, far: figure, medianLeadDays: figure, timeUnderWarning: figure,
+    lift: figure, liftLow: figure, liftHigh: figure,
+    skillVsPersistence: figure, peirce: figure, warningsPerAreaWeek: figure, pRandom: figure,
+    persistenceDays: z.number().int().min(1),
+  }),
+  date: isoDay.describe('when it was measured'),
+  ruleSetVersion: z.string().min(1).describe('the rule-set version the rule was replayed in'),
+  ruleVersion: z.number().int().min(1).describe("the rule's version when measured"),
+  contentHash: z.string().regex(/^[0-9a-f]{12}$/, '12 hex digits').describe('hash of the rule without this block: a change since makes the record stale'),
+}).meta({ id: 'RuleValidation', description: 'The skill measured on data the rule was not tuned on (vigil calibrate --write).' })
+
 export const indicatorRuleSchema = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[A-Z]{3}-\d{3}[a-z]?$/, 'an id such as HOS-001: top category, dash, three digits'),
@@ -125,6 +154,7 @@ export const indicatorRuleSchema = z.strictObject({
   includeUnassessed: z.boolean().default(false).describe('count reports graded E or credibility 5'),
   falsepositives: z.array(z.string()).default([]),
   tests: z.array(ruleTestSchema).default([]),
+  validation: validationSchema.optional().describe('the measured skill (vigil calibrate --write); rules check warns when a stable rule has none or a stale one'),
 }).meta({ id: 'IndicatorRule', title: 'vigil indicator rule', description: 'One early-warning indicator. See rules/README.md.' })
 
 export type IndicatorRule = z.infer<typeof indicatorRuleSchema>
@@ -132,3 +162,4 @@ export type CrosswalkSelector = z.infer<typeof crosswalkSelector>
 export type Threshold = z.infer<typeof thresholdSchema>
 export type ResponseBlock = z.infer<typeof responseSchema>
 export type RuleTest = z.infer<typeof ruleTestSchema>
+export type RuleValidation = z.infer<typeof validationSchema>
