@@ -12,6 +12,8 @@ import type { AggregateQuery, IndicatorInputsRepo } from '../storage/indicator-i
 import type { AlertChangeSummary, Evaluator } from '../ingest/ingest.js'
 import type { AlertWriter, Pass } from './alert-writer.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
+import { lineageOf } from './alert-lineage.js'
+import { alertExpiry } from '../alerts/alert-life.js'
 
 export interface EvaluatorDeps {
   inputs: IndicatorInputsRepo
@@ -174,7 +176,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
-      expiresAt: m.agg.lastSeen + ind.expiresMs, scope: fullScope, summary: sentence(ind, fullScope, m.facts),
+      expiresAt: alertExpiry(m.agg.lastSeen, existing?.raisedAt ?? pass.now, ind), scope: fullScope, summary: sentence(ind, fullScope, m.facts),
       ruleSetVersion: pass.set.version, indicatorVersion: ind.rule.version,
     }
     if (!existing) {
@@ -257,7 +259,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       ...alert,
       scope,
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
-      firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: m.agg.lastSeen! + ind.expiresMs, updatedAt: pass.now,
+      firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: alertExpiry(m.agg.lastSeen!, alert.raisedAt, ind), updatedAt: pass.now,
       summary: sentence(ind, scope, m.facts),
       // The threshold that holds now, with its values: lower (recorded as a downgrade) or the same.
       ...(outcome.rank <= alert.rank ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
@@ -293,7 +295,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     if (pass.depth >= MAX_CASCADE_DEPTH) return
     pass.depth++
     try {
-      await inputArrived(pass, alertInput(alert), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
+      await inputArrived(pass, alertInput(alert, () => lineageOf(alerts, alert)), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
     } finally {
       pass.depth--
     }
@@ -302,8 +304,8 @@ export function createEvaluator(deps: EvaluatorDeps) {
   /** A new input: store it for every indicator that matches it, then evaluate each one's scope. */
   async function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
     for (const ind of pass.set.watching(input.kind, input.codes)) {
-      if (input.fromIndicator === ind.rule.id) continue
       if (!(await ind.matches(input.view, pass.now))) continue
+      if (input.lineage().includes(ind.rule.id)) continue
       const row = input.row(ind)
       inputs.upsert(row)
       await evaluateScope(pass, ind, input, row.topCategory, cause)

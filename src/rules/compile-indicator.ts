@@ -54,6 +54,8 @@ export interface CompiledIndicator {
   readonly mitigatingCodes: readonly string[]
   readonly windowMs: number
   readonly expiresMs: number
+  /** The cap on an alert's life from its raise (`maxDuration`); null: none. */
+  readonly maxDurationMs: number | null
   readonly trendPeriods: number
   readonly inputFact: 'report' | 'alert'
   readonly needs: readonly AggregateNeed[]
@@ -212,6 +214,7 @@ export function compileIndicator(rule: IndicatorRule, file: string, watch: Taxon
     mitigatingCodes: Object.freeze([...watch.mitigating]),
     windowMs,
     expiresMs: durationMs(rule.expires),
+    maxDurationMs: rule.maxDuration ? durationMs(rule.maxDuration) : null,
     trendPeriods: rule.trend.periods,
     inputFact,
     needs: Object.freeze(needs),

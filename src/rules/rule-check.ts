@@ -206,6 +206,9 @@ export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
     const codes = [...taxonomy.codes.values()].filter((s) => s.polarity === 'mitigating').map((s) => s.code)
     report(['taxonomy'], `the thresholds weigh mitigating reports, but the rule watches no mitigating code; add one to taxonomy (${codes.join(', ')})`)
   }
+  if (r.maxDuration !== undefined && durationMs(r.maxDuration) < durationMs(r.expires)) {
+    report(['maxDuration'], `maxDuration (${r.maxDuration}) is shorter than expires (${r.expires}): every alert would end at its cap, never by quiet; make it at least ${r.expires}`)
+  }
   if (r.scope.radiusKm !== undefined && r.scope.groupBy.includes('report')) {
     report(['scope', 'radiusKm'], 'a radius means nothing when each report is its own group')
   }
