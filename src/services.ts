@@ -73,7 +73,7 @@ export function createServices(deps: ServiceDeps) {
   const writer = createAlertWriter({ ...repos, ...(routing ? { outbox: createOutboxRecorder(notifications, () => routing.current()) } : {}) })
   const keysReader = createKeysRepo(store.reader)
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
-  const evaluator = createEvaluator({ ...repos, writer, rules })
+  const evaluator = createEvaluator({ ...repos, writer, rules, neighbours: (mission, pcode) => gazetteers().get(mission)?.neighbours(pcode) ?? [] })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
   const followUp = createFollowUpLifecycle({ alerts: repos.alerts, actions: createAlertActionsRepo(store.writer), writer, rules })
   const ingest = createIngest({

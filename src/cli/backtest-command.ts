@@ -45,12 +45,14 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
   } catch (err) {
     return (err as Error).message
   }
+  const gazetteers = cliGazetteers(config.gazetteerDir, process.stderr)
   return {
     reports,
     rulesDir: v.rules ?? config.rulesDir,
     taxonomy: loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR),
     missions: config.missions,
-    place: cliGazetteers(config.gazetteerDir, process.stderr).place,
+    place: gazetteers.place,
+    gazetteers: gazetteers.set,
     falseAlarmDays: fad,
     ...(v.mission ? { mission: v.mission } : {}),
     ...(v.from ? { from: v.from } : {}),

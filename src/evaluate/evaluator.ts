@@ -13,6 +13,7 @@ import type { AlertChangeSummary, Evaluator } from '../ingest/ingest.js'
 import type { AlertWriter, Pass } from './alert-writer.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
 import { lineageOf } from './alert-lineage.js'
+import { neighbourAreasWithEvents, type Neighbours } from './neighbour-fact.js'
 import { alertExpiry } from '../alerts/alert-life.js'
 
 export interface EvaluatorDeps {
@@ -21,6 +22,8 @@ export interface EvaluatorDeps {
   writer: AlertWriter
   /** The live rule set, read once per evaluation so a reload never splits one. */
   rules: () => RuleSet
+  /** Bordering admin1 areas, from the gazetteers (the `neighbourAreasWithEvents` fact); none without. */
+  neighbours?: Neighbours
 }
 
 /** Rule id prefixes that are taxonomy top categories (escalation rules use ESC). */
@@ -109,6 +112,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       facts[factKey('trend', params)] = baseline > 0 ? trendOf(agg.values[m] ?? 0, baseline) : null
       facts[factKey('baseline', params)] = Math.round(baseline * 100) / 100
     }
+    if (ind.usesNeighbours) facts.neighbourAreasWithEvents = neighbourAreasWithEvents(inputs, q, deps.neighbours ?? (() => []))
     const confidence = confidenceOf({ ...agg, independentSources: agg.values.independentSources ?? 0 })
     return { q, agg, facts, confidence, trend: facts.trend ?? null }
   }

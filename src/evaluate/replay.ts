@@ -11,6 +11,7 @@ import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertState } from '../alerts/alert.js'
 import type { AlertChange } from '../storage/alerts-repo.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 
 export interface ReplayOptions {
   /** Classified reports, in occurredAt order (an array is sorted here; any other iterable must be). */
@@ -20,6 +21,8 @@ export interface ReplayOptions {
   missions: readonly string[]
   /** When the final expiry sweep runs; default: the last report's occurredAt. */
   until?: number
+  /** The gazetteers the reports were placed with: facts over bordering areas read them. */
+  gazetteers?: GazetteerSet
 }
 
 /** A report the engine refused during the replay (a duplicate id with other content, say). */
@@ -130,7 +133,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   // about a fifth faster.
   store.writer.pragma('synchronous = OFF')
   const clock = manualClock(0)
-  const services = createServices({ store, taxonomy: opts.taxonomy, missions: opts.missions, rules: { current: () => opts.set }, clock })
+  const services = createServices({ store, taxonomy: opts.taxonomy, missions: opts.missions, rules: { current: () => opts.set }, clock, ...(opts.gazetteers ? { gazetteers: () => opts.gazetteers! } : {}) })
   try {
     const due = createAlertsRepo(store.writer)
     const step = (t: number) => advance(services, due, clock, t)

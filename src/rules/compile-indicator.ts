@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine'
 import { rank } from '../alerts/levels.js'
 import {
-  AGGREGATE_FACTS, COLUMN_FIELDS, INPUT_FACT, SHORTHAND_PATHS,
+  AGGREGATE_FACTS, COLUMN_FIELDS, DERIVED_FACTS, INPUT_FACT, SHORTHAND_PATHS,
   factKey, isAggregateFact, leaves, readPath, type AggregateFact,
 } from './facts.js'
 import { CUSTOM_OPERATORS } from './operators.js'
@@ -56,6 +56,8 @@ export interface CompiledIndicator {
   readonly expiresMs: number
   /** The cap on an alert's life from its raise (`maxDuration`); null: none. */
   readonly maxDurationMs: number | null
+  /** A threshold reads `neighbourAreasWithEvents`: the evaluator computes it from the gazetteer. */
+  readonly usesNeighbours: boolean
   readonly trendPeriods: number
   readonly inputFact: 'report' | 'alert'
   readonly needs: readonly AggregateNeed[]
@@ -121,7 +123,7 @@ function newEngine(): Engine {
 function collectNeeds(rule: IndicatorRule, windowMs: number, watch: TaxonomyWatch): AggregateNeed[] {
   const needs = new Map<string, AggregateNeed>()
   const add = (fact: AggregateFact, params: Record<string, unknown> = {}) => {
-    if (fact === 'trend' || fact === 'baseline') return
+    if (DERIVED_FACTS.includes(fact)) return
     const key = factKey(fact, params)
     if (needs.has(key)) return
     const w = typeof params.window === 'string' ? durationMs(params.window) : windowMs
@@ -215,6 +217,7 @@ export function compileIndicator(rule: IndicatorRule, file: string, watch: Taxon
     windowMs,
     expiresMs: durationMs(rule.expires),
     maxDurationMs: rule.maxDuration ? durationMs(rule.maxDuration) : null,
+    usesNeighbours: rule.alerts.some((t) => leaves(t.when).some(({ leaf }) => leaf.fact === 'neighbourAreasWithEvents')),
     trendPeriods: rule.trend.periods,
     inputFact,
     needs: Object.freeze(needs),

@@ -209,6 +209,12 @@ export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
   if (r.maxDuration !== undefined && durationMs(r.maxDuration) < durationMs(r.expires)) {
     report(['maxDuration'], `maxDuration (${r.maxDuration}) is shorter than expires (${r.expires}): every alert would end at its cap, never by quiet; make it at least ${r.expires}`)
   }
+  if (!r.scope.groupBy.includes('admin1')) {
+    r.alerts.forEach((t, i) => leaves(t.when).filter(({ leaf }) => leaf.fact === 'neighbourAreasWithEvents').forEach(({ at }) => {
+      const where = ['alerts', i, 'when', ...at.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))]
+      report([...where, 'fact'], 'neighbourAreasWithEvents counts the areas bordering the alert\'s own: group the rule by admin1 (scope: { groupBy: [admin1] })')
+    }))
+  }
   if (r.scope.radiusKm !== undefined && r.scope.groupBy.includes('report')) {
     report(['scope', 'radiusKm'], 'a radius means nothing when each report is its own group')
   }

@@ -29,7 +29,7 @@ describe('vigil backtest', () => {
     expect(lines.slice(4, 8).map((l) => l.split(' | ')[0])).toEqual(['| tactical', '| operational', '| strategic', '| operational or higher'])
     expect(lines.slice(8)).toEqual(['summary.json', 'report.md', 'timeline.html', 'changes.ndjson'].map((f) => `wrote ${path.join(out, f)}`))
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'))
-    expect(summary).toMatchObject({ mission: 'MINUSCA', rules: { indicators: 32 }, outcomes: { incidents: 6, fatalities: 12 }, reports: { read: 19, rejected: 0 } })
+    expect(summary).toMatchObject({ mission: 'MINUSCA', rules: { indicators: 36 }, outcomes: { incidents: 6, fatalities: 12 }, reports: { read: 19, rejected: 0 } })
   })
 
   it('explains bad usage and exits 2', () => {
