@@ -23,6 +23,8 @@ export interface Report extends Omit<ReportInput, 'category' | 'categories' | 'o
   place: ResolvedPlace
   /** Where the written names and the resolved place disagree. */
   placeNotes: PlaceNote[]
+  /** The partner organisation whose key posted it (set by vigil, never by the body). */
+  partnerOrg?: string
 }
 
 /** Stored report: the current revision plus bookkeeping. */
@@ -142,6 +144,12 @@ function classifyFields(input: Partial<ReportInput>, ctx: ClassifyContext) {
     reported = Date.parse(input.reportedAt)
     if (occurred !== null && reported < occurred) problems.push({ path: 'reportedAt', message: 'must not be before occurredAt' })
     if (reported > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: 'reportedAt', message: 'lies in the future' })
+  }
+  if (input.sensitivity === 'restricted' && input.releasableTo && input.releasableTo.length > 0) {
+    problems.push({ path: 'releasableTo', message: 'a restricted report is never released to partners: leave releasableTo out or lower the sensitivity' })
+  }
+  for (const [k, v] of Object.entries(input.casevac ?? {})) {
+    if (Date.parse(v) > ctx.now + FUTURE_TOLERANCE_MS) problems.push({ path: `casevac.${k}`, message: 'lies in the future' })
   }
   // Placed only once the location and the mission passed their own checks.
   let placed: { place: ResolvedPlace; notes: PlaceNote[] } | null = null

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
-import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine'
 import { rank } from '../alerts/levels.js'
 import {
-  AGGREGATE_FACTS, COLUMN_FIELDS, DERIVED_FACTS, INPUT_FACT, SHORTHAND_PATHS,
-  factKey, isAggregateFact, leaves, readPath, type AggregateFact,
+  COLUMN_FIELDS, DERIVED_FACTS, INPUT_FACT, SHORTHAND_PATHS,
+  factKey, isAggregateFact, leaves, type AggregateFact,
 } from './facts.js'
-import { CUSTOM_OPERATORS } from './operators.js'
-import { durationMs, type Condition, type IndicatorRule, type Threshold } from './rule-schema.js'
+import { compileCondition, type Explanation } from './condition-compiler.js'
+import { durationMs, type IndicatorRule, type Threshold } from './rule-schema.js'
 import type { TaxonomyWatch } from './taxonomy-watch.js'
 
 /** One aggregate an indicator needs, described for the storage layer to compute in SQL. */
@@ -21,20 +20,6 @@ export interface AggregateNeed {
   windowMs: number
   /** Counts the mitigating inputs, which every other aggregate leaves out. */
   mitigating?: boolean
-}
-
-/** A condition tree after evaluation: every leaf with the value the fact had and whether it held. */
-export interface Explanation {
-  all?: Explanation[]
-  any?: Explanation[]
-  not?: Explanation
-  fact?: string
-  path?: string
-  params?: Record<string, unknown>
-  operator?: string
-  value?: unknown
-  factResult?: unknown
-  result?: boolean
 }
 
 export interface GradeOutcome {
@@ -70,53 +55,9 @@ export interface CompiledIndicator {
   /** How far back its aggregates ever look: the window and the trend's previous windows. */
   readonly lookbackMs: number
   /** Whether an input counts toward this indicator. */
-  matches(input: object, now: number): Promise<boolean>
+  matches(input: object, now: number): boolean
   /** The highest satisfied threshold for these aggregates, or null. */
-  grade(aggregates: Record<string, number | null>, input: object, now: number): Promise<GradeOutcome | null>
-}
-
-const WITHIN_DAYS_FACT = '__withinDaysOf'
-
-/**
- * Our computed facts are look-ups in values the run already holds: json-rules-engine's cache
- * would hash the fact's parameters (hash-it) on every access, which costs more than the look-up.
- */
-const NO_CACHE = { cache: false }
-
-/** json-rules-engine wants all/any/not at the top; a lone leaf is wrapped in `all`. */
-function topLevel(cond: Condition): TopLevelCondition {
-  if ('all' in cond || 'any' in cond || 'not' in cond) return rewrite(cond) as TopLevelCondition
-  return { all: [rewrite(cond)] } as TopLevelCondition
-}
-
-/** withinDays needs the evaluation time, which only a fact can carry into an operator. */
-function rewrite(cond: Condition): Condition {
-  if ('all' in cond) return { ...cond, all: cond.all.map(rewrite) }
-  if ('any' in cond) return { ...cond, any: cond.any.map(rewrite) }
-  if ('not' in cond) return { ...cond, not: rewrite(cond.not) }
-  if (cond.operator.split(':').pop() === 'withinDays') {
-    return { ...cond, value: { fact: WITHIN_DAYS_FACT, params: { days: cond.value } } }
-  }
-  return cond
-}
-
-function newEngine(): Engine {
-  const engine = new Engine([], {
-    allowUndefinedFacts: true,
-    pathResolver: (object: unknown, path: string) => readPath(object, path),
-  } as ConstructorParameters<typeof Engine>[1])
-  for (const [name, fn] of Object.entries(CUSTOM_OPERATORS)) {
-    engine.addOperator(name, (a: unknown, b: unknown) => {
-      try {
-        return fn(a, b)
-      } catch {
-        return false
-      }
-    })
-  }
-  engine.addFact(WITHIN_DAYS_FACT, async (params: Record<string, unknown>, almanac) =>
-    [params.days, await almanac.factValue('now')], NO_CACHE)
-  return engine
+  grade(aggregates: Record<string, number | null>, input: object, now: number): GradeOutcome | null
 }
 
 /** The aggregates the thresholds use, plus the ones every alert records (mitigating when it watches such codes). */
@@ -181,33 +122,14 @@ function writtenWatch(rule: IndicatorRule): TaxonomyWatch {
   return { codes, mitigating: [] }
 }
 
-/** Builds an indicator's engines once; they are never changed afterwards. */
+/** Compiles an indicator's conditions once; nothing in it changes afterwards. */
 export function compileIndicator(rule: IndicatorRule, file: string, watch: TaxonomyWatch = writtenWatch(rule)): CompiledIndicator {
   const windowMs = durationMs(rule.window)
   const needs = collectNeeds(rule, windowMs, watch)
   const inputFact = INPUT_FACT[rule.input]
-
-  const matchEngine = rule.match ? newEngine() : null
-  if (matchEngine && rule.match) {
-    matchEngine.addRule({ name: 'match', conditions: topLevel(rule.match), event: { type: 'match' } } as RuleProperties)
-  }
-
-  const gradeEngine = newEngine()
-  for (const name of Object.keys(AGGREGATE_FACTS)) {
-    gradeEngine.addFact(name, async (params: Record<string, unknown>, almanac) => {
-      const aggregates = await almanac.factValue<Record<string, number | null>>('__aggregates')
-      return aggregates[factKey(name, params)] ?? null
-    }, NO_CACHE)
-  }
-  // One priority for every threshold: json-rules-engine runs same-priority rules in one pass,
-  // so concurrent runs can't skip one another's rules (its issue 303).
-  rule.alerts.forEach((t, index) => {
-    gradeEngine.addRule({
-      name: String(index),
-      conditions: topLevel(t.when),
-      event: { type: 'threshold', params: { index } },
-    } as RuleProperties)
-  })
+  const match = rule.match ? compileCondition(rule.match, { inputFact, grading: false }) : null
+  const thresholds = rule.alerts.map((t) => compileCondition(t.when, { inputFact, grading: true }))
+  const ranks = rule.alerts.map((t) => rank(t.level, t.grade))
 
   return Object.freeze({
     rule,
@@ -226,49 +148,23 @@ export function compileIndicator(rule: IndicatorRule, file: string, watch: Taxon
     indexSignature: createHash('sha256').update(JSON.stringify([rule.input, watch.codes, rule.match ?? null, collectStoredPaths(needs)])).digest('hex').slice(0, 16),
     lookbackMs: Math.max(windowMs * (rule.trend.periods + 1), ...needs.map((n) => n.windowMs)),
 
-    async matches(input: object, now: number) {
-      if (!matchEngine) return true
-      const { events } = await matchEngine.run({ [inputFact]: input, now })
-      return events.length > 0
+    matches(input: object, now: number) {
+      return match ? match.test({ input, now }) : true
     },
 
-    async grade(aggregates: Record<string, number | null>, input: object, now: number) {
-      const { results } = await gradeEngine.run({ __aggregates: aggregates, [inputFact]: input, now })
-      let best: GradeOutcome | null = null
-      for (const r of results) {
-        const index = (r.event?.params as { index: number }).index
-        const threshold = rule.alerts[index]!
-        const rk = rank(threshold.level, threshold.grade)
-        if (!best || rk > best.rank) {
-          best = { threshold, index, rank: rk, explanation: explain((r as unknown as { conditions: unknown }).conditions) }
-        }
+    grade(aggregates: Record<string, number | null>, input: object, now: number) {
+      const facts = { input, now, aggregates }
+      // Every threshold is evaluated, as the engine did: one that fails to evaluate fails the grade.
+      // Of equal ranks the first in the file wins.
+      let best = -1
+      for (let i = 0; i < thresholds.length; i++) {
+        if (thresholds[i]!.test(facts) && (best < 0 || ranks[i]! > ranks[best]!)) best = i
       }
-      return best
+      if (best < 0) return null
+      return { threshold: rule.alerts[best]!, index: best, rank: ranks[best]!, explanation: thresholds[best]!.explain(facts) }
     },
   })
 }
 
-/** A json-rules-engine result tree reduced to what a duty officer's explanation needs. */
-function explain(node: unknown): Explanation {
-  const n = node as Record<string, unknown>
-  if (Array.isArray(n.all)) return { all: n.all.map(explain), result: n.all.every((c) => (c as { result?: boolean }).result) }
-  if (Array.isArray(n.any)) return { any: n.any.map(explain), result: n.any.some((c) => (c as { result?: boolean }).result) }
-  if (n.not) {
-    const inner = explain(n.not)
-    return { not: inner, result: !inner.result }
-  }
-  const value = n.value && typeof n.value === 'object' && (n.value as { fact?: string }).fact === WITHIN_DAYS_FACT
-    ? (n.value as { params: { days: unknown } }).params.days
-    : n.value
-  return {
-    fact: n.fact as string,
-    ...(n.path ? { path: n.path as string } : {}),
-    ...(n.params ? { params: n.params as Record<string, unknown> } : {}),
-    operator: n.operator as string,
-    value,
-    factResult: n.factResult ?? null,
-    result: n.result === true,
-  }
-}
-
 export { rank }
+export type { Explanation }
