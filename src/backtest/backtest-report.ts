@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { BacktestResult, BacktestSummary } from './backtest-run.js'
 import { fixed, levelTable, markdownTable as table, pct } from './level-table.js'
 import { renderTimeline } from './timeline.js'
+import { skillHeading, skillTable } from './skill-table.js'
 
 /**
  * The backtest's outputs: summary.json (everything, for scripts), report.md (the tables, for
@@ -42,6 +43,27 @@ const DEFINITIONS = (falseAlarmDays: number) => `Definitions (days are UTC calen
 - **False-alarm ratio**: share of warnings raised in the period that saw no fatal incident while
   active or in the ${falseAlarmDays} days after.`
 
+const SKILL_DEFINITIONS = `Skill against baselines (area-steps are admin1-days or admin1-weeks; mission-wide, the mission is the one area):
+
+- **POD**: outcome area-steps under a warning raised at least a day before; **FAR**: warnings (one alert
+  in one area) that saw no outcome of their area on a day they covered.
+- **Lift** = POD / time under warning, with its 95% interval by bootstrap over days (or weeks).
+- **Skill vs persistence** = lift / the lift of "warn N days after any outcome of the class in the
+  area" (N chosen on the training period by Peirce); above 1 beats the rule of thumb.
+- **Peirce** (Hanssen-Kuipers) = POD - share of outcome-free area-steps under warning.
+- **p (random)**: share of ${'`'}draws${'`'} of chance (each area's warning days shifted at random, the time
+  under warning per area kept) detecting as many outcomes or more.
+- No outcome counts as predicted by its own report: a warning must be raised on an earlier day.`
+
+function skillSection(s: BacktestSummary): string[] {
+  if (s.skill.length === 0) return []
+  return [
+    `## Skill against baselines (${s.scoredLevel} or higher)`, '',
+    ...s.skill.flatMap((c) => [skillHeading(c), '', skillTable(c), '']),
+    SKILL_DEFINITIONS, '',
+  ]
+}
+
 /** report.md: what was run, the tables, and what the numbers mean. */
 export function renderReportMd(s: BacktestSummary): string {
   const r = s.reports
@@ -62,6 +84,7 @@ export function renderReportMd(s: BacktestSummary): string {
     '',
     DEFINITIONS(s.falseAlarmDays),
     '',
+    ...skillSection(s),
     '## By indicator (any level)',
     '',
     s.indicators.length > 0 ? indicatorTable(s) : 'No indicator raised an alert.',

@@ -14,6 +14,13 @@ import { DAY_MS, score, type Period, type Score } from './scoring.js'
 import { warningsOf, type AlertStep, type Warning } from './warnings.js'
 import { ALL_LEVELS, LEVEL_ROWS } from './level-rows.js'
 import { BacktestError } from './backtest-error.js'
+import { LEVELS, type Level } from '../alerts/levels.js'
+import type { AlertState } from '../alerts/alert.js'
+import { missionPeriod, type MissionPeriod } from './mission-periods.js'
+import { isOutcome, parseOutcomeSpec, type OutcomeSpec } from './outcome-spec.js'
+import type { OutcomeEvent } from './area-grid.js'
+import { areaSpells, missionSpells } from './area-spells.js'
+import { MISSION, scoreSkill, type NamedPeriod, type OutcomeClass, type OutcomeClassResult } from './skill-scoring.js'
 
 export { BacktestError }
 
@@ -46,6 +53,18 @@ export interface BacktestOptions {
   progress?: Progress
   /** The time source for "today" (a database's default end). */
   now?: () => number
+  /** Outcome classes picked from the reports themselves (`--outcome`), scored by area and mission-wide. */
+  outcomeSpecs?: readonly string[]
+  /** The lowest level a warning must have to count in the skill tables; default operational. */
+  level?: Level
+  /** First day of the validation period, YYYY-MM-DD: the days before it are training. */
+  split?: string
+  /** The mission's admin1 areas (P-codes): every one is scored, also those that never saw an alert. */
+  areas?: readonly string[]
+  /** Monte Carlo draws of the random baseline and bootstrap resamples of the lift (default 1000 each), and their seed (default 1). */
+  draws?: number
+  bootstrap?: number
+  seed?: number
 }
 
 export interface LevelResult extends Score {
@@ -60,6 +79,9 @@ export interface IndicatorResult extends Score {
 export interface BacktestSummary {
   mission: string | null
   period: { from: string; to: string; days: number }
+  /** The mission's deployment (scoring starts there) when the mission is in the table. */
+  deployment: MissionPeriod | null
+  split: string | null
   warmupFrom: string
   reports: { source: string; kind: string; read: number | null; replayed: number; rejected: number; rejections: RejectionGroup[] }
   rules: { dir: string; version: string; indicators: number }
@@ -68,6 +90,9 @@ export interface BacktestSummary {
   falseAlarmDays: number
   levels: LevelResult[]
   indicators: IndicatorResult[]
+  /** The warnings at `scoredLevel` or higher against each outcome class, with the baselines. */
+  scoredLevel: Level
+  skill: OutcomeClassResult[]
   timings: { loadSeconds: number; replaySeconds: number; reportsPerSecond: number }
 }
 
@@ -108,29 +133,63 @@ function loadRules(dir: string, taxonomy: Taxonomy): RuleSet {
   return buildRuleSet(rules, version, 0)
 }
 
-/** Passes items through, telling the progress bar how many have been handed on. */
-function* counted<T>(items: Iterable<T>, progress: Progress | undefined): Generator<T> {
+/** Passes items through, telling the progress bar how many have been handed on, and each to `tap`. */
+function* counted<T>(items: Iterable<T>, progress: Progress | undefined, tap: (item: T) => void): Generator<T> {
   let n = 0
   for (const item of items) {
+    tap(item)
     yield item
     progress?.update(++n)
   }
 }
 
+/** The admin1 areas of an alert (P-codes, else names): every one its inputs touch, else its main one. */
+export function alertAreas(a: Pick<AlertState, 'scope'>): string[] {
+  const level1 = (a.scope.areas ?? []).filter((r) => r.level === 1).map((r) => r.pcode ?? r.name)
+  if (level1.length > 0) return [...new Set(level1)]
+  const main = a.scope.admin1Pcode ?? a.scope.admin1
+  return main ? [main] : []
+}
+
 const stepOf = (c: AlertChange): AlertStep => ({
   alertId: c.alertId, at: c.at, level: c.alert.level, grade: c.alert.grade, status: c.alert.status,
-  indicatorId: c.alert.indicatorId, summary: c.alert.summary,
+  indicatorId: c.alert.indicatorId, summary: c.alert.summary, areas: alertAreas(c.alert),
+})
+
+/** An outcome of a class: the report's day and admin1. */
+const outcomeOf = (r: Report): OutcomeEvent => ({
+  id: r.id, day: day0(Date.parse(r.occurredAt)), area: r.place?.admin1Pcode ?? r.place?.admin1 ?? null,
 })
 
 const day0 = (t: number) => Math.floor(t / DAY_MS) * DAY_MS
 
-/** The scored period: the given days, else from the first report's day to the last one's (both included). */
+/**
+ * The scored period: the given days, else from the first report's day to the last one's (both
+ * included), never before the mission deployed nor after it ended (those days are warm-up).
+ */
 function resolvePeriod(opts: BacktestOptions, first: number | null, last: number | null): Period {
-  const from = opts.from ? parseDay(opts.from, '--from') : first === null ? null : day0(first)
-  const to = opts.to ? parseDay(opts.to, '--to') + DAY_MS : last === null ? null : day0(last) + DAY_MS
+  let from = opts.from ? parseDay(opts.from, '--from') : first === null ? null : day0(first)
+  let to = opts.to ? parseDay(opts.to, '--to') + DAY_MS : last === null ? null : day0(last) + DAY_MS
   if (from === null || to === null) throw new BacktestError('no reports to replay')
   if (to <= from) throw new BacktestError('--to must not be before --from')
+  const deployed = missionPeriod(opts.mission)
+  if (deployed) {
+    from = Math.max(from, parseDay(deployed.start, 'deployment'))
+    if (deployed.end) to = Math.min(to, parseDay(deployed.end, 'deployment') + DAY_MS)
+    if (to <= from) throw new BacktestError(`${deployed.mission} was deployed from ${deployed.start}${deployed.end ? ` to ${deployed.end}` : ''}: the period asked for lies outside it`)
+  }
   return { from, to }
+}
+
+/** Training and validation when split (each scored apart), else the whole period. */
+function namedPeriods(period: Period, split: string | undefined): { periods: NamedPeriod[]; training: Period } {
+  if (!split) return { periods: [{ name: 'whole', period }], training: period }
+  const at = parseDay(split, '--split')
+  if (at <= period.from || at >= period.to) {
+    throw new BacktestError(`--split ${split} must fall inside the scored period ${day(period.from)} to ${day(period.to - DAY_MS)}`)
+  }
+  const training = { from: period.from, to: at }
+  return { periods: [{ name: 'training', period: training }, { name: 'validation', period: { from: at, to: period.to } }], training }
 }
 
 /** The reports to replay (the period and its warm-up), with what reading them cost. */
@@ -173,18 +232,30 @@ function selectReports(opts: BacktestOptions, warmupMs: number): Selection {
 /** Runs a backtest; throws BacktestError on bad options or rules. */
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
   if (opts.outcomes && !opts.mission) throw new BacktestError('--outcomes needs --mission: the fatalities file lists every mission')
+  const specs: OutcomeSpec[] = (opts.outcomeSpecs ?? []).map((t) => parseOutcomeSpec(t, opts.taxonomy))
+  const located: OutcomeEvent[][] = specs.map(() => [])
+  const tap = (r: Report) => specs.forEach((spec, i) => {
+    if ((!opts.mission || r.mission === opts.mission) && isOutcome(spec, r)) located[i]!.push(outcomeOf(r))
+  })
   const started = performance.now()
   const set = loadRules(opts.rulesDir, opts.taxonomy)
   const warmupMs = opts.warmupMs ?? ruleWarmupMs(set)
   const input = selectReports(opts, warmupMs)
   const { period } = input
+  let split: ReturnType<typeof namedPeriods>
+  try {
+    split = namedPeriods(period, opts.split)
+  } catch (err) {
+    input.close()
+    throw err
+  }
   const loadSeconds = (performance.now() - started) / 1000
   const missions = missionsFor(opts)
   const replayStarted = performance.now()
   opts.progress?.start('replaying', input.total)
   let out: Awaited<ReturnType<typeof replay>>
   try {
-    out = await replay({ reports: counted(input.reports, opts.progress), set, taxonomy: opts.taxonomy, missions, until: period.to, ...(opts.gazetteers ? { gazetteers: opts.gazetteers } : {}) })
+    out = await replay({ reports: counted(input.reports, opts.progress, tap), set, taxonomy: opts.taxonomy, missions, until: period.to, ...(opts.gazetteers ? { gazetteers: opts.gazetteers } : {}) })
   } finally {
     opts.progress?.finish()
     input.close()
@@ -205,10 +276,27 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const indicators = indicatorIds.map((id) => ({ indicatorId: id, ...score(warnings.all!.filter((w) => w.indicatorId === id), incidents, period, { falseAlarmDays }) }))
   const inPeriod = (incidents ?? []).filter((i) => i.day >= period.from && i.day < period.to)
 
+  const scoredLevel = opts.level ?? 'operational'
+  const scoredLevels = LEVELS.slice(LEVELS.indexOf(scoredLevel))
+  const classes: OutcomeClass[] = specs.map((spec, i) => ({ key: `reports:${spec.text}`, label: `reports ${spec.text}`, events: located[i]! }))
+  if (incidents && outcomes) {
+    classes.push({ key: 'fatalities', label: `${opts.mission} malicious-act fatalities (UN list, dates only)`, events: incidents.map((i) => ({ id: i.date, day: i.day, area: null })) })
+  }
+  const spells = areaSpells(steps, scoredLevels, period.to, opts.areas ?? [])
+  const areas = opts.areas && opts.areas.length > 0
+    ? opts.areas
+    : [...new Set([...spells.map((s) => s.area), ...located.flat().flatMap((e) => (e.area === null ? [] : [e.area]))])].sort()
+  const skill = scoreSkill({
+    areaSpells: spells, missionSpells: missionSpells(warningsOf(steps, scoredLevels, period.to), MISSION), areas, classes,
+    periods: split.periods, training: split.training, draws: opts.draws ?? 1000, bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1,
+  })
+
   return {
     summary: {
       mission: opts.mission ?? null,
       period: { from: day(period.from), to: day(period.to - DAY_MS), days: Math.round((period.to - period.from) / DAY_MS) },
+      deployment: missionPeriod(opts.mission),
+      split: opts.split ?? null,
       warmupFrom: day(period.from - warmupMs),
       reports: {
         source: opts.reports.file, kind: opts.reports.kind === 'db' ? 'database' : opts.reports.format,
@@ -224,6 +312,8 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       falseAlarmDays,
       levels,
       indicators,
+      scoredLevel,
+      skill,
       timings: { loadSeconds, replaySeconds, reportsPerSecond: replaySeconds > 0 ? Math.round(out.replayed / replaySeconds) : 0 },
     },
     changes,

@@ -17,6 +17,8 @@ export interface AlertStep {
   status: AlertStatus
   indicatorId: string
   summary: string
+  /** The admin1 areas (P-codes, else names) the alert's inputs touch at that point; none when unplaced. */
+  areas?: readonly string[]
 }
 
 export interface Warning {

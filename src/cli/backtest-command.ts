@@ -13,6 +13,8 @@ import { CrosswalkError } from '../import/ucdp-crosswalk.js'
 import { MappingError } from '../import/csv-mapping.js'
 import { CsvSyntaxError } from '../import/csv-reader.js'
 import { parseCommand, UsageError } from './args.js'
+import { LEVELS, type Level } from '../alerts/levels.js'
+import { skillHeading, skillTable } from '../backtest/skill-table.js'
 
 import { BACKTEST_USAGE } from './usage.js'
 
@@ -27,6 +29,8 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
         reports: { type: 'string' }, rules: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
         outcomes: { type: 'string' }, mission: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
         map: { type: 'string' }, warmup: { type: 'string' }, 'false-alarm-days': { type: 'string' },
+        'outcomes-from': { type: 'string' }, outcome: { type: 'string', multiple: true }, level: { type: 'string' },
+        split: { type: 'string' }, draws: { type: 'string' }, bootstrap: { type: 'string' }, seed: { type: 'string' },
       },
     }).values
   } catch (err) {
@@ -38,6 +42,16 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
   if (v.warmup !== undefined && v.warmup !== '0' && !DURATION_PATTERN.test(v.warmup)) return '--warmup must be a duration such as 365d, or 0'
   const fad = v['false-alarm-days'] === undefined ? 30 : Number(v['false-alarm-days'])
   if (!Number.isInteger(fad) || fad < 0) return '--false-alarm-days must be a whole number of days'
+  if (v['outcomes-from'] !== undefined && v['outcomes-from'] !== 'reports') return "--outcomes-from must be 'reports' (the fatalities list is --outcomes <file>)"
+  if (v['outcomes-from'] === 'reports' && !v.outcome?.length) return '--outcomes-from reports needs at least one --outcome, e.g. --outcome "POC.KILL civiliansKilled>=5"'
+  if (v.level !== undefined && !(LEVELS as readonly string[]).includes(v.level)) return `--level must be one of ${LEVELS.join(', ')}`
+  const counts: Record<string, number> = {}
+  for (const k of ['draws', 'bootstrap', 'seed'] as const) {
+    if (v[k] === undefined) continue
+    const n = Number(v[k])
+    if (!Number.isInteger(n) || n < 0) return `--${k} must be a whole number`
+    counts[k] = n
+  }
   const config = loadConfig()
   let reports
   try {
@@ -46,6 +60,7 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
     return (err as Error).message
   }
   const gazetteers = cliGazetteers(config.gazetteerDir, process.stderr)
+  const areas = v.mission ? (gazetteers.set.get(v.mission)?.areas ?? []).filter((a) => a.level === 1).map((a) => a.pcode) : []
   return {
     reports,
     rulesDir: v.rules ?? config.rulesDir,
@@ -53,6 +68,11 @@ function parse(argv: string[]): BacktestOptions & { out?: string } | string {
     missions: config.missions,
     place: gazetteers.place,
     gazetteers: gazetteers.set,
+    areas,
+    ...(v.outcome?.length ? { outcomeSpecs: v.outcome } : {}),
+    ...(v.level ? { level: v.level as Level } : {}),
+    ...(v.split ? { split: v.split } : {}),
+    ...counts,
     falseAlarmDays: fad,
     ...(v.mission ? { mission: v.mission } : {}),
     ...(v.from ? { from: v.from } : {}),
@@ -88,8 +108,12 @@ export async function backtestCommand(argv: string[], out: Out, err: Out, progre
   if (s.reports.rejected > 0) err.write(`${s.reports.rejected} report(s) of ${s.reports.source} not replayed; ${formatRejections(s.reports.rejections)}`)
   out.write(`${s.mission ?? 'all missions'} ${s.period.from} to ${s.period.to}: ${s.reports.replayed} reports replayed in ${s.timings.replaySeconds.toFixed(1)}s `
     + `(${s.timings.reportsPerSecond}/s), ${s.alerts.raised} alerts raised, ${s.alerts.changes} changes\n`)
+  if (s.deployment && s.period.from === s.deployment.start && (opts.from ?? '') < s.deployment.start) {
+    out.write(`scored from ${s.period.from}, when ${s.deployment.mission} deployed; the days before are warm-up\n`)
+  }
   if (s.outcomes) out.write(`${s.outcomes.incidents} fatal incidents (${s.outcomes.fatalities} fatalities) in the period\n`)
   out.write(`${levelTable(s.levels)}\n`)
+  for (const c of s.skill) out.write(`\n${s.scoredLevel} or higher warnings. ${skillHeading(c)}\n${skillTable(c)}\n`)
   if (opts.out) {
     for (const f of writeBacktestOutputs(opts.out, result)) out.write(`wrote ${f}\n`)
   }

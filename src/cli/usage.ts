@@ -25,8 +25,9 @@ import within about 100 ms.
 Exit code: 0 every row imported or already there, 1 some rows rejected (listed), 2 bad usage.
 `
 
-export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules <dir> [--from <day> --to <day>]
-                      [--outcomes <fatalities.csv> --mission <code>] [--out <dir>]
+export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules <dir> [--from <day> --to <day>] [--split <day>]
+                      [--outcomes <fatalities.csv> --mission <code>] [--outcomes-from reports --outcome <class> ...]
+                      [--level operational] [--draws 1000] [--bootstrap 1000] [--seed 1] [--out <dir>]
 
   --reports    a vigil database (.db), the NDJSON of \`vigil import --out\`, or an external file
                read through the importer (--format ucdp-ged|csv [--map <mapping.yaml>], needs --mission)
@@ -36,7 +37,25 @@ export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules
                unscored, so windows and trends start full (default: from the rules).
   --outcomes   the UN peacekeeping fatalities CSV: the mission's "Malicious Act" rows, grouped
                by date into incidents, score detection, lead time, lift and false alarms
+  --outcome    an outcome class from the reports themselves (with --outcomes-from reports; repeat for
+               several): taxonomy prefixes joined by | (* for any) and conditions on casualties, e.g.
+               "POC.KILL civiliansKilled>=5", "* killed>=5"; fields killed, civiliansKilled, unKilled,
+               otherKilled, injured, civiliansInjured, unInjured, abducted, civiliansAbducted;
+               operators >= > = < <=. Scored per admin1 (the report's place) and mission-wide
+  --level      the lowest level that counts as a warning in the skill tables (default operational)
+  --split      first day of the validation period: the days before are training (persistence's N
+               is chosen there), both reported
+  --draws      Monte Carlo draws of the random baseline; --bootstrap resamples of the lift's
+               interval; --seed their seed (same seed, same figures)
   --out        write summary.json, report.md, timeline.html and changes.ndjson there
+
+A mission in the table of deployments (MINUSCA, MINUSMA, MONUSCO, UNMISS) is scored from its
+deployment (and to its end); the days before are warm-up. Per outcome class the skill table gives,
+by admin1 and mission-wide, per day and per week, the warnings beside persistence (warn N days
+after any outcome of the class in the area, N chosen on the training period) and chance (the same
+time under warning per area, shifted at random): POD, FAR, lead, time under warning, lift with its
+bootstrap interval, skill vs persistence (lift / persistence's lift), Peirce, warnings per
+area-week, and the p-value of the detections against chance.
 
 Reports are replayed in occurredAt order through the real engine on a temporary database, with
 the clock at each report and every alert expiring at its own time, as it would have live.
