@@ -128,6 +128,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
       taxonomy: deps.taxonomy,
       missions: config.missions,
       clock,
+      gazetteers: () => deps.gazetteers.current(),
     }, req),
   })
   await app.register(reportsRoutes, {
@@ -145,7 +146,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
   await app.register(ruleDraftsRoutes, {
     preview: (req) => previewRule({
       live: () => deps.rules.current(), deprecatedIds: () => deprecatedIds(deps.rules.dir), reports: services.reports,
-      taxonomy: deps.taxonomy, missions: config.missions, clock,
+      taxonomy: deps.taxonomy, missions: config.missions, clock, gazetteers: () => deps.gazetteers.current(),
     }, req),
     drafts: createRuleDraftsRepo(deps.store.writer), reader: createRuleDraftsRepo(deps.store.reader),
     queue: services.queue, auditor, clock, missions: config.missions,

@@ -85,7 +85,7 @@ export function createServices(deps: ServiceDeps) {
   const keysReader = createKeysRepo(store.reader)
   const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
   const categoryLabel = labelOf(deps.taxonomy)
-  const evaluator = createEvaluator({ ...repos, writer, rules, categoryLabel })
+  const evaluator = createEvaluator({ ...repos, writer, rules, categoryLabel, neighbours: (mission, pcode) => gazetteers().get(mission)?.neighbours(pcode) ?? [] })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })
   const gaps = createGapWatch({ history: createReportingHistoryRepo(store.writer), alerts: repos.alerts, writer, rules, missions: deps.missions })
   const followUp = createFollowUpLifecycle({ alerts: repos.alerts, actions: createAlertActionsRepo(store.writer), writer, rules })

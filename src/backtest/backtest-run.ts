@@ -3,6 +3,7 @@ import { checkRuleDir } from '../rules/rule-registry.js'
 import { buildRuleSet, type RuleSet } from '../rules/rule-set.js'
 import type { Report } from '../reports/report.js'
 import type { Placer } from '../reports/report-place.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { AlertChange } from '../storage/alerts-repo.js'
 import type { Progress } from '../import/progress.js'
@@ -38,6 +39,8 @@ export interface BacktestOptions {
   /** Places the reports of a file, as the service would (the mission's gazetteer); names as given without. */
   place?: Placer
   mission?: string
+  /** The gazetteers `place` uses: facts over bordering areas read them. */
+  gazetteers?: GazetteerSet
   /** First and last day scored, YYYY-MM-DD (UTC, both included); default: the reports' first and last day (a database: today). */
   from?: string
   to?: string
@@ -256,7 +259,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   opts.progress?.start('replaying', input.total)
   let out: Awaited<ReturnType<typeof replay>>
   try {
-    out = await replay({ reports: counted(input.reports, opts.progress, tap), set, taxonomy: opts.taxonomy, missions, until: period.to })
+    out = await replay({ reports: counted(input.reports, opts.progress, tap), set, taxonomy: opts.taxonomy, missions, until: period.to, ...(opts.gazetteers ? { gazetteers: opts.gazetteers } : {}) })
   } finally {
     opts.progress?.finish()
     input.close()

@@ -75,6 +75,7 @@ export function backtestOptions(v: BacktestValues): BacktestOptions & { out?: st
     taxonomy: loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR),
     missions: config.missions,
     place: gazetteers.place,
+    gazetteers: gazetteers.set,
     areas,
     ...(v.outcome?.length ? { outcomeSpecs: v.outcome } : {}),
     ...(v.level ? { level: v.level as Level } : {}),

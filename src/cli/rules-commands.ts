@@ -60,8 +60,8 @@ export async function rulesTest(target: string, out: Out, err: Out): Promise<num
   const set = buildRuleSet(rules, version, Date.now())
   const selected = isFile ? rules.filter((r) => path.resolve(dir, r.file) === path.resolve(target)) : rules
   // Test reports are placed with the service's gazetteers, so a MINUSCA test at a real site sees its kind.
-  const { place } = cliGazetteers(loadConfig().gazetteerDir, err)
-  const results = await runRuleTests(set, selected, taxonomy, place)
+  const gazetteers = cliGazetteers(loadConfig().gazetteerDir, err)
+  const results = await runRuleTests(set, selected, taxonomy, gazetteers.place, gazetteers.set)
   let failed = 0
   for (const r of results) {
     if (r.ok) {

@@ -12,6 +12,9 @@ import type { AlertStore, InputStore } from './engine-stores.js'
 import type { AggregateQuery } from './window-types.js'
 import type { AlertWriter, Pass } from './alert-writer.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
+import { lineageOf } from './alert-lineage.js'
+import { neighbourAreasWithEvents, type Neighbours } from './neighbour-fact.js'
+import { alertExpiry } from '../alerts/alert-life.js'
 
 export interface EvaluatorDeps {
   inputs: InputStore
@@ -21,6 +24,8 @@ export interface EvaluatorDeps {
   rules: () => RuleSet
   /** The taxonomy's labels, for sentences that name a category (the core never loads the taxonomy itself). */
   categoryLabel?: CategoryLabel
+  /** Bordering admin1 areas, from the gazetteers (the `neighbourAreasWithEvents` fact); none without. */
+  neighbours?: Neighbours
 }
 
 /** Rule id prefixes that are taxonomy top categories (escalation rules use ESC). */
@@ -111,6 +116,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       facts[factKey('trend', params)] = baseline > 0 ? trendOf(agg.values[m] ?? 0, baseline) : null
       facts[factKey('baseline', params)] = Math.round(baseline * 100) / 100
     }
+    if (ind.usesNeighbours) facts.neighbourAreasWithEvents = neighbourAreasWithEvents(inputs, q, deps.neighbours ?? (() => []))
     const confidence = confidenceOf({ ...agg, independentSources: agg.values.independentSources ?? 0 })
     return { q, agg, facts, confidence, trend: facts.trend ?? null }
   }
@@ -178,7 +184,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
-      expiresAt: m.agg.lastSeen + ind.expiresMs, scope: fullScope, summary: sentence(ind, fullScope, m.facts),
+      expiresAt: alertExpiry(m.agg.lastSeen, existing?.raisedAt ?? pass.now, ind), scope: fullScope, summary: sentence(ind, fullScope, m.facts),
       ruleSetVersion: pass.set.version, indicatorVersion: ind.rule.version,
     }
     if (!existing) {
@@ -261,7 +267,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       ...alert,
       scope,
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
-      firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: m.agg.lastSeen! + ind.expiresMs, updatedAt: pass.now,
+      firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: alertExpiry(m.agg.lastSeen!, alert.raisedAt, ind), updatedAt: pass.now,
       summary: sentence(ind, scope, m.facts),
       // The threshold that holds now, with its values: lower (recorded as a downgrade) or the same.
       ...(outcome.rank <= alert.rank ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
@@ -297,7 +303,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     if (pass.depth >= MAX_CASCADE_DEPTH) return
     pass.depth++
     try {
-      await inputArrived(pass, alertInput(alert), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
+      await inputArrived(pass, alertInput(alert, () => lineageOf(alerts, alert)), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
     } finally {
       pass.depth--
     }
@@ -306,8 +312,8 @@ export function createEvaluator(deps: EvaluatorDeps) {
   /** A new input: store it for every indicator that matches it, then evaluate each one's scope. */
   async function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
     for (const ind of pass.set.watching(input.kind, input.codes)) {
-      if (input.fromIndicator === ind.rule.id) continue
       if (!(await ind.matches(input.view, pass.now))) continue
+      if (input.lineage().includes(ind.rule.id)) continue
       const row = input.row(ind)
       inputs.upsert(row)
       await evaluateScope(pass, ind, input, row.topCategory, cause)

@@ -22,8 +22,12 @@ export interface IndicatorInput {
   location: { lat: number; lon: number } | null
   /** Where it is, as far as known: a report's resolved place, an alert's scope. */
   place: Pick<ResolvedPlace, 'admin1' | 'admin1Pcode' | 'admin2' | 'admin2Pcode' | 'site' | 'siteId' | 'route'>
-  /** The alert's own indicator: an escalation indicator never takes its own alerts. */
-  fromIndicator?: string
+  /**
+   * The indicators an alert derives from (its own, and those of the alerts it counted, up the
+   * chain); none for a report. An indicator never takes an input whose lineage holds it.
+   * Read only for an input an indicator matched (following the chain costs queries).
+   */
+  lineage(): readonly string[]
   group(field: string): string | null
   row(ind: CompiledIndicator): IndicatorInputRow
 }
@@ -57,6 +61,7 @@ export function reportInput(report: Report): IndicatorInput {
     occurredAt: Date.parse(report.occurredAt),
     location: loc.lat !== null && loc.lon !== null ? { lat: loc.lat, lon: loc.lon } : null,
     place: loc,
+    lineage: () => [],
     group: (field) => groups[field] ?? null,
     row: (ind) => {
       const category = watchedCode(codes, ind)
@@ -90,6 +95,15 @@ export function reportInput(report: Report): IndicatorInput {
   }
 }
 
+function once<T>(fn: () => T): () => T {
+  let done = false
+  let value: T
+  return () => {
+    if (!done) [value, done] = [fn(), true]
+    return value
+  }
+}
+
 const CONFIDENCE_GRADES = { high: ['B', 2], medium: ['C', 3], low: ['D', 4] } as const
 
 /** What an escalation indicator sees of an alert. */
@@ -102,7 +116,8 @@ export function alertView(a: AlertState) {
   }
 }
 
-export function alertInput(a: AlertState): IndicatorInput {
+/** An alert as an input; its lineage defaults to its own indicator alone (alert-lineage.ts gives the chain). */
+export function alertInput(a: AlertState, lineage: () => readonly string[] = () => [a.indicatorId]): IndicatorInput {
   const view = alertView(a)
   const id = `alert:${a.id}`
   const where = a.scope.centroid ?? a.scope.center ?? null
@@ -122,7 +137,7 @@ export function alertInput(a: AlertState): IndicatorInput {
     occurredAt: a.lastSeen,
     location: where,
     place: a.scope,
-    fromIndicator: a.indicatorId,
+    lineage: once(lineage),
     group: (field) => groups[field] ?? null,
     row: (ind) => {
       const category = watchedCode(codes, ind)

@@ -5,6 +5,7 @@ import { createAlertWriter } from './alert-writer.js'
 import type { SilenceSource } from './engine-stores.js'
 import type { CategoryLabel } from '../alerts/alert-sentence.js'
 import { createEvaluator } from './evaluator.js'
+import type { Neighbours } from './neighbour-fact.js'
 import { createGapWatch } from './reporting-gap-watch.js'
 import { MemoryReportingHistory } from './reporting-history.js'
 import { WindowState } from './window-state.js'
@@ -24,6 +25,8 @@ export interface MemoryEngineOptions {
   categoryLabel?: CategoryLabel
   /** Runs the reporting-gap watch (DATA.GAP) as the clock moves, over these missions. */
   reportingGaps?: { missions: readonly string[] }
+  /** Bordering admin1 areas (the `neighbourAreasWithEvents` fact); none without. */
+  neighbours?: Neighbours
 }
 
 /**
@@ -36,7 +39,8 @@ export function createMemoryEngine(rules: () => RuleSet, opts: MemoryEngineOptio
   const alerts = new AlertIndex()
   const inputs = new WindowState()
   const writer = createAlertWriter({ alerts, inputs, silences: NO_SILENCES })
-  const evaluator = createEvaluator({ alerts, inputs, writer, rules, ...(opts.categoryLabel ? { categoryLabel: opts.categoryLabel } : {}) })
+  const evaluator = createEvaluator({ alerts, inputs, writer, rules, ...(opts.categoryLabel ? { categoryLabel: opts.categoryLabel } : {}),
+    ...(opts.neighbours ? { neighbours: opts.neighbours } : {}) })
   const history = opts.reportingGaps ? new MemoryReportingHistory() : null
   const gaps = history && opts.reportingGaps ? createGapWatch({ history, alerts, writer, rules, missions: opts.reportingGaps.missions }) : null
   let now = -Infinity

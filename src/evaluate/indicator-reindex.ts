@@ -5,11 +5,12 @@ import type { AlertStore } from '../engine/engine-stores.js'
 import { alertInput, reportInput, type IndicatorInput } from '../engine/indicator-input.js'
 import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import { isUnder } from '../taxonomy/taxonomy.js'
+import { lineageOf } from '../engine/alert-lineage.js'
 
 export interface ReindexDeps {
   inputs: IndicatorInputsRepo
   reports: ReportsRepo
-  alerts: Pick<AlertStore, 'active'>
+  alerts: Pick<AlertStore, 'active' | 'get' | 'inputIds'>
 }
 
 export interface ReindexResult {
@@ -29,12 +30,12 @@ export function createReindexer(deps: ReindexDeps) {
     deps.inputs.clear(ind.rule.id)
     const candidates: Iterable<IndicatorInput> = ind.rule.input === 'reports'
       ? mapIter(deps.reports.activeSince(ind.codes, now - ind.lookbackMs), reportInput)
-      : deps.alerts.active().map(alertInput)
+      : deps.alerts.active().map((a) => alertInput(a, () => lineageOf(deps.alerts, a)))
     let n = 0
     for (const input of candidates) {
-      if (input.fromIndicator === ind.rule.id) continue
       if (!input.codes.some((c) => ind.codes.some((t) => isUnder(c, t)))) continue
       if (!(await ind.matches(input.view, now))) continue
+      if (input.lineage().includes(ind.rule.id)) continue
       deps.inputs.upsert(input.row(ind))
       n++
     }

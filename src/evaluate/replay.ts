@@ -5,6 +5,7 @@ import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertState } from '../alerts/alert.js'
 import type { AlertChange } from '../engine/alert-change.js'
 import { createMemoryEngine, type MemoryEngine } from '../engine/memory-engine.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 
 export interface ReplayOptions {
   /** Classified reports, in occurredAt order (an array is sorted here; any other iterable must be). */
@@ -16,6 +17,8 @@ export interface ReplayOptions {
   until?: number
   /** Run the reporting-gap watch (DATA.GAP) as the service's timer would; off unless asked. */
   reportingGaps?: boolean
+  /** The gazetteers the reports were placed with: facts over bordering areas read them. */
+  gazetteers?: GazetteerSet
 }
 
 /** A report the engine refused during the replay (a duplicate id with other content, say). */
@@ -95,6 +98,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   const engine = createMemoryEngine(() => opts.set, {
     categoryLabel: labelOf(opts.taxonomy),
     ...(opts.reportingGaps ? { reportingGaps: { missions: opts.missions } } : {}),
+    ...(opts.gazetteers ? { neighbours: (mission: string, pcode: string) => opts.gazetteers!.get(mission)?.neighbours(pcode) ?? [] } : {}),
   })
   const fed = await feed(engine, opts.reports)
   engine.advance(opts.until ?? fed.last ?? 0)

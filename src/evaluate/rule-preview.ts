@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { ReportsRepo } from '../storage/reports-repo.js'
 import type { AlertState } from '../alerts/alert.js'
@@ -27,6 +28,8 @@ export interface PreviewDeps {
   taxonomy: Taxonomy
   missions: readonly string[]
   clock: Clock
+  /** The live gazetteers: facts over bordering areas read them. */
+  gazetteers?: () => GazetteerSet
 }
 
 /** A draft's problems as API problems: the field path inside the request, the place in the text. */
@@ -81,6 +84,7 @@ export async function previewRule(deps: PreviewDeps, req: PreviewRequest) {
     missions: deps.missions,
     // The alerts as they stood at the end of the range (or now, for a range reaching the future).
     until: Math.min(req.to, now),
+    ...(deps.gazetteers ? { gazetteers: deps.gazetteers() } : {}),
   })
   const alerts = out.alerts.filter((a) => a.indicatorId === draft.rule.id)
   return {

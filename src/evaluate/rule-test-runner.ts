@@ -4,6 +4,7 @@ import { classifyReport, type Report } from '../reports/report.js'
 import { zodProblems } from '../ingest/ingest.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import type { Placer } from '../reports/report-place.js'
+import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import { replay } from './replay.js'
 import type { LoadedRule } from '../rules/rule-loader.js'
 import type { RuleSet } from '../rules/rule-set.js'
@@ -78,7 +79,7 @@ export function sameOutcomes(expected: AlertOutcome[], actual: AlertOutcome[]): 
  * Runs one rule test through the real engine (replay.ts): the reports in occurredAt order, the
  * clock at each report's time (as if live), then at `now` (default: the last report) for expiry.
  */
-async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy, place?: Placer): Promise<RuleTestResult> {
+async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: Taxonomy, place?: Placer, gazetteers?: GazetteerSet): Promise<RuleTestResult> {
   const expected: AlertOutcome[] = test.expect.map((e) => ({
     indicator: e.indicator ?? rule.rule.id, level: e.level, grade: e.grade, status: e.status, ...(e.count !== undefined ? { count: e.count } : {}),
     ...(e.responsible !== undefined ? { responsible: e.responsible } : {}),
@@ -90,7 +91,7 @@ async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: 
   try {
     const out = await replay({
       reports: testReports(test, taxonomy, place), set, taxonomy, missions: DEFAULT_MISSIONS,
-      ...(test.now ? { until: Date.parse(test.now) } : {}),
+      ...(test.now ? { until: Date.parse(test.now) } : {}), ...(gazetteers ? { gazetteers } : {}),
     })
     if (out.rejected.length > 0) throw new Error(out.rejected.map((r) => `report ${r.id}: ${r.message}`).join('; '))
     result.actual = out.alerts
@@ -110,10 +111,10 @@ async function runOne(set: RuleSet, rule: LoadedRule, test: RuleTest, taxonomy: 
  * Runs the tests of the selected rules, each against the whole rule set (escalations need it),
  * their reports placed with `place` (the service's gazetteers) as the service would place them.
  */
-export async function runRuleTests(set: RuleSet, rules: readonly LoadedRule[], taxonomy: Taxonomy, place?: Placer): Promise<RuleTestResult[]> {
+export async function runRuleTests(set: RuleSet, rules: readonly LoadedRule[], taxonomy: Taxonomy, place?: Placer, gazetteers?: GazetteerSet): Promise<RuleTestResult[]> {
   const results: RuleTestResult[] = []
   for (const rule of rules) {
-    for (const test of rule.rule.tests) results.push(await runOne(set, rule, test, taxonomy, place))
+    for (const test of rule.rule.tests) results.push(await runOne(set, rule, test, taxonomy, place, gazetteers))
   }
   return results
 }

@@ -1,6 +1,7 @@
 import { distanceKm } from '../geo.js'
 import { closestBy } from '../taxonomy/closest.js'
 import { AreaIndex, AreaShape } from './area-index.js'
+import { areaAdjacency } from './area-adjacency.js'
 import { distanceToSegmentKm, midpointOfLine, type Position } from './geometry.js'
 import { areaKey, routeKey, siteKey } from './place-names.js'
 import type { AreaFeature, RouteFeature, SiteFeature } from './geojson-features.js'
@@ -65,6 +66,8 @@ export function buildGazetteer(
   const shapes = areaFeatures.map((f) => new AreaShape(f.rings))
   const byLevel = (level: 1 | 2) => new AreaIndex(areaList.map((item, i) => ({ item, shape: shapes[i]! })).filter((e) => e.item.level === level))
   const level1 = byLevel(1)
+  // Computed on first use: only indicators over neighbouring areas need it.
+  let adjacency: Map<string, string[]> | undefined
   const level2 = byLevel(2)
   const areaAt = (lat: number, lon: number, level: 1 | 2) => (level === 1 ? level1 : level2).at(lat, lon)
 
@@ -145,6 +148,10 @@ export function buildGazetteer(
     routes: freeze(routeList),
     areaAt,
     area: (pcode) => byPcode.get(pcode) ?? null,
+    neighbours(pcode) {
+      adjacency ??= areaAdjacency(areaFeatures.map((f, i) => ({ pcode: areaList[i]!.pcode, level: areaList[i]!.level, rings: f.rings })))
+      return adjacency.get(pcode) ?? []
+    },
     nearestSite(lat, lon) {
       let best: { site: Site; distanceKm: number } | null = null
       const reach = maxRadius / KM_PER_DEG_LAT + 0.01

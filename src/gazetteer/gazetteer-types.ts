@@ -56,6 +56,8 @@ export interface Gazetteer {
   /** The area of that level the point lies in; null outside every one. */
   areaAt(lat: number, lon: number, level: 1 | 2): Area | null
   area(pcode: string): Area | null
+  /** The P-codes of the areas of the same level that share a border with this one (area-adjacency.ts). */
+  neighbours(pcode: string): readonly string[]
   /** The nearest site whose radius holds the point. */
   nearestSite(lat: number, lon: number): { site: Site; distanceKm: number } | null
   /** The nearest route whose corridor holds the point. */

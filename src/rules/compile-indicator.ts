@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { rank } from '../alerts/levels.js'
 import {
-  COLUMN_FIELDS, INPUT_FACT, SHORTHAND_PATHS,
+  COLUMN_FIELDS, DERIVED_FACTS, INPUT_FACT, SHORTHAND_PATHS,
   factKey, isAggregateFact, isVictimFact, leaves, victimPath, type AggregateFact,
 } from './facts.js'
 import { compileCondition, type Explanation } from './condition-compiler.js'
@@ -39,6 +39,10 @@ export interface CompiledIndicator {
   readonly mitigatingCodes: readonly string[]
   readonly windowMs: number
   readonly expiresMs: number
+  /** The cap on an alert's life from its raise (`maxDuration`); null: none. */
+  readonly maxDurationMs: number | null
+  /** A threshold reads `neighbourAreasWithEvents`: the evaluator computes it from the gazetteer. */
+  readonly usesNeighbours: boolean
   readonly trendPeriods: number
   readonly inputFact: 'report' | 'alert'
   readonly needs: readonly AggregateNeed[]
@@ -60,7 +64,7 @@ export interface CompiledIndicator {
 function collectNeeds(rule: IndicatorRule, windowMs: number, watch: TaxonomyWatch): AggregateNeed[] {
   const needs = new Map<string, AggregateNeed>()
   const add = (fact: AggregateFact, params: Record<string, unknown> = {}) => {
-    if (fact === 'trend' || fact === 'baseline') return
+    if (DERIVED_FACTS.includes(fact)) return
     const key = factKey(fact, params)
     if (needs.has(key)) return
     const w = typeof params.window === 'string' ? durationMs(params.window) : windowMs
@@ -136,6 +140,8 @@ export function compileIndicator(rule: IndicatorRule, file: string, watch: Taxon
     mitigatingCodes: Object.freeze([...watch.mitigating]),
     windowMs,
     expiresMs: durationMs(rule.expires),
+    maxDurationMs: rule.maxDuration ? durationMs(rule.maxDuration) : null,
+    usesNeighbours: rule.alerts.some((t) => leaves(t.when).some(({ leaf }) => leaf.fact === 'neighbourAreasWithEvents')),
     trendPeriods: rule.trend.periods,
     inputFact,
     needs: Object.freeze(needs),

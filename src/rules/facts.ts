@@ -24,9 +24,13 @@ export const AGGREGATE_FACTS = {
   trend: { params: ['measure'], required: [], doc: "this window's measure / mean of the previous windows; null (no ratio) when they held nothing: a new situation" },
   baseline: { params: ['measure'], required: [], doc: 'mean per window of the measure over the previous windows; 0: no history (a first cluster)' },
   ...victimAggregates,
+  neighbourAreasWithEvents: { params: [], required: [], doc: "how many admin1 areas bordering the alert's own (from the gazetteer's polygons) hold at least one matching input in the window; needs groupBy admin1" },
 } as const
 
 export type AggregateFact = keyof typeof AGGREGATE_FACTS
+/** Facts computed beside the aggregates, not by them: no stored series is summed for them. */
+export const DERIVED_FACTS: readonly string[] = ['trend', 'baseline', 'neighbourAreasWithEvents']
+
 /** The measures `trend` can compare; count by default. */
 export const TREND_MEASURES = ['count', 'unKilled', 'unInjured', 'unAbducted', 'civiliansKilled'] as const
 /** The input itself, by the kind of input the indicator takes. */

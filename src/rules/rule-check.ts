@@ -207,6 +207,15 @@ export function checkRule(rule: LoadedRule, taxonomy: Taxonomy): RuleProblem[] {
     const codes = [...taxonomy.codes.values()].filter((s) => s.polarity === 'mitigating').map((s) => s.code)
     report(['taxonomy'], `the thresholds weigh mitigating reports, but the rule watches no mitigating code; add one to taxonomy (${codes.join(', ')})`)
   }
+  if (r.maxDuration !== undefined && durationMs(r.maxDuration) < durationMs(r.expires)) {
+    report(['maxDuration'], `maxDuration (${r.maxDuration}) is shorter than expires (${r.expires}): every alert would end at its cap, never by quiet; make it at least ${r.expires}`)
+  }
+  if (!r.scope.groupBy.includes('admin1')) {
+    r.alerts.forEach((t, i) => leaves(t.when).filter(({ leaf }) => leaf.fact === 'neighbourAreasWithEvents').forEach(({ at }) => {
+      const where = ['alerts', i, 'when', ...at.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))]
+      report([...where, 'fact'], 'neighbourAreasWithEvents counts the areas bordering the alert\'s own: group the rule by admin1 (scope: { groupBy: [admin1] })')
+    }))
+  }
   if (r.scope.radiusKm !== undefined && r.scope.groupBy.includes('report')) {
     report(['scope', 'radiusKm'], 'a radius means nothing when each report is its own group')
   }

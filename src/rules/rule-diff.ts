@@ -30,7 +30,7 @@ function thresholdLines(id: string, a: IndicatorRule, b: IndicatorRule): string[
   return out
 }
 
-const FIELDS = ['title', 'status', 'version', 'taxonomy', 'input', 'scope', 'window', 'expires', 'includeUnassessed', 'summary'] as const
+const FIELDS = ['title', 'status', 'version', 'taxonomy', 'input', 'scope', 'window', 'expires', 'maxDuration', 'includeUnassessed', 'summary'] as const
 
 /**
  * What changed between two rule sets: indicators added and removed, and per changed indicator

@@ -149,6 +149,7 @@ export const indicatorRuleSchema = z.strictObject({
   trend: z.strictObject({ periods: z.number().int().min(1).max(24).default(4) }).prefault({}),
   alerts: z.array(thresholdSchema).min(1).describe('graded thresholds; the highest satisfied one wins'),
   expires: duration.describe('how long an alert stays active without a new contributing input'),
+  maxDuration: duration.optional().describe('the longest an alert may stay active from its raise, however often it is updated; then it expires and only a threshold holding anew raises another (escalation indicators: see rules/README.md)'),
   summary: z.string().min(1).optional().describe('sentence template, e.g. "{count:IED incident} {scope} within {window}"'),
   summaryFr: z.string().min(1).optional().describe('the summary template in French, same placeholders: "{count:incident IED|incidents IED} {scope} en {window}"'),
   includeUnassessed: z.boolean().default(false).describe('count reports graded E or credibility 5'),

@@ -36,7 +36,7 @@ describe('vigil backtest', () => {
       .toEqual(['rules', expect.stringMatching(/^persistence \d+ d$/), 'random (1000 draws)'])
     expect(lines.slice(-4)).toEqual(['summary.json', 'report.md', 'timeline.html', 'changes.ndjson'].map((f) => `wrote ${path.join(out, f)}`))
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'))
-    expect(summary).toMatchObject({ mission: 'MINUSCA', rules: { indicators: 32 }, outcomes: { incidents: 6, fatalities: 12 }, reports: { read: 19, rejected: 0 } })
+    expect(summary).toMatchObject({ mission: 'MINUSCA', rules: { indicators: 37 }, outcomes: { incidents: 6, fatalities: 12 }, reports: { read: 19, rejected: 0 } })
   })
 
   it('scores by admin1 against outcomes picked from the reports, the events placed by the shipped gazetteer', () => {

@@ -26,6 +26,7 @@ describe('the corpus of broken rule files (tests/fixtures/rules/*.bad.yaml)', ()
       'yaml-syntax', 'unknown-field', 'missing-field', 'bad-duration', 'unknown-taxonomy-code', 'unknown-fact',
       'unknown-operator', 'unknown-report-path', 'bad-params', 'duplicate-id', 'deprecated-id-reused',
       'stable-without-tests', 'unreachable-threshold', 'negative-on-optional', 'wrong-folder', 'file-name', 'bad-regex',
+      'max-duration-shorter-than-expires', 'neighbours-without-admin1',
     ]))
     for (const f of fixtures) expect(f.expect.length, f.name).toBeGreaterThan(0)
   })

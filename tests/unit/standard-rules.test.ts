@@ -45,7 +45,7 @@ describe('the standard indicator library (rules/)', () => {
     const set = buildRuleSet(checked.rules, checked.version, 0)
     // Placed with the shipped gazetteers, as `npm run rules:test` places them.
     const gazetteers = loadGazetteers(GAZETTEER_DIR).set!
-    const results = await runRuleTests(set, checked.rules, taxonomy, (mission, location) => placeIn(gazetteers.get(mission), location))
+    const results = await runRuleTests(set, checked.rules, taxonomy, (mission, location) => placeIn(gazetteers.get(mission), location), gazetteers)
     const failed = results.filter((r) => !r.ok).map((r) => `${r.ruleId}: ${r.name}: ${r.error ?? JSON.stringify({ expected: r.expected, actual: r.actual })}`)
     expect(failed).toEqual([])
     expect(results.length).toBeGreaterThanOrEqual(48)
