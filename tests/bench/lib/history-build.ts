@@ -22,7 +22,6 @@ import { fingerprint, type Report } from '../../../src/reports/report.js'
 import { createReportsRepo } from '../../../src/storage/reports-repo.js'
 import { createIndicatorInputsRepo, type IndicatorInputRow } from '../../../src/storage/indicator-inputs-repo.js'
 import { reportInput } from '../../../src/evaluate/indicator-input.js'
-import { presentReport } from '../../../src/ingest/present-report.js'
 
 const [countArg, seedArg, perDayArg, out] = process.argv.slice(2)
 const count = Number(countArg)
@@ -75,8 +74,7 @@ let fastForwarded = 0
       for (const report of batch) {
         const t = Date.parse(report.occurredAt)
         reports.insert(report, fingerprint(report), t)
-        reports.created(report, fingerprint(report), t, null)
-        reports.saveResult(report.id, 1, { report: presentReport(reports.get(report.id)!), alerts: [] })
+        reports.created(report, fingerprint(report), t, { alerts: [] })
       }
       for (const r of rows) inputs.upsert(r)
     })()
