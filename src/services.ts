@@ -120,7 +120,7 @@ export function createServices(deps: ServiceDeps) {
      * Loads every live indicator's look-back in every mission into memory (run in a write job at
      * start-up), so the first report after a restart is evaluated as fast as the next.
      */
-    warmInputs(set: RuleSet, now: number) {
+    warmInputs(set: Pick<RuleSet, 'indicators'>, now: number) {
       for (const ind of set.indicators) for (const m of deps.missions) inputs.warm(ind.rule.id, m, now - ind.lookbackMs)
       return inputs.memory()
     },
