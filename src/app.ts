@@ -212,7 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installHttpMetrics(app, metrics)
   const routing = deps.routing ?? new RoutingRegistry(config.routingFile, deps.clock)
   const services = createServices({
-    ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation,
+    ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation, onCommit: metrics.observeCommit,
     gazetteers: () => deps.gazetteers.current(),
   })
   app.decorate('vigil', services)

@@ -40,6 +40,8 @@ export interface ServiceDeps {
   clock: Clock
   /** Told how long each evaluation took, in seconds (metrics). */
   onEvaluated?: (seconds: number) => void
+  /** Told of each committed write transaction and how many jobs it held (metrics). */
+  onCommit?: (jobs: number) => void
   /** The live gazetteers: reports are placed, and area names resolved, with their mission's. */
   gazetteers?: () => GazetteerSet
   /** The live notification routing: alert changes go to its outbox. None: nothing is routed (tests, replays). */
@@ -61,7 +63,7 @@ export function createServices(deps: ServiceDeps) {
   const signal = new CommitSignal()
   const inputs = createIndicatorInputsRepo(store.writer)
   // The input index keeps a write-through copy in memory, which must follow rollbacks.
-  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal: inputs.journal })
+  const queue = new WriteQueue(store.writer, { onCommit: (jobs) => { signal.notify(); deps.onCommit?.(jobs) }, journal: inputs.journal })
   const rules = () => deps.rules.current()
   const repos = {
     inputs,
