@@ -20,6 +20,7 @@ import { backtest } from './backtest.js'
 import { polling } from './polling.js'
 import { placement } from './placement.js'
 import { storageSize } from './storage-size.js'
+import { startup } from './startup.js'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
@@ -63,6 +64,7 @@ if (only.includes('ingest')) sizes.ingest.forEach((s) => needed.add(s))
 if (only.includes('engine')) sizes.engine.forEach((s) => needed.add(s))
 if (only.includes('polling')) needed.add(quick ? 10_000 : 100_000)
 if (only.includes('storage')) needed.add(quick ? 10_000 : 100_000)
+if (only.includes('startup')) needed.add(sizes.ingest[sizes.ingest.length - 1]!)
 const tHist = performance.now()
 const histories = await ensureHistories([...needed], log)
 const startSeconds: Record<number, number> = {}
@@ -95,6 +97,7 @@ const benches: [string, (c: BenchContext) => Promise<BenchResult>][] = [
   ['backtest', backtest],
   ['polling', polling],
   ['storage', storageSize],
+  ['startup', startup],
 ]
 const results: BenchResult[] = []
 try {
