@@ -50,6 +50,7 @@ import { boardStatic } from './http/board-static.js'
 import { missionsRoutes } from './http/missions-routes.js'
 import { backtestRoutes } from './http/backtest-routes.js'
 import { BOARD_DIR } from './paths.js'
+import { windowStateLoad, type WindowStateLoad } from './window-state-load.js'
 
 export interface AppDeps {
   config: Config
@@ -74,6 +75,8 @@ declare module 'fastify' {
     reloadRules: ReloadRules
     /** Reloads the gazetteers, all or nothing; main.ts calls it on file changes and SIGHUP. */
     reloadGazetteers: ReloadGazetteers
+    /** The window state's load at start: `done` settles when it has ended. */
+    windowState: WindowStateLoad
   }
 }
 
@@ -113,6 +116,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
     readiness: {
       database: () => (deps.store.migrated() ? null : 'database not open or not migrated'),
       rules: () => (deps.rules.current().indicators.length > 0 ? null : 'no rules loaded'),
+      inputs: () => app.windowState.problem(),
     },
   })
   await app.register(taxonomyRoutes, { taxonomy: deps.taxonomy })
@@ -203,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Report ids may be 128 characters; fastify's default of 100 would answer 414 on GET/PUT/DELETE.
     routerOptions: { maxParamLength: 256 },
+    pluginTimeout: config.pluginTimeoutMs,
   })
   strictUtf8Json(app)
   app.setValidatorCompiler(zodValidatorCompiler)
@@ -214,7 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installHttpMetrics(app, metrics)
   const routing = deps.routing ?? new RoutingRegistry(config.routingFile, deps.clock)
   const services = createServices({
-    ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation,
+    ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation, onCommit: metrics.observeCommit,
     gazetteers: () => deps.gazetteers.current(),
   })
   app.decorate('vigil', services)
@@ -223,17 +228,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const auditor = createAuditor({ audit: services.audit, queue: services.queue, clock: deps.clock })
   auditor.install(app)
 
-  // Before serving: the live indicators' indexes must match their definitions, and be in memory.
-  app.addHook('onReady', async () => {
-    const result = await services.queue.run(() => services.reindex(deps.rules.current(), deps.clock()))
-    if (result.rebuilt.length + result.dropped.length > 0) app.log.info(result, 'indicator indexes brought up to date')
-    const started = performance.now()
-    const held = await services.queue.run(() => services.warmInputs(deps.rules.current(), deps.clock()))
-    app.log.info({ ...held, ms: Math.round(performance.now() - started) }, 'indicator inputs loaded into memory')
-    const alertsStarted = performance.now()
-    const alerts = await services.queue.run(() => services.warmAlerts())
-    app.log.info({ ...alerts, ms: Math.round(performance.now() - alertsStarted) }, 'active alerts loaded into the engine\'s index')
-  })
+  // The live indicators' indexes must match their definitions, and be in memory, before the
+  // first write is evaluated: queued first, but not awaited by the ready hook, whose timeout a
+  // long history would exceed. /readyz says "loading" until it is done.
+  const load = windowStateLoad({ services, rules: () => deps.rules.current(), clock: deps.clock, logger: app.log })
+  app.decorate('windowState', load)
+  app.addHook('onReady', async () => load.start())
   // First, so a write the access check refuses is counted until its answer too.
   // A write may take the request timeout to arrive, and as long again to be stored.
   drainWritesOnClose(app, 2 * REQUEST_TIMEOUT_MS)

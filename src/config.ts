@@ -37,6 +37,7 @@ const envSchema = z.object({
   VIGIL_NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   VIGIL_NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
   VIGIL_BACKTEST_DIR: z.string().min(1).optional(),
+  VIGIL_PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -82,6 +83,8 @@ export interface Config {
   readonly notifyRetryMaxMs: number
   /** Where `vigil backtest --out` wrote its last report; GET /backtest/latest serves its summary.json. */
   readonly backtestDir: string | null
+  /** fastify's pluginTimeout: the longest one plugin or ready hook may take (window state loads outside it). */
+  readonly pluginTimeoutMs: number
 }
 
 /** Raised when the environment holds an invalid setting; the message names every bad variable. */
@@ -127,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     notifyRetryBaseMs: e.VIGIL_NOTIFY_RETRY_BASE_MS,
     notifyRetryMaxMs: e.VIGIL_NOTIFY_RETRY_MAX_MS,
     backtestDir: e.VIGIL_BACKTEST_DIR ?? null,
+    pluginTimeoutMs: e.VIGIL_PLUGIN_TIMEOUT_MS,
   })
 }
 

@@ -23,6 +23,7 @@ const SHUTDOWN_DEADLINE_MS = 90_000
  * closes cleanly on SIGTERM/SIGINT.
  */
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
+  const started = performance.now()
   const logger = createLogger(config.logLevel)
   const store = openStore(config.dbPath, { synchronous: config.synchronous, backgroundCheckpoint: true })
   const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
@@ -111,6 +112,12 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
     // The routing file's folder, not the file: an editor's save replaces the file.
     watch(path.dirname(config.routingFile), () => void app.reloadRouting('watch'), 'routing')
   }
-  logger.info({ db: config.dbPath, rules: config.rulesDir, gazetteer: config.gazetteerDir, taxonomy: taxonomy.version }, 'vigil ready')
+  logger.info({ db: config.dbPath, rules: config.rulesDir, gazetteer: config.gazetteerDir, taxonomy: taxonomy.version, ms: Math.round(performance.now() - started) }, 'vigil listening; loading the window state')
+  // Ready (GET /readyz 200) once the window state is in memory; the load logs its own time.
+  void app.windowState.done.then(() => {
+    const problem = app.windowState.problem()
+    if (problem) logger.error({ problem }, 'vigil is not ready')
+    else logger.info({ startupMs: Math.round(performance.now() - started) }, 'vigil ready')
+  })
   return app
 }

@@ -43,6 +43,8 @@ export interface ServiceDeps {
   clock: Clock
   /** Told how long each evaluation took, in seconds (metrics). */
   onEvaluated?: (seconds: number) => void
+  /** Told of each committed write transaction and how many jobs it held (metrics). */
+  onCommit?: (jobs: number) => void
   /** The live gazetteers: reports are placed, and area names resolved, with their mission's. */
   gazetteers?: () => GazetteerSet
   /** The live notification routing: alert changes go to its outbox. None: nothing is routed (tests, replays). */
@@ -72,7 +74,7 @@ export function createServices(deps: ServiceDeps) {
     rollback() { inputs.journal.rollback(); engineAlerts.journal.rollback() },
     reset() { inputs.journal.reset(); engineAlerts.journal.reset() },
   }
-  const queue = new WriteQueue(store.writer, { onCommit: () => signal.notify(), journal })
+  const queue = new WriteQueue(store.writer, { onCommit: (jobs) => { signal.notify(); deps.onCommit?.(jobs) }, journal })
   const rules = () => deps.rules.current()
   const repos = {
     inputs,
@@ -133,7 +135,7 @@ export function createServices(deps: ServiceDeps) {
      * Loads every live indicator's look-back in every mission into memory (run in a write job at
      * start-up), so the first report after a restart is evaluated as fast as the next.
      */
-    warmInputs(set: RuleSet, now: number) {
+    warmInputs(set: Pick<RuleSet, 'indicators'>, now: number) {
       for (const ind of set.indicators) for (const m of deps.missions) inputs.warm(ind.rule.id, m, now - ind.lookbackMs)
       return inputs.memory()
     },

@@ -24,6 +24,9 @@ export function createMetrics() {
     name: 'vigil_evaluation_seconds', help: 'Time to evaluate one report change against the indicators, alerts written',
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [registry],
   })
+  // Group commit made visible: jobs / transactions is the batch size, each batch one fsync.
+  const transactions = new Counter({ name: 'vigil_write_transactions_total', help: 'Write transactions committed (one fsync each with synchronous=FULL)', registers: [registry] })
+  const jobs = new Counter({ name: 'vigil_write_jobs_total', help: 'Write jobs (a report, a batch item, an acknowledgement...) committed, summed over the transactions', registers: [registry] })
   const http = httpRecorder()
   registry.registerMetric(http.requests as never)
   registry.registerMetric(http.latency as never)
@@ -73,6 +76,11 @@ export function createMetrics() {
     },
     observeEvaluation(seconds: number) {
       evaluation.observe(seconds)
+    },
+    /** One committed transaction of the write queue, holding `n` jobs. */
+    observeCommit(n: number) {
+      transactions.inc()
+      jobs.inc(n)
     },
     /** One answered request; `route` is the route pattern, never the raw URL. */
     observeHttp: http.observe,

@@ -104,7 +104,7 @@ export function createIngest(deps: IngestDeps) {
     const existing = reports.firstRevision(report.id)
     if (existing) {
       if (existing.fingerprint !== fp) throw errors.REPORT_CONFLICT(report.id)
-      return { status: 201, result: JSON.parse(existing.result ?? 'null') as WriteResult, replayed: true }
+      return { status: 201, result: { report: presentReport(existing.first), alerts: existing.alerts ?? [] }, replayed: true }
     }
     const now = clock()
     const stored = reports.insert(report, fp, now)

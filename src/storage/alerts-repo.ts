@@ -7,6 +7,7 @@ import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
 import { areaKeys, areaMatchSql, touchesAny } from '../reports/report-place.js'
+import { encodeSnapshot, keyframeFinder, snapshotDecoder } from './alert-change-codec.js'
 
 interface AlertRow {
   id: number
@@ -78,7 +79,7 @@ export interface ChangeFilter {
   inhibited?: 'exclude' | 'include' | 'only'
 }
 
-type ChangeRow = { seq: number; alert_id: number; kind: ChangeKind; at: number; actor: string | null; cause: string; input_ids: string; alert: string }
+type ChangeRow = { seq: number; alert_id: number; kind: ChangeKind; at: number; actor: string | null; cause: string; input_ids: string; alert: string; base: number | null }
 
 /** The WHERE clause of a filtered poll over the change log, with its values. */
 export function changeWhere(f: ChangeFilter): { sql: string; params: unknown[] } {
@@ -236,9 +237,9 @@ export function createAlertsRepo(db: Db) {
       SELECT id FROM alerts WHERE status = 'open' AND overdue_ack = 0 AND ack_due <= @now
       UNION SELECT id FROM alerts WHERE ${ACTIVE} AND overdue_act = 0 AND act_due <= @now
         AND (last_action_at IS NULL OR last_action_at < response_since)) ORDER BY id`)
-  const changeStmt = db.prepare(`INSERT INTO alert_changes (seq, alert_id, kind, at, actor, cause, input_ids, alert,
+  const changeStmt = db.prepare(`INSERT INTO alert_changes (seq, alert_id, kind, at, actor, cause, input_ids, alert, base,
     mission, indicator_id, level, grade_rank, status, top_category, taxonomy, admin1, areas, silenced, inhibited)
-    VALUES (@seq, @alertId, @kind, @at, @actor, @cause, @inputIds, @alert,
+    VALUES (@seq, @alertId, @kind, @at, @actor, @cause, @inputIds, @alert, @base,
     @mission, @indicatorId, @level, @gradeRank, @status, @topCategory, @taxonomy, @admin1, @areas, @silenced, @inhibited)`)
   const setSeqStmt = db.prepare('UPDATE alerts SET seq = ? WHERE id = ?')
   const historyStmt = db.prepare('SELECT * FROM alert_changes WHERE alert_id = ? ORDER BY seq')
@@ -257,16 +258,22 @@ export function createAlertsRepo(db: Db) {
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
 
   const filtered = new Map<string, Statement>()
-  const toChange = (r: ChangeRow): AlertChange => ({
-    seq: r.seq,
-    alertId: r.alert_id,
-    kind: r.kind,
-    at: r.at,
-    actor: r.actor,
-    cause: r.cause,
-    inputIds: JSON.parse(r.input_ids) as string[],
-    alert: JSON.parse(r.alert) as AlertState,
-  })
+  const keyframeOf = keyframeFinder(db)
+  const decoder = snapshotDecoder(db)
+  /** Change rows as changes; one decoder per read, so each keyframe is read once. */
+  const toChanges = (rows: ChangeRow[]): AlertChange[] => {
+    const snapshot = decoder()
+    return rows.map((r) => ({
+      seq: r.seq,
+      alertId: r.alert_id,
+      kind: r.kind,
+      at: r.at,
+      actor: r.actor,
+      cause: r.cause,
+      inputIds: JSON.parse(r.input_ids) as string[],
+      alert: snapshot(r),
+    }))
+  }
 
   return {
     get(id: number): AlertState | null {
@@ -359,8 +366,9 @@ export function createAlertsRepo(db: Db) {
       // The only writer numbers changes itself, so the snapshot can carry its own sequence number.
       const seq = lastSeq() + 1
       const stamped = { ...alert, seq }
+      const stored = encodeSnapshot(stamped, keyframeOf(alert.id))
       changeStmt.run({
-        seq, alertId: alert.id, kind, at, actor, cause, inputIds: JSON.stringify(inputIds), alert: JSON.stringify(stamped),
+        seq, alertId: alert.id, kind, at, actor, cause, inputIds: JSON.stringify(inputIds), alert: stored.alert, base: stored.base,
         mission: alert.mission, indicatorId: alert.indicatorId, level: alert.level, gradeRank: GRADES.indexOf(alert.grade),
         status: alert.status, topCategory: alert.topCategory, taxonomy: JSON.stringify(alert.taxonomy),
         admin1: alert.scope.admin1 ?? null, areas: areaKeys(alert.scope.areas), silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
@@ -370,7 +378,7 @@ export function createAlertsRepo(db: Db) {
     },
 
     history(alertId: number): AlertChange[] {
-      return (historyStmt.all(alertId) as ChangeRow[]).map(toChange)
+      return toChanges(historyStmt.all(alertId) as ChangeRow[])
     },
 
     /**
@@ -382,13 +390,13 @@ export function createAlertsRepo(db: Db) {
       const { sql, params } = changeWhere(filter)
       let stmt = filtered.get(sql)
       if (!stmt) {
-        stmt = db.prepare(`SELECT seq, alert_id, kind, at, actor, cause, input_ids, alert FROM alert_changes WHERE seq > ? AND ${sql} ORDER BY seq LIMIT ?`)
+        stmt = db.prepare(`SELECT seq, alert_id, kind, at, actor, cause, input_ids, alert, base FROM alert_changes WHERE seq > ? AND ${sql} ORDER BY seq LIMIT ?`)
         filtered.set(sql, stmt)
       }
       const read = db.transaction(() => {
         const rows = stmt.all(...([seq, ...params, limit] as unknown[])) as ChangeRow[]
         const last = rows.length === limit ? rows[rows.length - 1]!.seq : Math.max(seq, lastSeq())
-        return { changes: rows.map(toChange), nextCursor: last }
+        return { changes: toChanges(rows), nextCursor: last }
       })
       return read.deferred()
     },

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { MIGRATIONS_DIR } from '../paths.js'
+import { MIGRATION_STEPS } from './migration-steps.js'
 
 export type Db = Database.Database
 
@@ -36,6 +37,8 @@ export interface Migration {
   version: number
   name: string
   sql: string
+  /** A data rewrite in code, after the SQL and in the same transaction. */
+  step?: (db: Db) => void
 }
 
 /** The numbered migrations, `NNN-name.sql`, in order. */
@@ -43,7 +46,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return fs.readdirSync(dir)
     .map((f) => /^(\d{3})-([a-z0-9-]+)\.sql$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ version: Number(m[1]), name: m[2]!, sql: fs.readFileSync(path.join(dir, m[0]), 'utf8') }))
+    .map((m) => ({ version: Number(m[1]), name: m[2]!, sql: fs.readFileSync(path.join(dir, m[0]), 'utf8'), step: MIGRATION_STEPS[Number(m[1])] }))
     .sort((a, b) => a.version - b.version)
 }
 
@@ -64,6 +67,7 @@ export function migrate(db: Db, migrations = readMigrations()): number[] {
       if (done.has(m.version)) continue
       db.transaction(() => {
         db.exec(m.sql)
+        m.step?.(db)
         const broken = db.pragma('foreign_key_check') as unknown[]
         if (broken.length > 0) throw new Error(`migration ${m.version}-${m.name} leaves ${broken.length} broken reference(s)`)
         db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')

@@ -3,6 +3,7 @@ import { placeOf, type Report, type StoredReport } from '../reports/report.js'
 import { areaKeys, areaMatchSql, areasOfPlace } from '../reports/report-place.js'
 import { cellOf } from '../geo.js'
 import { topOf } from '../taxonomy/taxonomy.js'
+import { GRADES } from '../alerts/levels.js'
 
 interface ReportRow {
   id: string
@@ -46,6 +47,25 @@ export interface ReportCursor {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+/** What a write answered about an alert change; every field is a column of its alert_changes row. */
+export interface AnsweredChange {
+  alertId: number
+  seq: number
+  kind: string
+  indicatorId: string
+  level: string
+  grade: string
+  status: string
+}
+
+/**
+ * An answer as stored: the seqs of the alert changes it reported. Its report is revision 1's
+ * body and each change's summary is in alert_changes, so neither is stored twice.
+ */
+function storedAnswer(result: { alerts: readonly { seq: number }[] }): string {
+  return JSON.stringify(result.alerts.map((a) => a.seq))
+}
+
 function toStored(row: ReportRow): StoredReport & { fingerprint: string } {
   return {
     report: JSON.parse(row.body) as Report,
@@ -75,10 +95,18 @@ export function createReportsRepo(db: Db) {
   const revisionStmt = db.prepare(`INSERT INTO report_revisions (report_id, revision, kind, fingerprint, body, reason, at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`)
   const revisionsStmt = db.prepare('SELECT * FROM report_revisions WHERE report_id = ? ORDER BY revision')
-  const firstStmt = db.prepare('SELECT fingerprint, result FROM report_revisions WHERE report_id = ? AND revision = 1')
+  const firstStmt = db.prepare(`SELECT v.fingerprint, v.result, v.at, coalesce(v.body, r.body) AS body
+    FROM report_revisions v JOIN reports r ON r.id = v.report_id WHERE v.report_id = ? AND v.revision = 1`)
+  const answeredStmt = db.prepare(`SELECT c.alert_id, c.seq, c.kind, c.indicator_id, c.level, c.grade_rank, c.status
+    FROM json_each(?) j JOIN alert_changes c ON c.seq = j.value ORDER BY j.key`)
   const resultStmt = db.prepare('UPDATE report_revisions SET result = ? WHERE report_id = ? AND revision = ?')
   const createdStmt = db.prepare(`INSERT INTO report_revisions (report_id, revision, kind, fingerprint, body, result, at)
-    VALUES (?, 1, 'create', ?, ?, ?, ?)`)
+    VALUES (?, 1, 'create', ?, NULL, ?, ?)`)
+  const bodyStmt = db.prepare('SELECT body FROM reports WHERE id = ?').pluck()
+  // The body being replaced moves to its own revision row; the latest content revision's body
+  // is the reports row's (a body is stored once).
+  const keepBodyStmt = db.prepare(`UPDATE report_revisions SET body = (SELECT body FROM reports WHERE id = @id)
+    WHERE report_id = @id AND body IS NULL AND revision = (SELECT max(revision) FROM report_revisions WHERE report_id = @id AND kind != 'retract')`)
 
   const columns = (report: Report, fp: string, revision: number, now: number) => {
     const place = placeOf(report)
@@ -143,9 +171,20 @@ export function createReportsRepo(db: Db) {
       return row ? toStored(row) : null
     },
 
-    /** Fingerprint and stored response of the first revision: what an identical retry replays. */
-    firstRevision(id: string): { fingerprint: string; result: string | null } | null {
-      return (firstStmt.get(id) as { fingerprint: string; result: string | null } | undefined) ?? null
+    /**
+     * What an identical retry replays: the first revision's fingerprint, the report as it stored
+     * it, and the alert changes its answer reported (null when no answer was stored).
+     */
+    firstRevision(id: string): { fingerprint: string; first: StoredReport; alerts: AnsweredChange[] | null } | null {
+      const row = firstStmt.get(id) as { fingerprint: string; result: string | null; at: number; body: string } | undefined
+      if (!row) return null
+      const first: StoredReport = {
+        report: JSON.parse(row.body) as Report, revision: 1, status: 'active', receivedAt: iso(row.at), updatedAt: iso(row.at), retractedReason: null,
+      }
+      const alerts = row.result === null ? null
+        : (answeredStmt.all(row.result) as { alert_id: number; seq: number; kind: string; indicator_id: string; level: string; grade_rank: number; status: string }[])
+          .map((c) => ({ alertId: c.alert_id, seq: c.seq, kind: c.kind, indicatorId: c.indicator_id, level: c.level, grade: GRADES[c.grade_rank]!, status: c.status }))
+      return { fingerprint: row.fingerprint, first, alerts }
     },
 
     /**
@@ -157,14 +196,18 @@ export function createReportsRepo(db: Db) {
       return { report, revision: 1, status: 'active', receivedAt: iso(now), updatedAt: iso(now), retractedReason: null }
     },
 
-    /** The revision record of a new report, with the answer an identical retry replays. */
-    created(report: Report, fp: string, now: number, result: unknown) {
-      createdStmt.run(report.id, fp, JSON.stringify(report), result === null ? null : JSON.stringify(result), now)
+    /**
+     * The revision record of a new report, with the answer an identical retry replays (its
+     * changes' seqs: firstRevision rebuilds the rest).
+     */
+    created(report: Report, fp: string, now: number, result: { alerts: readonly { seq: number }[] } | null) {
+      createdStmt.run(report.id, fp, result === null ? null : storedAnswer(result), now)
     },
 
     revise(report: Report, fp: string, revision: number, now: number) {
+      keepBodyStmt.run({ id: report.id })
       updateStmt.run(columns(report, fp, revision, now))
-      revisionStmt.run(report.id, revision, 'revise', fp, JSON.stringify(report), null, now)
+      revisionStmt.run(report.id, revision, 'revise', fp, null, null, now)
     },
 
     retract(id: string, revision: number, reason: string | null, now: number) {
@@ -172,13 +215,23 @@ export function createReportsRepo(db: Db) {
       revisionStmt.run(id, revision, 'retract', null, null, reason, now)
     },
 
-    saveResult(id: string, revision: number, result: unknown) {
-      resultStmt.run(JSON.stringify(result), id, revision)
+    saveResult(id: string, revision: number, result: { alerts: readonly { seq: number }[] }) {
+      resultStmt.run(storedAnswer(result), id, revision)
     },
 
     history(id: string): RevisionRecord[] {
-      return (revisionsStmt.all(id) as { revision: number; kind: RevisionRecord['kind']; at: number; reason: string | null; body: string | null }[])
-        .map((r) => ({ revision: r.revision, kind: r.kind, at: iso(r.at), reason: r.reason, report: r.body ? JSON.parse(r.body) as Report : null }))
+      const rows = revisionsStmt.all(id) as { revision: number; kind: RevisionRecord['kind']; at: number; reason: string | null; body: string | null }[]
+      let current: string | undefined
+      const bodyOf = (r: (typeof rows)[number]) => {
+        if (r.kind === 'retract') return null
+        if (r.body !== null) return r.body
+        current ??= bodyStmt.get(id) as string
+        return current
+      }
+      return rows.map((r) => {
+        const body = bodyOf(r)
+        return { revision: r.revision, kind: r.kind, at: iso(r.at), reason: r.reason, report: body ? JSON.parse(body) as Report : null }
+      })
     },
 
     /** Reports in (occurredAt, id) order after the cursor, filtered; `limit` at most. */

@@ -1,6 +1,6 @@
 /**
  * The benchmark suite: `npm run bench` (full), `npm run bench -- --quick` (CI-sized).
- * Options: --only=placement,conditions,ingest,batch,engine,backtest,polling  --repeats=N  --duration=S
+ * Options: --only=placement,conditions,ingest,batch,engine,backtest,polling,storage,startup  --repeats=N  --duration=S
  * Prints a table per benchmark (figure, same-run baseline, ratio, target, met / NOT MET) and
  * writes bench-results.json at the repository root. See tests/bench/README.md.
  */
@@ -20,12 +20,14 @@ import { backtest } from './backtest.js'
 import { polling } from './polling.js'
 import { placement } from './placement.js'
 import { conditions } from './conditions.js'
+import { storageSize } from './storage-size.js'
+import { startup } from './startup.js'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const quick = flag('quick')
-const only = opt('only')?.split(',') ?? ['placement', 'conditions', 'engine', 'ingest', 'batch', 'backtest', 'polling']
+const only = opt('only')?.split(',') ?? ['placement', 'conditions', 'engine', 'ingest', 'batch', 'backtest', 'polling', 'storage', 'startup']
 const started = performance.now()
 const log = (s: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`)
 
@@ -62,6 +64,8 @@ const needed = new Set<number>()
 if (only.includes('ingest')) sizes.ingest.forEach((s) => needed.add(s))
 if (only.includes('engine')) sizes.engine.forEach((s) => needed.add(s))
 if (only.includes('polling')) needed.add(quick ? 10_000 : 100_000)
+if (only.includes('storage')) needed.add(quick ? 10_000 : 100_000)
+if (only.includes('startup')) needed.add(sizes.ingest[sizes.ingest.length - 1]!)
 const tHist = performance.now()
 const histories = await ensureHistories([...needed], log)
 const startSeconds: Record<number, number> = {}
@@ -94,6 +98,8 @@ const benches: [string, (c: BenchContext) => Promise<BenchResult>][] = [
   ['batch', batchIngest],
   ['backtest', backtest],
   ['polling', polling],
+  ['storage', storageSize],
+  ['startup', startup],
 ]
 const results: BenchResult[] = []
 try {

@@ -8,6 +8,7 @@ import { fingerprint, type Report } from '../../src/reports/report.js'
 import { DEFAULT_MISSIONS } from '../../src/config.js'
 import type { AlertState } from '../../src/alerts/alert.js'
 import { taxonomy } from './test-app.js'
+import { snapshotDecoder } from '../../src/storage/alert-change-codec.js'
 
 /**
  * What the reliability tests compare alerts by: what a JOC officer would act on, not the ids or
@@ -89,12 +90,9 @@ export function consistencyProblems(file: string): string[] {
         continue
       }
       if (r.revision === 1 && fingerprint(body) !== r.fingerprint) problems.push(`report ${r.id}: body does not match its fingerprint`)
-      const answer = JSON.parse(first.result) as { report: { id: string }; alerts: { alertId: number; seq: number; kind: string }[] }
-      if (answer.report.id !== r.id) problems.push(`report ${r.id}: stored answer is for ${answer.report.id}`)
-      for (const a of answer.alerts) {
-        const c = changeBySeq.get(a.seq)
-        if (!c || c.alert_id !== a.alertId || c.kind !== a.kind) problems.push(`report ${r.id}: answered change seq ${a.seq} (${a.kind} of alert ${a.alertId}) is not stored as such`)
-      }
+      // Stored as the seqs of the alert changes it reported (its report is revision 1's body).
+      const answered = JSON.parse(first.result) as number[]
+      for (const seq of answered) if (!changeBySeq.has(seq)) problems.push(`report ${r.id}: answered change seq ${seq} is not stored`)
     }
     for (const [id] of byReport) if (!reports.some((r) => r.id === id)) problems.push(`revision rows for missing report ${id}`)
 
@@ -102,12 +100,13 @@ export function consistencyProblems(file: string): string[] {
     changeRows.forEach((c, i) => { if (c.seq !== i + 1) problems.push(`alert_changes seq ${c.seq} at position ${i + 1}: a gap`) })
 
     const alerts = db.prepare('SELECT * FROM alerts').all() as AlertRow[]
-    const lastChange = db.prepare('SELECT seq, alert FROM alert_changes WHERE alert_id = ? ORDER BY seq DESC LIMIT 1')
+    const lastChange = db.prepare('SELECT seq, alert, base FROM alert_changes WHERE alert_id = ? ORDER BY seq DESC LIMIT 1')
+    const snapshot = snapshotDecoder(db)()
     for (const a of alerts) {
-      const last = lastChange.get(a.id) as { seq: number; alert: string } | undefined
+      const last = lastChange.get(a.id) as { seq: number; alert: string; base: number | null } | undefined
       if (!last) { problems.push(`alert ${a.id}: no change recorded`); continue }
       if (last.seq !== a.seq) problems.push(`alert ${a.id}: at seq ${a.seq} but its last change is ${last.seq}`)
-      const then = JSON.parse(last.alert) as AlertState
+      const then = snapshot(last)
       for (const k of ['level', 'grade', 'count', 'status'] as const) {
         if (then[k] !== a[k]) problems.push(`alert ${a.id}: ${k} ${String(a[k])} but its last change says ${String(then[k])}`)
       }

@@ -68,6 +68,8 @@ export async function testApp(opts: { rulesDir?: string; now?: string; config?: 
   if (!placed.ok) throw new Error(`test gazetteers failed their check:\n${placed.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`).join('\n')}`)
   const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock, logger: pino({ level: 'silent' }), ...(routing ? { routing } : {}) })
   await app.ready()
+  // Tests start from a loaded service, as a client would wait for /readyz.
+  await app.windowState.done
   return {
     app,
     clock,

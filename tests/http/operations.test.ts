@@ -11,7 +11,7 @@ describe('operations', () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' })
     const ready = await t.app.inject({ method: 'GET', url: '/readyz' })
     expect(ready.statusCode).toBe(200)
-    expect(ready.json().checks).toEqual({ database: 'ok', rules: 'ok' })
+    expect(ready.json().checks).toEqual({ database: 'ok', rules: 'ok', inputs: 'ok' })
   })
 
   it('GET /readyz is 503 while no rules are loaded', async () => {

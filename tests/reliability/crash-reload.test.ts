@@ -9,6 +9,7 @@ import { NEW_RULES, OLD_RULES } from '../helpers/reliability-rules.js'
 import { consistencyProblems, withDb } from '../helpers/db-checks.js'
 import { report } from '../helpers/reports.js'
 import { checkRuleDir } from '../../src/rules/rule-registry.js'
+import { snapshotDecoder } from '../../src/storage/alert-change-codec.js'
 
 /**
  * A kill during a rule reload. The rules are deployed the way an atomic deploy does it: two
@@ -130,8 +131,11 @@ describe('crash safety of a rule reload', () => {
     }
 
     // Every change ever stored was made by exactly one of the two sets, with that set's indicators.
-    const changes = withDb(db, (d) => (d.prepare('SELECT seq, alert FROM alert_changes ORDER BY seq').all() as { seq: number; alert: string }[])
-      .map((c) => ({ seq: c.seq, ...(JSON.parse(c.alert) as { ruleSetVersion: string; indicatorId: string; indicatorVersion: number }) })))
+    const changes = withDb(db, (d) => {
+      const snapshot = snapshotDecoder(d)()
+      return (d.prepare('SELECT seq, alert, base FROM alert_changes ORDER BY seq').all() as { seq: number; alert: string; base: number | null }[])
+        .map((c) => ({ ...snapshot(c), seq: c.seq }))
+    })
     expect(changes.length).toBeGreaterThan(20)
     const mixed = changes.filter((c) => byVersion.get(c.ruleSetVersion)?.indicators.get(c.indicatorId) !== c.indicatorVersion)
     expect(mixed, 'changes evaluated by no single set (a third version, or an indicator of the other set)').toEqual([])

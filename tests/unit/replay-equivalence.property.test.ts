@@ -8,6 +8,7 @@ import { reportInputSchema } from '../../src/reports/report-schema.js'
 import { placeIn } from '../../src/reports/report-place.js'
 import { createMemoryEngine } from '../../src/engine/memory-engine.js'
 import { replay } from '../../src/evaluate/replay.js'
+import { labelOf } from '../../src/taxonomy/taxonomy.js'
 import type { AlertChange } from '../../src/engine/alert-change.js'
 
 /**
@@ -170,7 +171,11 @@ async function live(w: Write) {
 
 /** The same stream through the in-memory engine, with the service's ingest decisions mirrored. */
 async function memory(ws: Write[], end: number) {
-  const engine = createMemoryEngine(() => t.rules.current())
+  // As the service builds it: the taxonomy's labels for sentences, the gazetteers' bordering areas.
+  const engine = createMemoryEngine(() => t.rules.current(), {
+    categoryLabel: labelOf(taxonomy),
+    neighbours: (mission, pcode) => t.gazetteers.current().get(mission)?.neighbours(pcode) ?? [],
+  })
   const stored = new Map<string, Report>()
   const classify = (b: Record<string, unknown>, now: number): Report => {
     const gaz = t.gazetteers.current()
@@ -235,7 +240,7 @@ describe('replay and live evaluation agree change for change', () => {
         if ('problems' in out) throw new Error(JSON.stringify(out.problems))
         return out.report
       })
-      const out = await replay({ reports, set: t.rules.current(), taxonomy, missions: DEFAULT_MISSIONS, until: end })
+      const out = await replay({ reports, set: t.rules.current(), taxonomy, missions: DEFAULT_MISSIONS, until: end, gazetteers: t.gazetteers.current() })
       expect(comparable(out.changes)).toEqual(comparable(served))
     }), { numRuns: Math.max(10, Math.round(RUNS / 4)), ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true })
   }, 600_000)

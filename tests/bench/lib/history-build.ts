@@ -75,8 +75,7 @@ let fastForwarded = 0
       for (const report of batch) {
         const t = Date.parse(report.occurredAt)
         reports.insert(report, fingerprint(report), t)
-        reports.created(report, fingerprint(report), t, null)
-        reports.saveResult(report.id, 1, { report: presentReport(reports.get(report.id)!), alerts: [] })
+        reports.created(report, fingerprint(report), t, { alerts: [] })
       }
       for (const r of rows) inputs.upsert(r)
     })()

@@ -1,0 +1,106 @@
+import type { Database } from 'better-sqlite3'
+import type { AlertState } from '../alerts/alert.js'
+import { applyPatch, diff, type Json, type Patch } from './json-patch.js'
+
+/**
+ * How an alert change's snapshot is stored (migration 011). A change row holds either the whole
+ * alert as it stood after the change (`base` null: a keyframe) or a patch against its alert's
+ * latest keyframe (`base` = that keyframe's seq). Consecutive changes of an alert differ in a few
+ * facts and times, so a patch is a fraction of the ~2 KB snapshot; patching against a keyframe,
+ * not the previous change, keeps every read at one extra row however long the alert lives.
+ */
+
+/** A patch at least this share of the whole snapshot is not worth it: the change becomes a keyframe. */
+const KEYFRAME_SHARE = 0.3
+
+export interface EncodedChange {
+  alert: string
+  base: number | null
+}
+
+/** Encodes a snapshot against the alert's current keyframe (or none). */
+export function encodeSnapshot(alert: AlertState, keyframe: { seq: number; alert: AlertState } | null): EncodedChange {
+  const whole = JSON.stringify(alert)
+  if (!keyframe) return { alert: whole, base: null }
+  // Diffed as JSON, not as the object: a key holding undefined is absent from the stored alert,
+  // and must not come back as null.
+  const patch = diff(keyframe.alert as unknown as Json, JSON.parse(whole) as Json)
+  // Fields added or moved since the keyframe (a raised alert is built in another key order than
+  // an updated one): every later change would repeat the key list, so this one starts afresh.
+  const reordered = patch !== null && !Array.isArray(patch) && '~' in patch
+  const text = JSON.stringify(patch ?? {})
+  return !reordered && text.length < whole.length * KEYFRAME_SHARE ? { alert: text, base: keyframe.seq } : { alert: whole, base: null }
+}
+
+/** Rebuilds a snapshot from its stored text and its keyframe's (already decoded) snapshot. */
+export function decodeSnapshot(text: string, keyframe: AlertState | null): AlertState {
+  const parsed = JSON.parse(text) as Json
+  return keyframe ? applyPatch(keyframe as unknown as Json, parsed as Patch) as unknown as AlertState : parsed as unknown as AlertState
+}
+
+/**
+ * The writer's side: the keyframe a new change of an alert patches against. Read from the
+ * database, not cached, so a rolled-back change is never used as a base.
+ */
+export function keyframeFinder(db: Database) {
+  const lastStmt = db.prepare('SELECT seq, base FROM alert_changes WHERE alert_id = ? ORDER BY seq DESC LIMIT 1')
+  const textStmt = db.prepare('SELECT alert FROM alert_changes WHERE seq = ?').pluck()
+  return (alertId: number): { seq: number; alert: AlertState } | null => {
+    const last = lastStmt.get(alertId) as { seq: number; base: number | null } | undefined
+    if (!last) return null
+    const seq = last.base ?? last.seq
+    return { seq, alert: JSON.parse(textStmt.get(seq) as string) as AlertState }
+  }
+}
+
+/**
+ * The reader's side: decodes change rows, reading each keyframe once per call (a page of the
+ * feed or one alert's history touches few alerts).
+ */
+export function snapshotDecoder(db: Database) {
+  const textStmt = db.prepare('SELECT alert FROM alert_changes WHERE seq = ?').pluck()
+  return () => {
+    const keyframes = new Map<number, AlertState>()
+    return (row: { seq: number; alert: string; base: number | null }): AlertState => {
+      if (row.base === null) {
+        const whole = decodeSnapshot(row.alert, null)
+        keyframes.set(row.seq, whole)
+        // A keyframe is also handed out as a change: a copy keeps the cached one intact.
+        return structuredClone(whole)
+      }
+      let kf = keyframes.get(row.base)
+      if (!kf) {
+        kf = decodeSnapshot(textStmt.get(row.base) as string, null)
+        keyframes.set(row.base, kf)
+      }
+      return decodeSnapshot(row.alert, kf)
+    }
+  }
+}
+
+/**
+ * Migration 011's data step: rewrites every stored change of every alert as the live writer now
+ * stores it (keyframes and patches). Runs inside the migration's transaction.
+ */
+export function compactAlertChanges(db: Database): { changes: number; patched: number } {
+  const alertIds = db.prepare('SELECT DISTINCT alert_id FROM alert_changes WHERE base IS NULL').pluck().all() as number[]
+  const rowsOf = db.prepare('SELECT seq, alert FROM alert_changes WHERE alert_id = ? AND base IS NULL ORDER BY seq')
+  const write = db.prepare('UPDATE alert_changes SET alert = ?, base = ? WHERE seq = ?')
+  let changes = 0
+  let patched = 0
+  for (const id of alertIds) {
+    let keyframe: { seq: number; alert: AlertState } | null = null
+    for (const row of rowsOf.all(id) as { seq: number; alert: string }[]) {
+      const snapshot = JSON.parse(row.alert) as AlertState
+      const enc = encodeSnapshot(snapshot, keyframe)
+      changes++
+      if (enc.base === null) {
+        keyframe = { seq: row.seq, alert: snapshot }
+      } else {
+        patched++
+        write.run(enc.alert, enc.base, row.seq)
+      }
+    }
+  }
+  return { changes, patched }
+}
