@@ -3,6 +3,7 @@ import type { AlertsRepo, ChangeFilter } from '../storage/alerts-repo.js'
 import type { CommitSignal } from '../commit-signal.js'
 import type { FeedHead } from '../storage/feed-head.js'
 import type { FeedView } from './feed-view.js'
+import { nextTurn } from './page-turns.js'
 
 export interface StreamOptions {
   alerts: AlertsRepo
@@ -35,26 +36,6 @@ const PAGE = 100
  * back, the client pages through GET /alerts first (409 VIGIL_STREAM_TOO_FAR_BEHIND).
  */
 export const STREAM_LIMITS = { stallMs: 60_000, maxBacklog: 10_000 }
-
-/**
- * Every stream's pages take turns, one page per turn of the event loop, whatever the number of
- * streams catching up: requests (a health check, a report) wait for one page, never for a page
- * of every stream.
- */
-const turns: (() => void)[] = []
-let pumping = false
-function pump() {
-  turns.shift()?.()
-  if (turns.length > 0) setImmediate(pump)
-  else pumping = false
-}
-const nextTurn = () => new Promise<void>((resolve) => {
-  turns.push(resolve)
-  if (!pumping) {
-    pumping = true
-    setImmediate(pump)
-  }
-})
 
 /**
  * Streams alert changes as Server-Sent Events: first every change after `after` (or the

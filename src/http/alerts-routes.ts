@@ -19,6 +19,7 @@ import type { Auditor } from './audit.js'
 import type { FastifyRequest } from 'fastify'
 import { FeedCursors, TOKEN_PATTERN, type FeedPosition } from './feed-cursor.js'
 import { feedView } from './feed-view.js'
+import { nextTurn } from './page-turns.js'
 
 export interface AlertsRoutesOptions {
   services: Services
@@ -155,6 +156,9 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     const placeOf = (p: { changes: AlertChange[]; nextCursor: number }): FeedPosition =>
       ({ visible: p.changes.at(-1)?.seq ?? from.visible, scanned: p.nextCursor })
     const etagOfPage = (p: { changes: AlertChange[]; nextCursor: number }) => view.etag(placeOf(p))
+    // A page to read waits its turn (page-turns.ts): a crowd of clients paging from far back
+    // takes turns with every other request instead of queueing them all behind its pages.
+    if (!head.caughtUp(from.scanned)) await nextTurn()
     let page = pageAfter(from.scanned, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
     if (waitMs > 0 && (page.changes.length === 0 || etagOfPage(page) === known)) {
