@@ -145,6 +145,28 @@ export interface OtherAnswer {
 
 export type Answer = z.ZodType | OtherAnswer
 
+/** What a partner sees of a report: no narrative, sources, tags or CASEVAC times (src/reports/report-release.ts). */
+const partnerReportAnswer = z.object({
+  id: z.string(), mission: z.string(), occurredAt: time, category: z.string(), status: z.string(),
+  sensitivity: z.enum(['public', 'internal', 'restricted']),
+  place: z.record(z.string(), z.unknown()).describe('the resolved place: coordinates, precision, areas with P-codes, site, route'),
+  postedBy: z.string().optional().describe('the partner organisation that posted it'),
+}).catchall(z.unknown())
+
+/** What a partner sees of an alert released to it: no explanation, response, assignee or facts. */
+const partnerAlertAnswer = z.object({
+  id: z.number().int(), mission: z.string(), level: z.enum(LEVELS), grade: z.enum(GRADES), status: z.enum(ALERT_STATUSES),
+  topCategory: z.string(), taxonomy: z.array(z.string()), place: z.record(z.string(), z.unknown()), summary: z.string(), count: z.number(),
+  firstSeen: maybeTime, lastSeen: maybeTime, raisedAt: maybeTime, updatedAt: maybeTime, expiresAt: maybeTime, releasedAt: maybeTime,
+  inputs: z.array(z.string()).describe('the reports behind it that are released to the partner too'),
+  withheldInputs: z.number().int().describe('the others: counted, not named'),
+})
+
+const releaseAnswer = z.object({
+  alertId: z.number().int(),
+  releases: z.array(z.object({ org: z.string(), releasedBy: z.string(), releasedAt: time, note: z.string().nullable() })),
+})
+
 /**
  * Every route's success answer, by `METHOD /url` as fastify registers it. A route missing here
  * fails the OpenAPI test: a generated client must know what each call returns.
@@ -188,6 +210,12 @@ export const ANSWERS: Record<string, Answer> = {
   'POST /alerts/:id/resolve': alertTransitionAnswer,
   'POST /alerts/:id/assign': alertTransitionAnswer,
   'POST /alerts/:id/actions': z.object({ action: alertActionAnswer, alert: alertAnswer }),
+  'POST /alerts/:id/release': releaseAnswer,
+  'GET /partner/alerts': z.object({ items: z.array(partnerAlertAnswer), next: z.number().int().nullable().describe('pass as after= for the next page') }),
+  'GET /partner/alerts/:id': partnerAlertAnswer,
+  'GET /partner/reports': z.object({ items: z.array(partnerReportAnswer), nextCursor: z.string().nullable() }),
+  'GET /partner/reports/:id': partnerReportAnswer,
+  'POST /partner/reports': z.object({ report: partnerReportAnswer.nullable() }),
   'GET /alerts/:id/actions': z.object({ alertId: z.number().int(), actions: z.array(alertActionAnswer) }),
   'GET /indicators/:id/performance': z.object({ indicator: z.string(), mission: z.string().nullable(), from: time, to: time }).catchall(z.unknown()),
 

@@ -39,6 +39,7 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Statuses beyond those every route of its kind gives, by `METHOD /url`. */
 const SPECIFIC: Record<string, number[]> = {
   'POST /reports': [201, 409],
+  'POST /partner/reports': [201, 409],
   'PUT /reports/:id': [409],
   'GET /alerts': [304, 409],
   'GET /alerts/stream': [409],
