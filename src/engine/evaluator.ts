@@ -12,6 +12,8 @@ import type { AlertStore, InputStore } from './engine-stores.js'
 import type { AggregateQuery } from './window-types.js'
 import type { AlertWriter, Pass } from './alert-writer.js'
 import { alertInput, reportInput, type IndicatorInput } from './indicator-input.js'
+import { jsonEqual } from './json-equal.js'
+import { sameData } from './same-data.js'
 
 export interface EvaluatorDeps {
   inputs: InputStore
@@ -31,9 +33,13 @@ const MAX_CASCADE_DEPTH = 4
 
 /** What a reader of an alert sees: a change that alters none of it is not written. */
 function visiblyChanged(a: AlertState, b: AlertState): boolean {
-  const seen = (x: AlertState) => JSON.stringify([x.level, x.grade, x.status, x.confidence, x.trend, x.facts, x.count, x.summary,
-    x.firstSeen, x.lastSeen, x.expiresAt, x.scope, x.explanation, x.ruleSetVersion, x.indicatorVersion])
-  return seen(a) !== seen(b)
+  // Field by field, cheap scalars first; the same verdict as comparing their JSON text.
+  return !(jsonEqual(a.level, b.level) && jsonEqual(a.grade, b.grade) && jsonEqual(a.status, b.status)
+    && jsonEqual(a.confidence, b.confidence) && jsonEqual(a.trend, b.trend) && jsonEqual(a.count, b.count)
+    && jsonEqual(a.firstSeen, b.firstSeen) && jsonEqual(a.lastSeen, b.lastSeen) && jsonEqual(a.expiresAt, b.expiresAt)
+    && jsonEqual(a.ruleSetVersion, b.ruleSetVersion) && jsonEqual(a.indicatorVersion, b.indicatorVersion)
+    && jsonEqual(a.summary, b.summary) && jsonEqual(a.facts, b.facts) && jsonEqual(a.scope, b.scope)
+    && jsonEqual(a.explanation, b.explanation))
 }
 
 export function summarize(c: AlertChange): AlertChangeSummary {
@@ -157,8 +163,24 @@ export function createEvaluator(deps: EvaluatorDeps) {
     return scope.center && scope.radiusKm !== undefined ? `${base}|near=${scope.center.lat.toFixed(3)},${scope.center.lon.toFixed(3)}` : base
   }
 
+  /** What each sentence was written from, by its facts object (which an alert keeps until its next update). */
+  const written = new WeakMap<object, { ind: CompiledIndicator; scope: AlertScope; summary: string }>()
+
   function sentence(ind: CompiledIndicator, scope: AlertScope, facts: Record<string, number | null>) {
-    return alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts, ...(deps.categoryLabel ? { categoryLabel: deps.categoryLabel } : {}) })
+    const summary = alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts, ...(deps.categoryLabel ? { categoryLabel: deps.categoryLabel } : {}) })
+    written.set(facts, { ind, scope, summary })
+    return summary
+  }
+
+  /**
+   * The sentence of an alert's update: the one it has when the same indicator wrote it from the
+   * same facts and scope (most updates of a busy alert change neither), else written anew.
+   */
+  function sentenceOf(alert: AlertState | null, ind: CompiledIndicator, scope: AlertScope, facts: Record<string, number | null>) {
+    const last = alert ? written.get(alert.facts) : undefined
+    if (!alert || !last || last.ind !== ind || last.summary !== alert.summary || !sameData(alert.facts, facts) || !sameData(last.scope, scope)) return sentence(ind, scope, facts)
+    written.set(facts, last)
+    return last.summary
   }
 
   /** Evaluates one indicator for the scope a new input falls in: raise, update or escalate. */
@@ -178,7 +200,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
-      expiresAt: m.agg.lastSeen + ind.expiresMs, scope: fullScope, summary: sentence(ind, fullScope, m.facts),
+      expiresAt: m.agg.lastSeen + ind.expiresMs, scope: fullScope, summary: sentenceOf(existing, ind, fullScope, m.facts),
       ruleSetVersion: pass.set.version, indicatorVersion: ind.rule.version,
     }
     if (!existing) {
@@ -262,7 +284,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       scope,
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: m.agg.lastSeen! + ind.expiresMs, updatedAt: pass.now,
-      summary: sentence(ind, scope, m.facts),
+      summary: sentenceOf(alert, ind, scope, m.facts),
       // The threshold that holds now, with its values: lower (recorded as a downgrade) or the same.
       ...(outcome.rank <= alert.rank ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
     }
