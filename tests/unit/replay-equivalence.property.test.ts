@@ -7,6 +7,7 @@ import { classifyReport, fingerprint, type Report } from '../../src/reports/repo
 import { reportInputSchema } from '../../src/reports/report-schema.js'
 import { placeIn } from '../../src/reports/report-place.js'
 import { createMemoryEngine } from '../../src/engine/memory-engine.js'
+import { labelOf } from '../../src/taxonomy/taxonomy.js'
 import { replay } from '../../src/evaluate/replay.js'
 import type { AlertChange } from '../../src/engine/alert-change.js'
 
@@ -170,7 +171,8 @@ async function live(w: Write) {
 
 /** The same stream through the in-memory engine, with the service's ingest decisions mirrored. */
 async function memory(ws: Write[], end: number) {
-  const engine = createMemoryEngine(() => t.rules.current())
+  // The service's category labels, as replay() passes them: sentences that name a category read the same.
+  const engine = createMemoryEngine(() => t.rules.current(), { categoryLabel: labelOf(taxonomy) })
   const stored = new Map<string, Report>()
   const classify = (b: Record<string, unknown>, now: number): Report => {
     const gaz = t.gazetteers.current()
