@@ -155,8 +155,15 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
   specStates(q).forEach((st, i) => {
     const spec = q.specs[i]!
     const lo = group.firstAfter(st.since)
-    if (spec.mitigating) {
-      // Read row by row: only the few indicators that weigh mitigation ask, each over its own scope.
+    const mit = spec.mitigating ? mitigatingTest(q) : null
+    if (spec.mitigating && !q.scope.circle) {
+      // Whether a row is a counted mitigating input depends on the row alone: a running count.
+      const incl = q.includeUnassessed
+      const inCategory = st.category
+      values[spec.key] = mit === null ? 0 : group.total(`${flagsName(q)}:mitigating:${spec.category ?? ''}`,
+        (r) => (r.active && (incl || r.assessed) && mit(r) && (!inCategory || inCategory(r)) ? 1 : 0), lo, hi)
+    } else if (spec.mitigating) {
+      // Read row by row: a circle decides per query which rows count.
       let n = 0
       for (let j = lo; j < hi; j++) if (mitigatingInScope(group.rows[j]!) && (!st.category || st.category(group.rows[j]!))) n++
       values[spec.key] = n
