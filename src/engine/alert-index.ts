@@ -239,9 +239,11 @@ export class AlertIndex implements AlertStore {
     })
   }
 
+  /** Records a change; the alert given is the writer's own copy, which becomes the change's snapshot (no second copy). */
   recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
     const seq = ++this.seq
-    const stamped = { ...alert, seq }
+    const stamped = alert
+    stamped.seq = seq
     this.stamp(alert.id, seq)
     const change = { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
     if (this.opts.keepLog !== false) this.log.push(change)

@@ -68,7 +68,8 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     const flagged = { ...alert, ...flags(pass, alert), ...followUpOnSave(pass.set, alert, kind, pass.now) }
     const id = alert.id === 0 ? alerts.insert(flagged) : (alerts.update(flagged), alert.id)
     if (opts.linked) alerts.link(id, opts.linked)
-    const change = alerts.recordChange({ ...flagged, id }, kind, pass.now, opts.actor ?? null, cause, inputIds)
+    // `flagged` is this save's own copy: the change record may take it (an update's already has its id).
+    const change = alerts.recordChange(alert.id === 0 ? { ...flagged, id } : flagged, kind, pass.now, opts.actor ?? null, cause, inputIds)
     pass.changes.push(change)
     deps.outbox?.record(change)
     pass.touched.add(id)

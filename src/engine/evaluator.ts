@@ -15,6 +15,8 @@ import { alertInput, reportInput, type IndicatorInput } from './indicator-input.
 import { lineageOf } from './alert-lineage.js'
 import { neighbourAreasWithEvents, type Neighbours } from './neighbour-fact.js'
 import { alertExpiry } from '../alerts/alert-life.js'
+import { jsonEqual } from './json-equal.js'
+import { sameData } from './same-data.js'
 
 export interface EvaluatorDeps {
   inputs: InputStore
@@ -36,9 +38,13 @@ const MAX_CASCADE_DEPTH = 4
 
 /** What a reader of an alert sees: a change that alters none of it is not written. */
 function visiblyChanged(a: AlertState, b: AlertState): boolean {
-  const seen = (x: AlertState) => JSON.stringify([x.level, x.grade, x.status, x.confidence, x.trend, x.facts, x.count, x.summary,
-    x.firstSeen, x.lastSeen, x.expiresAt, x.scope, x.explanation, x.ruleSetVersion, x.indicatorVersion])
-  return seen(a) !== seen(b)
+  // Field by field, cheap scalars first; the same verdict as comparing their JSON text.
+  return !(jsonEqual(a.level, b.level) && jsonEqual(a.grade, b.grade) && jsonEqual(a.status, b.status)
+    && jsonEqual(a.confidence, b.confidence) && jsonEqual(a.trend, b.trend) && jsonEqual(a.count, b.count)
+    && jsonEqual(a.firstSeen, b.firstSeen) && jsonEqual(a.lastSeen, b.lastSeen) && jsonEqual(a.expiresAt, b.expiresAt)
+    && jsonEqual(a.ruleSetVersion, b.ruleSetVersion) && jsonEqual(a.indicatorVersion, b.indicatorVersion)
+    && jsonEqual(a.summary, b.summary) && jsonEqual(a.facts, b.facts) && jsonEqual(a.scope, b.scope)
+    && jsonEqual(a.explanation, b.explanation))
 }
 
 export function summarize(c: AlertChange): AlertChangeSummary {
@@ -163,12 +169,28 @@ export function createEvaluator(deps: EvaluatorDeps) {
     return scope.center && scope.radiusKm !== undefined ? `${base}|near=${scope.center.lat.toFixed(3)},${scope.center.lon.toFixed(3)}` : base
   }
 
+  /** What each sentence was written from, by its facts object (which an alert keeps until its next update). */
+  const written = new WeakMap<object, { ind: CompiledIndicator; scope: AlertScope; summary: string }>()
+
   function sentence(ind: CompiledIndicator, scope: AlertScope, facts: Record<string, number | null>) {
-    return alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts, ...(deps.categoryLabel ? { categoryLabel: deps.categoryLabel } : {}) })
+    const summary = alertSentence({ template: ind.rule.summary, title: ind.rule.title, window: ind.rule.window, scope, facts, ...(deps.categoryLabel ? { categoryLabel: deps.categoryLabel } : {}) })
+    written.set(facts, { ind, scope, summary })
+    return summary
+  }
+
+  /**
+   * The sentence of an alert's update: the one it has when the same indicator wrote it from the
+   * same facts and scope (most updates of a busy alert change neither), else written anew.
+   */
+  function sentenceOf(alert: AlertState | null, ind: CompiledIndicator, scope: AlertScope, facts: Record<string, number | null>) {
+    const last = alert ? written.get(alert.facts) : undefined
+    if (!alert || !last || last.ind !== ind || last.summary !== alert.summary || !sameData(alert.facts, facts) || !sameData(last.scope, scope)) return sentence(ind, scope, facts)
+    written.set(facts, last)
+    return last.summary
   }
 
   /** Evaluates one indicator for the scope a new input falls in: raise, update or escalate. */
-  async function evaluateScope(pass: Pass, ind: CompiledIndicator, input: IndicatorInput, topCategory: string, cause: string) {
+  function evaluateScope(pass: Pass, ind: CompiledIndicator, input: IndicatorInput, topCategory: string, cause: string) {
     const fresh = scopeOf(ind, input)
     if (!fresh) return
     const identity = identityOf(ind, fresh)
@@ -179,18 +201,18 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const scope = existing ? { ...fresh, center: existing.scope.center, groupBy: existing.scope.groupBy } : fresh
     const m = measure(ind, scope, pass.now)
     if (m.agg.lastSeen === null) return
-    const outcome = await ind.grade(m.facts, input.view, pass.now)
+    const outcome = ind.grade(m.facts, input.view, pass.now)
     const fullScope: AlertScope = { ...placed(scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
-      expiresAt: alertExpiry(m.agg.lastSeen, existing?.raisedAt ?? pass.now, ind), scope: fullScope, summary: sentence(ind, fullScope, m.facts),
+      expiresAt: alertExpiry(m.agg.lastSeen, existing?.raisedAt ?? pass.now, ind), scope: fullScope, summary: sentenceOf(existing, ind, fullScope, m.facts),
       ruleSetVersion: pass.set.version, indicatorVersion: ind.rule.version,
     }
     if (!existing) {
       // A situation whose last input is older than the expiry was over before it was reported.
       if (!outcome || base.expiresAt <= pass.now) return
-      await raise(pass, ind, identity, outcome, { ...base, topCategory: familyOf(ind, fresh, topCategory) }, inputs.inputIds(m.q), cause, input.id)
+      raise(pass, ind, identity, outcome, { ...base, topCategory: familyOf(ind, fresh, topCategory) }, inputs.inputIds(m.q), cause, input.id)
       return
     }
     pass.touched.add(existing.id)
@@ -198,7 +220,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     // does (an alert does not decay as its window slides: it expires).
     const mayLower = pass.revised.has(existing.id)
     if (!outcome && mayLower) {
-      await withdraw(pass, existing, m, ind, cause)
+      withdraw(pass, existing, m, ind, cause)
       return
     }
     const rank = outcome && (outcome.rank > existing.rank || mayLower) ? outcome.rank : existing.rank
@@ -217,10 +239,10 @@ export function createEvaluator(deps: EvaluatorDeps) {
     if (linked.length === 0 && !visiblyChanged(existing, next)) return
     const kind = escalates ? 'escalated' : rank < existing.rank ? 'downgraded' : 'updated'
     const saved = writer.save(pass, next, kind, cause, [input.id], { linked })
-    await cascade(pass, saved)
+    cascade(pass, saved)
   }
 
-  async function raise(pass: Pass, ind: CompiledIndicator, identity: string, outcome: GradeOutcome,
+  function raise(pass: Pass, ind: CompiledIndicator, identity: string, outcome: GradeOutcome,
     base: Omit<AlertState, 'id' | 'identity' | 'indicatorId' | 'mission' | 'taxonomy' | 'level' | 'grade' | 'rank' | 'status' | 'statusReason' | 'explanation' | 'windowMs' | 'raisedAt' | 'seq' | 'silenced' | 'inhibited' | 'acknowledgedBy' | 'acknowledgedAt' | 'resolvedBy' | 'resolvedAt'>,
     linked: string[], cause: string, inputId: string) {
     const fresh: AlertState = {
@@ -244,7 +266,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       acknowledgedBy: null, acknowledgedAt: null, resolvedBy: null, resolvedAt: null,
     }
     const saved = writer.save(pass, fresh, 'raised', cause, [inputId], { linked })
-    await cascade(pass, saved)
+    cascade(pass, saved)
   }
 
   /**
@@ -252,13 +274,13 @@ export function createEvaluator(deps: EvaluatorDeps) {
    * at the time its facts were last computed. No threshold left: withdrawn, with the reason.
    * A lower threshold left: downgraded, recorded as such (never silently).
    */
-  async function reassess(pass: Pass, alert: AlertState, cause: string) {
+  function reassess(pass: Pass, alert: AlertState, cause: string) {
     const ind = pass.set.byId(alert.indicatorId)
     if (!ind || !isActive(alert.status)) return
     const m = measure(ind, alert.scope, alert.anchorAt)
-    const outcome = m.agg.lastSeen === null ? null : await ind.grade(m.facts, {}, alert.anchorAt)
+    const outcome = m.agg.lastSeen === null ? null : ind.grade(m.facts, {}, alert.anchorAt)
     if (!outcome) {
-      await withdraw(pass, alert, m, ind, cause)
+      withdraw(pass, alert, m, ind, cause)
       return
     }
     const down = outcome.rank < alert.rank
@@ -268,17 +290,17 @@ export function createEvaluator(deps: EvaluatorDeps) {
       scope,
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen!, expiresAt: alertExpiry(m.agg.lastSeen!, alert.raisedAt, ind), updatedAt: pass.now,
-      summary: sentence(ind, scope, m.facts),
+      summary: sentenceOf(alert, ind, scope, m.facts),
       // The threshold that holds now, with its values: lower (recorded as a downgrade) or the same.
       ...(outcome.rank <= alert.rank ? { level: outcome.threshold.level, grade: outcome.threshold.grade, rank: outcome.rank, explanation: outcome.explanation } : {}),
     }
     if (!down && !visiblyChanged(alert, next)) return
     const saved = writer.save(pass, next, down ? 'downgraded' : 'updated', cause, [])
-    await cascade(pass, saved)
+    cascade(pass, saved)
   }
 
   /** No threshold holds any more: withdrawn, with the reason, its facts and sentence as they stand. */
-  async function withdraw(pass: Pass, alert: AlertState, m: ReturnType<typeof measure>, ind: CompiledIndicator, cause: string) {
+  function withdraw(pass: Pass, alert: AlertState, m: ReturnType<typeof measure>, ind: CompiledIndicator, cause: string) {
     const scope: AlertScope = m.agg.lastSeen === null ? alert.scope : { ...placed(alert.scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
     const withdrawn: AlertState = {
       ...alert, scope, status: 'withdrawn', updatedAt: pass.now, facts: m.facts, count: m.facts.count ?? 0, trend: m.trend,
@@ -286,53 +308,53 @@ export function createEvaluator(deps: EvaluatorDeps) {
       statusReason: `${cause}; the ${m.facts.count ?? 0} remaining input(s) meet no threshold`,
     }
     writer.save(pass, withdrawn, 'withdrawn', cause, [])
-    await inputGone(pass, `alert:${alert.id}`, `alert ${alert.id} withdrawn`)
+    inputGone(pass, `alert:${alert.id}`, `alert ${alert.id} withdrawn`)
   }
 
   /** An input no longer exists: forget it and reassess every alert it supported. */
-  async function inputGone(pass: Pass, inputId: string, cause: string) {
+  function inputGone(pass: Pass, inputId: string, cause: string) {
     const supported = alerts.unlink(inputId)
     inputs.remove(inputId)
     for (const a of supported) {
-      if (!pass.touched.has(a.id)) await reassess(pass, alerts.get(a.id)!, cause)
+      if (!pass.touched.has(a.id)) reassess(pass, alerts.get(a.id)!, cause)
     }
   }
 
   /** Feeds a new or changed alert to the escalation indicators that watch it. */
-  async function cascade(pass: Pass, alert: AlertState) {
+  function cascade(pass: Pass, alert: AlertState) {
     if (pass.depth >= MAX_CASCADE_DEPTH) return
     pass.depth++
     try {
-      await inputArrived(pass, alertInput(alert, () => lineageOf(alerts, alert)), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
+      inputArrived(pass, alertInput(alert, () => lineageOf(alerts, alert)), `alert ${alert.id} (${alert.indicatorId}) ${alert.level} ${alert.grade}`)
     } finally {
       pass.depth--
     }
   }
 
   /** A new input: store it for every indicator that matches it, then evaluate each one's scope. */
-  async function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
+  function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
     for (const ind of pass.set.watching(input.kind, input.codes)) {
-      if (!(await ind.matches(input.view, pass.now))) continue
+      if (!ind.matches(input.view, pass.now)) continue
       if (input.lineage().includes(ind.rule.id)) continue
       const row = input.row(ind)
       inputs.upsert(row)
-      await evaluateScope(pass, ind, input, row.topCategory, cause)
+      evaluateScope(pass, ind, input, row.topCategory, cause)
     }
   }
 
   const newPass = (now: number): Pass => writer.newPass(deps.rules(), now)
 
   const evaluator = {
-    async reportChanged({ before, after, reportId }: { before: Report | null; after: Report | null; reportId: string }, now: number) {
+    reportChanged({ before, after, reportId }: { before: Report | null; after: Report | null; reportId: string }, now: number) {
       const pass = newPass(now)
       writer.expireDue(pass)
       const supported = before ? alerts.unlink(reportId) : []
       // The alerts the old version counted: the new version may lower them, not only raise.
       for (const a of supported) pass.revised.add(a.id)
       if (before) inputs.remove(reportId)
-      if (after) await inputArrived(pass, reportInput(after), `report ${reportId}${before ? ' revised' : ''}`)
+      if (after) inputArrived(pass, reportInput(after), `report ${reportId}${before ? ' revised' : ''}`)
       for (const a of supported) {
-        if (!pass.touched.has(a.id)) await reassess(pass, alerts.get(a.id)!, `report ${reportId} ${after ? 'revised' : 'retracted'}`)
+        if (!pass.touched.has(a.id)) reassess(pass, alerts.get(a.id)!, `report ${reportId} ${after ? 'revised' : 'retracted'}`)
       }
       writer.settle(pass)
       return pass.changes.map(summarize)

@@ -135,9 +135,9 @@ const EMPTY: AggregateResult = { values: {}, baselines: {}, firstSeen: null, las
 /**
  * Every aggregate of an evaluation from the rows of its group in memory: the same figures the
  * SQL aggregate computed (count, total, count DISTINCT, trend baselines, first/last seen,
- * centroid, strongest source). Counts and integer sums come from running totals, distinct
- * counts from a scan that stops once every value is seen; only category-filtered and
- * fractional measures, and circles, read every row of their window.
+ * centroid, strongest source). Counts and integer sums come from running totals (a category
+ * filter names its own), distinct counts from a scan that stops once every value is seen; only
+ * fractional measures, category-filtered distinct counts and circles read every row of their window.
  */
 export function aggregateSeries(series: InputSeries, q: AggregateQuery): AggregateResult {
   const group = series.group(q.scope.eq)
@@ -155,13 +155,26 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
   specStates(q).forEach((st, i) => {
     const spec = q.specs[i]!
     const lo = group.firstAfter(st.since)
-    if (spec.mitigating) {
-      // Read row by row: only the few indicators that weigh mitigation ask, each over its own scope.
+    const mit = spec.mitigating ? mitigatingTest(q) : null
+    if (spec.mitigating && !q.scope.circle) {
+      // Whether a row is a counted mitigating input depends on the row alone: a running count.
+      const incl = q.includeUnassessed
+      const inCategory = st.category
+      values[spec.key] = mit === null ? 0 : group.total(`${flagsName(q)}:mitigating:${spec.category ?? ''}`,
+        (r) => (r.active && (incl || r.assessed) && mit(r) && (!inCategory || inCategory(r)) ? 1 : 0), lo, hi)
+    } else if (spec.mitigating) {
+      // Read row by row: a circle decides per query which rows count.
       let n = 0
       for (let j = lo; j < hi; j++) if (mitigatingInScope(group.rows[j]!) && (!st.category || st.category(group.rows[j]!))) n++
       values[spec.key] = n
     } else if (!st.category && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
       values[spec.key] = total(spec.kind === 'count' ? 'count' : spec.measure!, measureValue(spec.kind === 'count' ? 'count' : spec.measure!), lo, hi)
+    } else if (st.category && !q.scope.circle && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
+      // A category filter is a property of the row alone: a running total named by it answers too.
+      const m = spec.kind === 'count' ? 'count' : spec.measure!
+      const value = measureValue(m)
+      const inCategory = st.category
+      values[spec.key] = total(`category=${spec.category}:${m}`, (r) => (inCategory(r) ? value(r) : 0), lo, hi)
     } else if (!st.category && st.kind === 'distinct' && !q.scope.circle) {
       // Whether a row counts depends on its flags alone: a tally slides with the window.
       const read = st.read!

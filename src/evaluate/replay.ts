@@ -59,7 +59,7 @@ function rejection(report: Report, err: unknown): RejectedReport {
  * (same id, same content) is taken once and other content under the same id is refused, as the
  * service's ingest does.
  */
-async function feed(engine: MemoryEngine, reports: Iterable<Report>) {
+function feed(engine: MemoryEngine, reports: Iterable<Report>) {
   const rejected: RejectedReport[] = []
   const seen = new Map<string, string>()
   let replayed = 0
@@ -76,7 +76,7 @@ async function feed(engine: MemoryEngine, reports: Iterable<Report>) {
       continue
     }
     try {
-      await engine.reportChanged({ before: null, after: report, reportId: report.id })
+      engine.reportChanged({ before: null, after: report, reportId: report.id })
       seen.set(report.id, fp)
       replayed++
     } catch (err) {
@@ -100,7 +100,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
     ...(opts.reportingGaps ? { reportingGaps: { missions: opts.missions } } : {}),
     ...(opts.gazetteers ? { neighbours: (mission: string, pcode: string) => opts.gazetteers!.get(mission)?.neighbours(pcode) ?? [] } : {}),
   })
-  const fed = await feed(engine, opts.reports)
+  const fed = feed(engine, opts.reports)
   engine.advance(opts.until ?? fed.last ?? 0)
   engine.sweep()
   const alerts = engine.alerts.all()

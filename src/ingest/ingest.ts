@@ -26,7 +26,7 @@ export interface AlertChangeSummary {
  * the change, so a report and the alerts it causes commit together or not at all.
  */
 export interface Evaluator {
-  reportChanged(change: { before: Report | null; after: Report | null; reportId: string }, now: number): Promise<AlertChangeSummary[]>
+  reportChanged(change: { before: Report | null; after: Report | null; reportId: string }, now: number): AlertChangeSummary[] | Promise<AlertChangeSummary[]>
 }
 
 export interface WriteResult {

@@ -7,8 +7,8 @@ import { classifyReport, fingerprint, type Report } from '../../src/reports/repo
 import { reportInputSchema } from '../../src/reports/report-schema.js'
 import { placeIn } from '../../src/reports/report-place.js'
 import { createMemoryEngine } from '../../src/engine/memory-engine.js'
-import { replay } from '../../src/evaluate/replay.js'
 import { labelOf } from '../../src/taxonomy/taxonomy.js'
+import { replay } from '../../src/evaluate/replay.js'
 import type { AlertChange } from '../../src/engine/alert-change.js'
 
 /**
