@@ -14,7 +14,7 @@ afterEach(async () => { await killIfRunning(svc); svc = undefined })
 
 const DAY = 86_400_000
 /** Short, yet long enough for every plugin to register on a loaded 2-core machine. */
-const PLUGIN_TIMEOUT_MS = 2000
+const PLUGIN_TIMEOUT_MS = 1500
 const CATEGORIES = ['HOS.IED', 'HOS.INDIRECT', 'COM.CLASH', 'COM.TENSION', 'POC.KILL', 'UNR.ANTIUN', 'CRM.ROBBERY']
 
 /**
@@ -45,7 +45,7 @@ function seedHistory(file: string, count: number) {
 describe('start-up on a history', () => {
   it('loads the window state after listening: a load longer than the plugin timeout does not stop the start, and /readyz turns 200 when it is done', async () => {
     const db = path.join(tempDir(), 'vigil.db')
-    seedHistory(db, 8_000)
+    seedHistory(db, 30_000)
     svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: STANDARD_RULES_DIR, VIGIL_PLUGIN_TIMEOUT_MS: String(PLUGIN_TIMEOUT_MS) })
     const ready = async () => (await fetch(`${svc!.url}/readyz`)).json() as Promise<{ status: string; checks: Record<string, string> }>
     const deadline = Date.now() + 120_000
