@@ -9,17 +9,10 @@ import type { JobOutcome, WriteQueue } from '../storage/write-queue.js'
 import type { Clock } from '../clock.js'
 import { presentReport, type PresentedReport } from './present-report.js'
 import { BadNdjsonLine } from './ndjson.js'
+import type { AlertChangeSummary } from '../engine/alert-change.js'
 
 /** What evaluation made of one report change: the alert changes it caused, already stored. */
-export interface AlertChangeSummary {
-  alertId: number
-  seq: number
-  kind: string
-  indicatorId: string
-  level: string
-  grade: string
-  status: string
-}
+export type { AlertChangeSummary }
 
 /**
  * Evaluates a report change against the live indicators. Runs inside the write transaction of

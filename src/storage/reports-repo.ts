@@ -1,4 +1,5 @@
 import type { Db } from './db.js'
+import type { AlertChangeSummary } from '../engine/alert-change.js'
 import { placeOf, type Report, type StoredReport } from '../reports/report.js'
 import { areaKeys, areaMatchSql, areasOfPlace } from '../reports/report-place.js'
 import { cellOf } from '../geo.js'
@@ -48,15 +49,7 @@ export interface ReportCursor {
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /** What a write answered about an alert change; every field is a column of its alert_changes row. */
-export interface AnsweredChange {
-  alertId: number
-  seq: number
-  kind: string
-  indicatorId: string
-  level: string
-  grade: string
-  status: string
-}
+export type AnsweredChange = AlertChangeSummary
 
 /**
  * An answer as stored: the seqs of the alert changes it reported. Its report is revision 1's
