@@ -22,9 +22,7 @@ export interface EncodedChange {
 export function encodeSnapshot(alert: AlertState, keyframe: { seq: number; alert: AlertState } | null): EncodedChange {
   const whole = JSON.stringify(alert)
   if (!keyframe) return { alert: whole, base: null }
-  // Diffed as JSON, not as the object: a key holding undefined is absent from the stored alert,
-  // and must not come back as null.
-  const patch = diff(keyframe.alert as unknown as Json, JSON.parse(whole) as Json)
+  const patch = diff(keyframe.alert as unknown as Json, alert as unknown as Json)
   // Fields added or moved since the keyframe (a raised alert is built in another key order than
   // an updated one): every later change would repeat the key list, so this one starts afresh.
   const reordered = patch !== null && !Array.isArray(patch) && '~' in patch

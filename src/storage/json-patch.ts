@@ -56,7 +56,8 @@ export function diff(base: Json | undefined, next: Json): Patch | null {
   if (isObject(base) && isObject(next) && !(ORDER in next) && !(ORDER in base)) {
     const out: Record<string, Patch | string[]> = {}
     let changed = false
-    const keys = Object.keys(next)
+    // A key holding undefined is absent from the JSON the patch is applied to: so here too.
+    const keys = Object.keys(next).filter((k) => next[k] !== undefined)
     for (const k of keys) {
       const d = k in base ? diff(base[k], next[k]!) : [next[k]!] as Patch
       if (d) { out[k] = d; changed = true }

@@ -25,6 +25,13 @@ describe('json-patch', () => {
     roundTrip({ '~': 1, a: 1 }, { '~': 2, a: 1 })
   })
 
+  it('treats a key holding undefined as absent, as the stored JSON does (never as null)', () => {
+    const base = { mission: 'MINUSMA', center: { lat: 1, lon: 2 }, count: 1 } as unknown as Json
+    const next = { mission: 'MINUSMA', center: undefined, count: 2 } as unknown as Json
+    expect(applyPatch(base, diff(base, next)!)).toEqual({ mission: 'MINUSMA', count: 2 })
+    expect(diff({ a: 1 }, { a: 1, b: undefined } as unknown as Json)).toBeNull()
+  })
+
   it('patches a long string by its changed middle', () => {
     const was = '3 active operational alerts across MONUSCO within 30 days, in two or more regions, 18 civilians killed'
     const now = '4 active operational alerts across MONUSCO within 30 days, in two or more regions, 32 civilians killed'
