@@ -20,7 +20,8 @@ function figures(r: SkillRow): string[] {
     `${fixed(s.lift)}${ci}`, fixed(r.skill), fixed(s.peirce), fixed(s.warningsPerAreaWeek, 3), r.random ? r.random.pValue.toFixed(3) : '-']
 }
 
-function mark(r: SettingResult, i: number, chosen: number): string {
+function mark(r: SettingResult, i: number, chosen: number, measured: boolean): string {
+  if (measured) return 'as it is'
   return [i === chosen ? 'chosen' : '', r.onFront ? 'front' : '', r.current ? 'current' : ''].filter(Boolean).join(', ')
 }
 
@@ -28,13 +29,13 @@ function mark(r: SettingResult, i: number, chosen: number): string {
 export function sweepTable(c: CalibrationResult): string {
   return markdownTable(
     ['#', ...c.sweeps.map((s) => s.label), ...FIGURE_HEADER, ''],
-    c.settings.map((r, i) => [String(i + 1), ...r.setting.map(String), ...(r.row ? figures(r.row) : [r.error ?? 'n/a', ...FIGURE_HEADER.slice(1).map(() => '-')]), mark(r, i, c.chosen)]),
+    c.settings.map((r, i) => [String(i + 1), ...r.setting.map(String), ...(r.row ? figures(r.row) : [r.error ?? 'n/a', ...FIGURE_HEADER.slice(1).map(() => '-')]), mark(r, i, c.chosen, c.measured)]),
   )
 }
 
 /** The chosen setting and the rule as found, on the validation period, persistence beside them. */
 export function validationTable(c: CalibrationResult): string {
-  const rows: string[][] = [['chosen', ...figures(c.chosenValidation)]]
+  const rows: string[][] = [[c.measured ? 'as it is' : 'chosen', ...figures(c.chosenValidation)]]
   if (c.currentValidation) rows.push(['as found', ...figures(c.currentValidation)])
   const p = c.chosenValidation.persistence
   rows.push([`persistence ${p.days} d`, pct(p.probabilityOfDetection), pct(p.falseAlarmRatio), p.leadTimeDays ? String(p.leadTimeDays.median) : 'n/a',
@@ -45,13 +46,19 @@ export function validationTable(c: CalibrationResult): string {
 /** Why the chosen setting was chosen. */
 const why = (c: CalibrationResult) => c.note ?? `best ${c.criterion} on the front with POD >= ${c.minPod} on the training period`
 
-export function calibrationMarkdown(c: CalibrationResult): string {
+/** The line that says what was chosen, or that the rules were measured as they are. */
+function chosenLine(c: CalibrationResult): string {
+  if (c.measured) return 'Measured as it is: nothing swept, nothing chosen.'
   const chosen = c.settings[c.chosen]!
+  return `Chosen: ${c.sweeps.map((s, i) => `${s.label} = ${chosen.setting[i]}`).join(', ')} (${why(c)}).`
+}
+
+export function calibrationMarkdown(c: CalibrationResult): string {
   return [
     `# Calibration of ${c.indicators.join(', ')}`,
     '',
     `Outcomes ${c.outcome}, ${c.scale}, ${c.level} or higher warnings. Training ${c.training.from} to ${c.training.to}; validation ${c.validation.from} to ${c.validation.to}.`,
-    `Chosen: ${c.sweeps.map((s, i) => `${s.label} = ${chosen.setting[i]}`).join(', ')} (${why(c)}).`,
+    chosenLine(c),
     '',
     '## Training period, every setting',
     '',
@@ -105,7 +112,6 @@ function htmlTable(md: string): string {
 }
 
 export function calibrationHtml(c: CalibrationResult): string {
-  const chosen = c.settings[c.chosen]!
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Calibration of ${esc(c.indicators.join(', '))}</title>
 <style>
@@ -117,7 +123,7 @@ svg text { font-size: 12px; fill: #444 } .grid { stroke: #eee } .chance { stroke
 </style></head><body>
 <h1>Calibration of ${esc(c.indicators.join(', '))}</h1>
 <p>Outcomes <b>${esc(c.outcome)}</b>, ${esc(c.scale)}, ${esc(c.level)} or higher warnings. Training ${c.training.from} to ${c.training.to}; validation ${c.validation.from} to ${c.validation.to}.</p>
-<p>Chosen: <b>${esc(c.sweeps.map((s, i) => `${s.label} = ${chosen.setting[i]}`).join(', '))}</b> (${esc(why(c))}).</p>
+<p>${esc(chosenLine(c))}</p>
 <h2>Trade-off on the training period</h2>
 <p>Each dot a setting (hover for its figures); blue: the Pareto front, red: chosen, orange square: persistence, dashed: chance (lift 1).</p>
 ${plot(c)}

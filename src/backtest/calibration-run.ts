@@ -24,6 +24,7 @@ export type Criterion = (typeof CRITERIA)[number]
 
 export interface CalibrateOptions extends Omit<BacktestOptions, 'split' | 'ruleSet' | 'scoreIndicators' | 'progress'> {
   indicators: readonly string[]
+  /** None: the rules are measured as they are (one setting, nothing chosen), for a validation record. */
   sweeps: readonly Sweep[]
   /** First day of the validation period. */
   split: string
@@ -53,6 +54,8 @@ export interface CalibrationResult {
   training: { from: string; to: string }
   validation: { from: string; to: string }
   settings: SettingResult[]
+  /** No sweep: the rules as they are, measured, nothing chosen. */
+  measured: boolean
   criterion: Criterion
   minPod: number
   chosen: number
@@ -157,12 +160,16 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
   scored.forEach((r, i) => { r.onFront = front[i]! })
   const criterion = opts.choose ?? 'skill'
   const minPod = opts.minPod ?? 0.5
-  const choice = chooseSetting(results, criterion, minPod)
+  const measured = opts.sweeps.length === 0
+  if (measured && results[0]!.error) throw new BacktestError(results[0]!.error)
+  // Nothing to choose when nothing is swept: the one setting is the rule as it is.
+  const choice = measured ? { index: 0, note: 'measured as it is: no --sweep, nothing chosen' } : chooseSetting(results, criterion, minPod)
 
-  // Only now the validation period: the chosen setting, and the rule as found, for comparison.
+  // Only now the validation period: the chosen setting, and the rule as found, for comparison
+  // (the same rules when measuring: replayed once).
   const chosenRules = variantRules(checked.rules, targets, opts.sweeps, results[choice.index]!.setting)
   const chosen = await run(chosenRules, { split: opts.split })
-  const asFound = await run([...checked.rules], { split: opts.split })
+  const asFound = measured ? null : await run([...checked.rules], { split: opts.split })
   const first = chosen.skill[0]!
   return {
     indicators: targets,
@@ -173,11 +180,12 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     training: training ?? { from: chosen.period.from, to: trainingTo },
     validation: { from: opts.split, to: chosen.period.to },
     settings: results,
+    measured,
     criterion, minPod,
     chosen: choice.index,
     note: choice.note,
     chosenValidation: dayRow(first, 'validation')!,
-    currentValidation: dayRow(asFound.skill[0]!, 'validation'),
+    currentValidation: asFound ? dayRow(asFound.skill[0]!, 'validation') : null,
     ruleSetVersion: checked.version,
     chosenTexts: chosenRules.filter((r) => targets.includes(r.rule.id)).map((r) => {
       const before = checked.rules.find((x) => x.rule.id === r.rule.id)!

@@ -33,7 +33,6 @@ function parse(argv: string[]): Parsed | string {
     throw err
   }
   if (!v.indicator?.length) return '--indicator is required (the id of an indicator to calibrate; repeat for several)'
-  if (!v.sweep?.length) return "--sweep is required, e.g. --sweep 'alerts[0].when.all[0].value=2..8'"
   if (!v.split) return '--split is required: the first day of the validation period (the days before are training)'
   if (v.choose !== undefined && !(CRITERIA as readonly string[]).includes(v.choose)) return `--choose must be one of ${CRITERIA.join(', ')}`
   const minPod = v['min-pod'] === undefined ? 0.5 : Number(v['min-pod'])
@@ -43,7 +42,8 @@ function parse(argv: string[]): Parsed | string {
   if (typeof base === 'string') return base
   let sweeps
   try {
-    sweeps = sweep.map(parseSweep)
+    // No --sweep: the rules measured as they are (a validation record of the rule unchanged).
+    sweeps = (sweep ?? []).map(parseSweep)
   } catch (err) {
     if (err instanceof BacktestError) return err.message
     throw err

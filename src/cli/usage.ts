@@ -62,7 +62,7 @@ the clock at each report and every alert expiring at its own time, as it would h
 `
 
 export const CALIBRATE_USAGE = `usage: vigil calibrate --reports <file|db> --rules <dir> --mission <code> --indicator <id> [--indicator <id> ...]
-                       --sweep '<path>=<values>' [--sweep ...] --split <day> [--from <day> --to <day>]
+                       [--sweep '<path>=<values>' ...] --split <day> [--from <day> --to <day>]
                        (--outcomes-from reports --outcome <class> | --outcomes <fatalities.csv>)
                        [--choose skill|lift|peirce|pod] [--min-pod 0.5] [--level operational]
                        [--out <dir>] [--write [--dataset <name>]]
@@ -73,7 +73,9 @@ export const CALIBRATE_USAGE = `usage: vigil calibrate --reports <file|db> --rul
                list 7d,14d,30d; the path dotted or with brackets, e.g.
                'alerts[0].when.all[0].value=2..8', 'window=7d,14d,30d', and with an id in front
                ('POC-001:window=...') when it concerns one of several indicators. Every
-               combination of the sweeps is one setting.
+               combination of the sweeps is one setting. Without --sweep the indicators are
+               measured as they are (nothing chosen, nothing changed; with --write, only the
+               validation: block is written)
   --split      the first day of the validation period: each setting is replayed and scored on the
                days before (training); the chosen one alone is then scored on the days after
   --outcome    the outcome class scored against (the first one given), as for vigil backtest;

@@ -9,7 +9,8 @@ import { DEFAULT_MISSIONS } from '../../src/config.js'
 import { runCalibration, type CalibrateOptions } from '../../src/backtest/calibration-run.js'
 import { parseSweep, settingsOf } from '../../src/backtest/sweep-spec.js'
 import { paretoFront } from '../../src/backtest/pareto-front.js'
-import { sweepTable } from '../../src/backtest/calibration-report.js'
+import { calibrationMarkdown, sweepTable } from '../../src/backtest/calibration-report.js'
+import { calibrateCommand } from '../../src/cli/calibrate-command.js'
 import { parseRuleText } from '../../src/rules/rule-loader.js'
 import { validationWarnings } from '../../src/rules/validation-record.js'
 
@@ -140,5 +141,36 @@ describe('sweeps and the front', () => {
       { pod: 0.5, timeUnderWarning: 0.1 }, { pod: 0.5, timeUnderWarning: 0.2 }, { pod: 0.7, timeUnderWarning: 0.3 },
       { pod: 0.6, timeUnderWarning: 0.4 }, { pod: 0.9, timeUnderWarning: 0.6 },
     ])).toEqual([true, false, true, false, true])
+  })
+})
+
+describe('vigil calibrate without --sweep: the rule measured as it is', () => {
+  it('replays the rule unchanged on training, then validation once, chooses nothing, and --write adds only the record', async () => {
+    const rules = writeRules({ [FILE]: RULE })
+    const c = await runCalibration({ ...options(rules), sweeps: [] })
+    // The same figures as the 10d setting of the sweep above (the rule as it is), on both periods.
+    expect(c).toMatchObject({ measured: true, chosen: 0, note: 'measured as it is: no --sweep, nothing chosen', currentValidation: null })
+    expect(c.settings.map((s) => [s.setting, s.row!.rules.detected, s.row!.rules.outcomes, s.row!.rules.underWarning, s.current])).toEqual([[[], 1, 2, 18, true]])
+    expect(c.chosenValidation.rules).toMatchObject({ steps: 48, outcomes: 2, detected: 1, underWarning: 23, leadTimeDays: { median: 10 } })
+    expect(c.chosenTexts).toEqual([{ file: FILE, indicator: 'POC-902', text: RULE, changed: false }])
+    expect(calibrationMarkdown(c)).toContain('Measured as it is: nothing swept, nothing chosen.')
+    expect(sweepTable(c).split('\n')[2]).toMatch(/^\| 1 \| 50\.0% \|.*\| as it is \|$/)
+
+    const out: string[] = []
+    const code = await calibrateCommand(['--reports', REPORTS, '--rules', rules, '--mission', 'MINUSCA', '--from', '2020-01-01', '--to', '2020-01-31',
+      '--split', '2020-01-16', '--outcomes-from', 'reports', '--outcome', 'POC.KILL civiliansKilled>=5', '--indicator', 'POC-902',
+      '--draws', '50', '--bootstrap', '50', '--write', '--dataset', 'hand-made fixture'], { write: (s: string) => out.push(s) }, { write: () => true }, () => '2026-12-05')
+    expect(code).toBe(0)
+    expect(out.join('')).toContain(`wrote ${path.join(rules, FILE)} with its validation record`)
+    const written = fs.readFileSync(path.join(rules, FILE), 'utf8')
+    // The rule itself untouched (version 1, every line as before); the record appended.
+    expect(written.startsWith(RULE)).toBe(true)
+    const loaded = parseRuleText(FILE, written)
+    if ('problems' in loaded) throw new Error(JSON.stringify(loaded.problems))
+    expect(loaded.rule.rule.validation).toMatchObject({
+      ruleVersion: 1, date: '2026-12-05', training: { from: '2020-01-01', to: '2020-01-15' }, period: { from: '2020-01-16', to: '2020-01-31' },
+      figures: { outcomes: 2, pod: 0.5, medianLeadDays: 10 },
+    })
+    expect(validationWarnings([loaded.rule])).toEqual([])
   })
 })
