@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { IndicatorRule } from './rule-schema.js'
+import type { IndicatorRule, RuleValidation } from './rule-schema.js'
 import type { LoadedRule, RuleProblem } from './rule-loader.js'
 
 /**
@@ -17,13 +17,28 @@ function canonical(value: unknown): unknown {
   return value
 }
 
-/** Hash of the rule's content (as parsed, so formatting and comments do not count), without its validation block. */
+/**
+ * Hash of the rule's content (as parsed, so formatting and comments do not count), without its
+ * validation block and its status: the status is the verdict drawn from the record (it changes
+ * no evaluation), so promoting or demoting a rule must not make its record stale.
+ */
 export function ruleContentHash(rule: IndicatorRule): string {
-  const { validation: _v, $schema: _s, ...rest } = rule
+  const { validation: _v, $schema: _s, status: _st, ...rest } = rule
   return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex').slice(0, 12)
 }
 
-/** The warnings of `rules check` about validation records: missing on a stable rule, or stale. */
+/**
+ * Whether a record shows skill, the bar a `stable` rule must clear (rules/README.md, "Status
+ * lifecycle"): better than chance (the lift's 95% interval above 1) and no worse than the rule
+ * of thumb (lift at least persistence's: skill vs persistence >= 1). No warning at all is no skill.
+ */
+export function showsSkill(f: RuleValidation['figures']): boolean {
+  return f.liftLow !== null && f.liftLow > 1 && f.skillVsPersistence !== null && f.skillVsPersistence >= 1
+}
+
+const shown = (x: number | null) => (x === null ? 'n/a' : String(x))
+
+/** The warnings of `rules check` about validation records: missing on a stable rule, stale, or showing no skill on a stable rule. */
 export function validationWarnings(rules: readonly LoadedRule[]): RuleProblem[] {
   const out: RuleProblem[] = []
   for (const r of rules) {
@@ -38,6 +53,14 @@ export function validationWarnings(rules: readonly LoadedRule[]): RuleProblem[] 
       ? `it measured version ${v.ruleVersion}, the rule is version ${r.rule.version}`
       : v.contentHash !== ruleContentHash(r.rule) ? 'the rule changed since it was measured (content hash differs)' : null
     if (stale) out.push({ file: r.file, ...r.locate(['validation']), path: 'validation', message: `stale validation record: ${stale}; measure it again (vigil calibrate --write)` })
+    else if (r.rule.status === 'stable' && !showsSkill(v.figures)) {
+      const f = v.figures
+      out.push({
+        file: r.file, ...r.locate(['status']), path: 'status',
+        message: `a stable rule whose validation record shows no skill (lift ${shown(f.lift)}, 95% interval ${shown(f.liftLow)}-${shown(f.liftHigh)}, `
+          + `skill vs persistence ${shown(f.skillVsPersistence)}; stable needs the interval above 1 and skill at least 1): make it test, or improve it and measure it again`,
+      })
+    }
   }
   return out
 }

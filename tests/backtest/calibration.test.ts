@@ -12,7 +12,7 @@ import { paretoFront } from '../../src/backtest/pareto-front.js'
 import { calibrationMarkdown, sweepTable } from '../../src/backtest/calibration-report.js'
 import { calibrateCommand } from '../../src/cli/calibrate-command.js'
 import { parseRuleText } from '../../src/rules/rule-loader.js'
-import { validationWarnings } from '../../src/rules/validation-record.js'
+import { ruleContentHash, validationWarnings } from '../../src/rules/validation-record.js'
 
 /**
  * Calibration on the hand-made area fixture (tests/fixtures/backtest/README.md; the rule of
@@ -108,6 +108,10 @@ describe('vigil calibrate as a command', () => {
     expect(validationWarnings([edited.rule]).map((w) => `${w.path} ${w.message}`)).toEqual([
       'validation stale validation record: the rule changed since it was measured (content hash differs); measure it again (vigil calibrate --write)',
     ])
+    // The status is not content: a rule promoted or demoted on its record keeps the record.
+    const demoted = parseRuleText(FILE, written.replace('status: experimental', 'status: test'))
+    if ('problems' in demoted) throw new Error('the edit must stay valid')
+    expect(validationWarnings([demoted.rule])).toEqual([])
     expect(validationWarnings([bumped.rule]).map((w) => w.message)).toEqual([
       'stale validation record: it measured version 2, the rule is version 3; measure it again (vigil calibrate --write)',
     ])
@@ -122,6 +126,34 @@ describe('rules check and validation records', () => {
       file: FILE, line: 4, column: 9, path: 'status',
       message: 'a stable rule with no validation record: measure it (vigil calibrate --write) or make it test',
     }])
+  })
+})
+
+describe('rules check: a stable rule must show skill', () => {
+  const record = (figures: Record<string, number | null>) => {
+    const bare = parseRuleText(FILE, RULE.replace('status: experimental', 'status: stable'))
+    if ('problems' in bare) throw new Error('valid')
+    const block = ['validation:', '  dataset: hand-made', '  mission: MINUSCA', '  outcomes: reports POC.KILL', '  scale: admin1-day', '  level: operational',
+      '  training: { from: 2020-01-01, to: 2020-01-15 }', '  period: { from: 2020-01-16, to: 2020-01-31 }',
+      `  figures: ${JSON.stringify({ outcomes: 2, pod: 0.5, far: 0.5, medianLeadDays: 3, timeUnderWarning: 0.1, lift: 5, liftLow: 1.5, liftHigh: 9, skillVsPersistence: 1.2, peirce: 0.4, warningsPerAreaWeek: 0.01, pRandom: 0.01, persistenceDays: 30, ...figures })}`,
+      '  date: 2026-12-05', '  ruleSetVersion: abc', '  ruleVersion: 1', `  contentHash: ${ruleContentHash(bare.rule.rule)}`].join('\n')
+    const loaded = parseRuleText(FILE, `${RULE.replace('status: experimental', 'status: stable')}\n${block}\n`)
+    if ('problems' in loaded) throw new Error(JSON.stringify(loaded.problems))
+    return validationWarnings([loaded.rule]).map((w) => `${w.line}:${w.column} ${w.path} ${w.message}`)
+  }
+
+  it('passes a record whose lift interval is above 1 and whose skill vs persistence is at least 1', () => {
+    expect(record({})).toEqual([])
+    expect(record({ skillVsPersistence: 1 })).toEqual([])
+  })
+
+  it('warns at the status when the interval reaches down to 1, skill is under persistence, or the rule never warned', () => {
+    expect(record({ liftLow: 0.77, lift: 3.49, liftHigh: 6.55, skillVsPersistence: 1.59 })).toEqual([
+      "4:9 status a stable rule whose validation record shows no skill (lift 3.49, 95% interval 0.77-6.55, skill vs persistence 1.59; stable needs the interval above 1 and skill at least 1): make it test, or improve it and measure it again",
+    ])
+    expect(record({ liftLow: 1 })).toHaveLength(1)
+    expect(record({ skillVsPersistence: 0.9 })).toHaveLength(1)
+    expect(record({ lift: null, liftLow: null, liftHigh: null, skillVsPersistence: null })[0]).toContain('(lift n/a, 95% interval n/a-n/a, skill vs persistence n/a;')
   })
 })
 
