@@ -160,9 +160,22 @@ const stepOf = (c: AlertChange): AlertStep => ({
   indicatorId: c.alert.indicatorId, summary: c.alert.summary, areas: alertAreas(c.alert),
 })
 
+/** A report's admin1 key: its P-code where the gazetteer placed it, else the name it gave. */
+export const reportArea = (r: Report): string | null => r.place?.admin1Pcode ?? r.place?.admin1 ?? null
+
+/** The admin1 keys a mission's reports name, sorted: the areas scored when no gazetteer lists them. */
+export function areasOfReports(reports: Iterable<Report>, mission: string | undefined): string[] {
+  const out = new Set<string>()
+  for (const r of reports) {
+    const a = mission && r.mission !== mission ? null : reportArea(r)
+    if (a !== null) out.add(a)
+  }
+  return [...out].sort()
+}
+
 /** An outcome of a class: the report's day and admin1. */
 const outcomeOf = (r: Report): OutcomeEvent => ({
-  id: r.id, day: day0(Date.parse(r.occurredAt)), area: r.place?.admin1Pcode ?? r.place?.admin1 ?? null,
+  id: r.id, day: day0(Date.parse(r.occurredAt)), area: reportArea(r),
 })
 
 const day0 = (t: number) => Math.floor(t / DAY_MS) * DAY_MS
@@ -238,9 +251,16 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   if (opts.outcomes && !opts.mission) throw new BacktestError('--outcomes needs --mission: the fatalities file lists every mission')
   const specs: OutcomeSpec[] = (opts.outcomeSpecs ?? []).map((t) => parseOutcomeSpec(t, opts.taxonomy))
   const located: OutcomeEvent[][] = specs.map(() => [])
-  const tap = (r: Report) => specs.forEach((spec, i) => {
-    if ((!opts.mission || r.mission === opts.mission) && isOutcome(spec, r)) located[i]!.push(outcomeOf(r))
-  })
+  // With no gazetteer for the mission, its areas are the admin1 names (or P-codes) its reports give.
+  const reportAreas = new Set<string>()
+  const tap = (r: Report) => {
+    if (opts.mission && r.mission !== opts.mission) return
+    const area = reportArea(r)
+    if (area !== null) reportAreas.add(area)
+    specs.forEach((spec, i) => {
+      if (isOutcome(spec, r)) located[i]!.push(outcomeOf(r))
+    })
+  }
   const started = performance.now()
   const set = opts.ruleSet ?? loadRules(opts.rulesDir, opts.taxonomy)
   const warmupMs = opts.warmupMs ?? ruleWarmupMs(set)
@@ -287,10 +307,13 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     classes.push({ key: 'fatalities', label: `${opts.mission} malicious-act fatalities (UN list, dates only)`, events: incidents.map((i) => ({ id: i.date, day: i.day, area: null })) })
   }
   const scored = opts.scoreIndicators ? steps.filter((st) => opts.scoreIndicators!.includes(st.indicatorId)) : steps
-  const spells = areaSpells(scored, scoredLevels, period.to, opts.areas ?? [])
+  // The gazetteer's areas, else every admin1 the mission's reports named (also those never warned,
+  // so time under warning counts them): an alert with no place then warns each of them.
+  const known = opts.areas && opts.areas.length > 0 ? opts.areas : [...reportAreas].sort()
+  const spells = areaSpells(scored, scoredLevels, period.to, known)
   const areas = opts.areas && opts.areas.length > 0
     ? opts.areas
-    : [...new Set([...spells.map((s) => s.area), ...located.flat().flatMap((e) => (e.area === null ? [] : [e.area]))])].sort()
+    : [...new Set([...known, ...spells.map((s) => s.area)])].sort()
   const skill = scoreSkill({
     areaSpells: spells, missionSpells: missionSpells(warningsOf(scored, scoredLevels, period.to), MISSION), areas, classes,
     periods: split.periods, training: split.training, draws: opts.draws ?? 1000, bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1,

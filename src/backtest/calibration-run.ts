@@ -4,7 +4,7 @@ import { parseRuleText, type LoadedRule } from '../rules/rule-loader.js'
 import { buildRuleSet } from '../rules/rule-set.js'
 import { withWatches } from '../rules/taxonomy-watch.js'
 import { loadReportFile } from './backtest-reports.js'
-import { runBacktest, type BacktestOptions, type BacktestSummary } from './backtest-run.js'
+import { areasOfReports, runBacktest, type BacktestOptions, type BacktestSummary } from './backtest-run.js'
 import { BacktestError } from './backtest-error.js'
 import { DAY_MS } from './scoring.js'
 import { settingsOf, type Setting, type Sweep } from './sweep-spec.js'
@@ -128,7 +128,10 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
   if (Number.isNaN(splitAt)) throw new BacktestError(`--split must be a date YYYY-MM-DD, not '${opts.split}'`)
   // The split is the calibration's, never the training replays' (they end before it).
   const { split: _split, indicators: _i, sweeps: _s, choose: _c, minPod: _m, onSetting: _o, ...backtest } = opts
-  const base = { ...backtest, reports }
+  // No gazetteer's areas: every admin1 the whole stream names, so training and validation count
+  // the same areas (a training replay alone would not know an area first named after the split).
+  const areas = opts.areas && opts.areas.length > 0 ? opts.areas : reports.kind === 'loaded' ? areasOfReports(reports.loaded.reports, opts.mission) : []
+  const base = { ...backtest, reports, areas }
   const run = async (rules: LoadedRule[], over: Partial<BacktestOptions>): Promise<BacktestSummary> => {
     const problems = rules.filter((r) => targets.includes(r.rule.id)).flatMap((r) => checkRule(r, opts.taxonomy))
     if (problems.length > 0) throw new BacktestError(problems.map((p) => `${p.path} ${p.message}`).join('; '))

@@ -15,6 +15,7 @@ import { CsvSyntaxError } from '../import/csv-reader.js'
 import { parseCommand, UsageError } from './args.js'
 import { LEVELS, type Level } from '../alerts/levels.js'
 import { skillHeading, skillTable } from '../backtest/skill-table.js'
+import { missionPeriod } from '../backtest/mission-periods.js'
 
 import { BACKTEST_USAGE } from './usage.js'
 
@@ -91,6 +92,25 @@ export function backtestOptions(v: BacktestValues): BacktestOptions & { out?: st
   }
 }
 
+/**
+ * What a run on a mission vigil knows little about can and cannot do, said up front: without its
+ * gazetteer, areas are the reports' own admin1 names (or P-codes), and nothing places a report at
+ * a UN site or knows which areas border each other; without its deployment dates, scoring starts
+ * at the first report (or --from).
+ */
+export function missionNotes(opts: Pick<BacktestOptions, 'mission' | 'areas' | 'from'>): string {
+  if (!opts.mission) return ''
+  const notes: string[] = []
+  if (!opts.areas || opts.areas.length === 0) {
+    notes.push(`no gazetteer for ${opts.mission} (VIGIL_GAZETTEER_DIR): areas are the admin1 names or P-codes the reports give; `
+      + 'no report is placed at a UN site and no area has neighbours, so indicators on UN sites or bordering areas cannot fire')
+  }
+  if (!missionPeriod(opts.mission)) {
+    notes.push(`${opts.mission} is not in the table of deployments (src/backtest/mission-periods.ts): scored from ${opts.from ?? "the first report's day"}, with no warm-up cut at a deployment`)
+  }
+  return notes.map((n) => `${n}\n`).join('')
+}
+
 /** Errors that mean the input was wrong, not vigil: a message and exit code 2, no stack. */
 export function isUsageError(e: unknown): boolean {
   return e instanceof BacktestError || e instanceof CrosswalkError || e instanceof MappingError || e instanceof CsvSyntaxError
@@ -104,6 +124,7 @@ export async function backtestCommand(argv: string[], out: Out, err: Out, progre
     err.write(`vigil backtest: ${opts}\n\n${BACKTEST_USAGE}`)
     return 2
   }
+  err.write(missionNotes(opts))
   let result
   try {
     result = await runBacktest({ ...opts, progress: progressBar(progress) })

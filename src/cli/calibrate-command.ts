@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseCommand, UsageError } from './args.js'
-import { BACKTEST_OPTIONS, backtestOptions, isUsageError } from './backtest-command.js'
+import { BACKTEST_OPTIONS, backtestOptions, isUsageError, missionNotes } from './backtest-command.js'
 import { CALIBRATE_USAGE } from './usage.js'
 import { CRITERIA, runCalibration, type CalibrateOptions, type CalibrationResult, type Criterion } from '../backtest/calibration-run.js'
 import { parseSweep } from '../backtest/sweep-spec.js'
@@ -78,6 +78,7 @@ export async function calibrateCommand(argv: string[], out: Out, err: Out, today
     err.write(`vigil calibrate: ${parsed}\n\n${CALIBRATE_USAGE}`)
     return 2
   }
+  err.write(missionNotes(parsed.opts))
   let result: CalibrationResult
   try {
     result = await runCalibration({ ...parsed.opts, onSetting: (n, total) => err.write(`setting ${n} of ${total} replayed\n`) })

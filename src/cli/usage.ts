@@ -49,7 +49,8 @@ export const BACKTEST_USAGE = `usage: vigil backtest --reports <file|db> --rules
                interval; --seed their seed (same seed, same figures)
   --out        write summary.json, report.md, timeline.html and changes.ndjson there
 
-A mission in the table of deployments (MINUSCA, MINUSMA, MONUSCO, UNMISS) is scored from its
+A mission in the table of deployments (every current UN peacekeeping mission and the main closed
+ones since 1999: src/backtest/mission-periods.ts) is scored from its
 deployment (and to its end); the days before are warm-up. Per outcome class the skill table gives,
 by admin1 and mission-wide, per day and per week, the warnings beside persistence (warn N days
 after any outcome of the class in the area, N chosen on the training period) and chance (the same
