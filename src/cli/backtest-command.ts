@@ -103,7 +103,8 @@ export function missionNotes(opts: Pick<BacktestOptions, 'mission' | 'areas' | '
   const notes: string[] = []
   if (!opts.areas || opts.areas.length === 0) {
     notes.push(`no gazetteer for ${opts.mission} (VIGIL_GAZETTEER_DIR): areas are the admin1 names or P-codes the reports give; `
-      + 'no report is placed at a UN site and no area has neighbours, so indicators on UN sites or bordering areas cannot fire')
+      + 'no report is placed at a UN site by its coordinates and no area has neighbours, so indicators on UN sites see only reports that name their site, '
+      + 'and those on bordering areas cannot fire')
   }
   if (!missionPeriod(opts.mission)) {
     notes.push(`${opts.mission} is not in the table of deployments (src/backtest/mission-periods.ts): scored from ${opts.from ?? "the first report's day"}, with no warm-up cut at a deployment`)

@@ -50,7 +50,8 @@ describe('another mission, no gazetteer: areas from the reports, scored from its
     out, err, { isTTY: false, write: () => true } as never)
     expect(code).toBe(0)
     expect(err.text).toBe('no gazetteer for UNMISS (VIGIL_GAZETTEER_DIR): areas are the admin1 names or P-codes the reports give; '
-      + 'no report is placed at a UN site and no area has neighbours, so indicators on UN sites or bordering areas cannot fire\n')
+      + 'no report is placed at a UN site by its coordinates and no area has neighbours, so indicators on UN sites see only reports that name their site, '
+      + 'and those on bordering areas cannot fire\n')
     expect(out.text).toContain('scored from 2011-07-09, when UNMISS deployed; the days before are warm-up')
     // Five states, also those that never saw a warning or an outcome (Western Equatoria): 5 x 358 area-days of training.
     const r = await runBacktest(base)
