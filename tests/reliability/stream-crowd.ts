@@ -15,7 +15,7 @@
  *   VIGIL_CROWD_SECONDS  longest catch-up (default 600) VIGIL_CROWD_RSS_MB  RSS growth allowed (default 1024)
  *   VIGIL_CROWD_PAGE     changes per poll page (default 500; the API allows up to 1,000)
  *   VIGIL_CROWD_DB       a database to keep: built on the first run, reused by the next (the feed
- *                        takes minutes to build; alerts expiring meanwhile add a few changes)
+ *                        takes minutes to build); a reused feed runs without expiry/overdue sweeps
  */
 import { setMaxListeners } from 'node:events'
 import fs from 'node:fs'
@@ -70,6 +70,9 @@ async function main() {
     VIGIL_DB: KEPT_DB ?? path.join(tempDir('vigil-crowd-'), 'vigil.db'),
     VIGIL_RULES_DIR: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }),
     VIGIL_WATCH_RULES: 'false', VIGIL_RATE_LIMIT_PER_MINUTE: '100000000', VIGIL_SYNCHRONOUS: 'NORMAL',
+    // A kept feed's 36,500 open alerts pass their acknowledgement deadlines together: the sweep
+    // that flags them overdue is not what this measures (and holds the service for minutes).
+    ...(reuse ? { VIGIL_EXPIRY_INTERVAL_MS: '2000000000' } : {}),
   })
   const url = svc.url
   const failures: string[] = []
