@@ -140,7 +140,7 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
     gazetteers: services.gazetteers, missions: config.missions,
   })
   const clients = { polling: 0, streaming: 0 }
-  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, streamMaxBacklog: config.sseMaxBacklog, streamStallMs: config.sseStallMs, clients, missions: config.missions })
+  await app.register(alertsRoutes, { services, auditor, clock, maxWaitSeconds: config.pollMaxWaitSeconds, heartbeatMs: config.sseHeartbeatMs, streamMaxBacklog: config.sseMaxBacklog, streamStallMs: config.sseStallMs, pageBytesInFlight: config.feedPagesInFlightBytes, clients, missions: config.missions })
   await app.register(alertFollowUpRoutes, { services, clock, auditor })
   await app.register(partnerRoutes, {
     ingest: services.ingest, reports: services.reports, alerts: services.alerts, queue: services.queue, auditor, clock,

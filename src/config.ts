@@ -27,6 +27,7 @@ const envSchema = z.object({
   VIGIL_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   VIGIL_SSE_MAX_BACKLOG: z.coerce.number().int().min(1).default(10_000),
   VIGIL_SSE_STALL_MS: z.coerce.number().int().min(100).default(60_000),
+  VIGIL_FEED_PAGES_MB: z.coerce.number().int().min(1).max(4096).default(16),
   VIGIL_AUTH: z.enum(['on', 'off']).default('on'),
   VIGIL_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   VIGIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
@@ -64,6 +65,8 @@ export interface Config {
   readonly sseMaxBacklog: number
   /** How long a stream's client may leave it full (not reading) before it is dropped. */
   readonly sseStallMs: number
+  /** Bytes of feed pages (polls, stream catch-ups) written and not yet taken by their clients above which no page is built. */
+  readonly feedPagesInFlightBytes: number
   readonly logLevel: string
   /** 'off' is the loudly logged development switch: every request acts as an anonymous admin. */
   readonly auth: 'on' | 'off'
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sseHeartbeatMs: e.VIGIL_SSE_HEARTBEAT_MS,
     sseMaxBacklog: e.VIGIL_SSE_MAX_BACKLOG,
     sseStallMs: e.VIGIL_SSE_STALL_MS,
+    feedPagesInFlightBytes: e.VIGIL_FEED_PAGES_MB * 1_048_576,
     logLevel: e.LOG_LEVEL,
     auth: e.VIGIL_AUTH,
     adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE ?? `${e.VIGIL_DB}.admin-token`,

@@ -3,7 +3,7 @@ import type { AlertsRepo, ChangeFilter } from '../storage/alerts-repo.js'
 import type { CommitSignal } from '../commit-signal.js'
 import type { FeedHead } from '../storage/feed-head.js'
 import type { FeedView } from './feed-view.js'
-import { nextTurn } from './page-turns.js'
+import type { PageTurns } from './page-turns.js'
 
 export interface StreamOptions {
   alerts: AlertsRepo
@@ -18,6 +18,8 @@ export interface StreamOptions {
   open: Set<() => void>
   /** How the caller sees feed positions (event ids, change seq). */
   view: Pick<FeedView, 'change' | 'eventId'>
+  /** Whose turn it is to read a page, and the bytes all clients have not yet taken. */
+  turns: PageTurns
   /** Whether the caller's key is still live: a stream of a revoked key ends. */
   allowed: () => boolean
   /** How long a client may leave its stream unread, with events waiting, before it is dropped. */
@@ -109,10 +111,12 @@ export function streamChanges(req: FastifyRequest, reply: FastifyReply, opts: St
         again = false
         for (;;) {
           if (full) await drained()
-          await nextTurn()
+          await opts.turns.next()
           if (closed || ended) return
           const page = opts.alerts.changesAfter(cursor, PAGE, opts.filter)
           writePage(page.changes)
+          // What the client has not taken counts against every catch-up's memory until it does.
+          if (full) opts.turns.holdUntilDrained(res)
           cursor = page.nextCursor
           if (page.changes.length < PAGE) break
         }

@@ -19,7 +19,7 @@ import type { Auditor } from './audit.js'
 import type { FastifyRequest } from 'fastify'
 import { FeedCursors, TOKEN_PATTERN, type FeedPosition } from './feed-cursor.js'
 import { feedView } from './feed-view.js'
-import { nextTurn } from './page-turns.js'
+import { PageTurns, type PageTurnStats } from './page-turns.js'
 
 export interface AlertsRoutesOptions {
   services: Services
@@ -30,9 +30,12 @@ export interface AlertsRoutesOptions {
   heartbeatMs: number
   /** Most changes behind the head a stream may start from (STREAM_LIMITS.maxBacklog by default). */
   streamMaxBacklog?: number
-  /** How long a stream's client may leave it full before it is dropped. */
+  /** How long a stream's client may leave it full (or a poll's its page) before it is dropped. */
   streamStallMs?: number
-  clients: { polling: number; streaming: number }
+  /** Bytes of feed pages written and not yet taken by their clients above which no page is built (PAGE_TURN_LIMITS). */
+  pageBytesInFlight?: number
+  /** Clients being served, for the metrics; `feedPages` is set here (bytes in flight, waiting turns). */
+  clients: { polling: number; streaming: number; feedPages?: () => PageTurnStats }
   /** The missions vigil accepts: where area names in filters are looked up. */
   missions: readonly string[]
 }
@@ -125,6 +128,13 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     return keyId === null ? () => true : () => services.liveKeys.isLive(keyId)
   }
   const cursors = new FeedCursors(services.feedSecret())
+  const stallMs = opts.streamStallMs ?? STREAM_LIMITS.stallMs
+  const turns = new PageTurns({
+    ...(opts.pageBytesInFlight ? { maxBytes: opts.pageBytesInFlight } : {}),
+    stallMs,
+    onStall: (bytes) => app.log.warn({ bytes, stallMs }, 'alert poll dropped: its client did not take its page'),
+  })
+  opts.clients.feedPages = () => turns.stats()
   const open = new Set<() => void>()
   const closing = new AbortController()
   // Streams never end on their own and long polls may wait half a minute: a graceful shutdown
@@ -158,7 +168,11 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     const etagOfPage = (p: { changes: AlertChange[]; nextCursor: number }) => view.etag(placeOf(p))
     // A page to read waits its turn (page-turns.ts): a crowd of clients paging from far back
     // takes turns with every other request instead of queueing them all behind its pages.
-    if (!head.caughtUp(from.scanned)) await nextTurn()
+    if (!head.caughtUp(from.scanned)) {
+      await turns.next()
+      // A client that left while it waited gets no page built for nobody.
+      if (req.raw.socket.destroyed) return reply.send()
+    }
     let page = pageAfter(from.scanned, q.limit, filter)
     const waitMs = Math.min(q.wait, opts.maxWaitSeconds) * 1000
     if (waitMs > 0 && (page.changes.length === 0 || etagOfPage(page) === known)) {
@@ -173,7 +187,10 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
     const etag = etagOfPage(page)
     reply.header('etag', etag).header('cache-control', 'no-cache')
     if (known === etag) return reply.code(304).send()
-    return { changes: page.changes.map(view.change), nextCursor: view.cursor(placeOf(page)) }
+    const body = JSON.stringify({ changes: page.changes.map(view.change), nextCursor: view.cursor(placeOf(page)) })
+    // In flight until the client has taken it: the next page waits while too many bytes are.
+    if (page.changes.length > 0) turns.holdUntilFinished(reply.raw, Buffer.byteLength(body))
+    return reply.type('application/json; charset=utf-8').send(body)
   })
 
   r.get('/alerts/stream', {
@@ -196,7 +213,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app,
       // Measured in the changes the key may see, and naming no global number.
       throw errors.STREAM_TOO_FAR_BEHIND(null, null, maxBacklog)
     }
-    streamChanges(req, reply, { alerts, signal: services.signal, head, filter, after: from.scanned, view, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, allowed: keyStillLive(req), ...(opts.streamStallMs ? { stallMs: opts.streamStallMs } : {}) })
+    streamChanges(req, reply, { alerts, signal: services.signal, head, filter, after: from.scanned, view, heartbeatMs: opts.heartbeatMs, clients: opts.clients, open, turns, allowed: keyStillLive(req), stallMs })
   })
 
   r.get('/alerts/summary', {

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { AlertsRepo } from '../storage/alerts-repo.js'
 import type { RuleSet } from '../rules/rule-set.js'
+import type { PageTurnStats } from './page-turns.js'
 
 export interface MetricSources {
   alerts: AlertsRepo
   rules: () => RuleSet
-  clients: { polling: number; streaming: number }
+  clients: { polling: number; streaming: number; feedPages?: () => PageTurnStats }
   inputsInMemory: () => { series: number; rows: number }
 }
 
@@ -67,6 +68,19 @@ export function createMetrics() {
   new Gauge({
     name: 'vigil_stream_clients', help: 'Open alert streams (SSE)', registers: [registry],
     collect() { this.set(sources?.clients.streaming ?? 0) },
+  })
+  new Gauge({
+    name: 'vigil_feed_page_bytes', help: 'Alert feed pages (polls, stream catch-ups) written and not yet taken by their clients: now, and the most so far (bounded by VIGIL_FEED_PAGES_MB and a page)',
+    labelNames: ['kind'] as const, registers: [registry],
+    collect() {
+      const s = sources?.clients.feedPages?.() ?? { bytesInFlight: 0, peakBytesInFlight: 0 }
+      this.set({ kind: 'in_flight' }, s.bytesInFlight)
+      this.set({ kind: 'peak' }, s.peakBytesInFlight)
+    },
+  })
+  new Gauge({
+    name: 'vigil_feed_page_turns_waiting', help: 'Requests waiting for their turn to read a page of the alert feed', registers: [registry],
+    collect() { this.set(sources?.clients.feedPages?.().waiting ?? 0) },
   })
 
   return {
