@@ -172,10 +172,14 @@ export class WriteQueue {
     sync.sync((err) => {
       this.syncing = false
       for (const c of covered) {
+        if (!err) {
+          this.settle(c)
+          continue
+        }
         // Committed but not known to be on disk: the writers are told it failed (a retry is an
-        // idempotent replay), never that it is durable.
-        if (err) for (const job of c.batch) job.reject(err)
-        else this.settle(c)
+        // idempotent replay), never that it is durable; readers are still told of the commit.
+        this.opts.onCommit?.(c.batch.length)
+        for (const job of c.batch) job.reject(err)
       }
       this.syncCommitted()
       this.wakeIdle()
