@@ -221,6 +221,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = createServices({
     ...deps, routing, missions: config.missions, onEvaluated: metrics.observeEvaluation, onCommit: metrics.observeCommit,
     gazetteers: () => deps.gazetteers.current(),
+    // Only FULL syncs every commit; NORMAL leaves syncing to checkpoints either way.
+    commitSync: config.synchronous === 'FULL' ? config.commitSync : 'inline',
   })
   app.decorate('vigil', services)
   app.decorate('reloadGazetteers', createGazetteerReloader(deps.gazetteers, deps.logger))

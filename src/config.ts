@@ -22,6 +22,7 @@ const envSchema = z.object({
   VIGIL_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   VIGIL_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(5_000),
   VIGIL_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  VIGIL_COMMIT_SYNC: z.enum(['inline', 'background']).default('inline'),
   VIGIL_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   VIGIL_POLL_MAX_WAIT_S: z.coerce.number().int().min(0).max(300).default(30),
   VIGIL_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
@@ -57,6 +58,12 @@ export interface Config {
   readonly batchMax: number
   /** SQLite `synchronous` pragma: FULL makes every acknowledged commit survive power loss. */
   readonly synchronous: 'FULL' | 'NORMAL'
+  /**
+   * With synchronous=FULL, where a commit is made durable: 'inline' (SQLite syncs inside COMMIT,
+   * on the event loop) or 'background' (the WAL is synced on the thread pool while the next
+   * requests are served; each write still answered after its sync). See storage/wal-sync.ts.
+   */
+  readonly commitSync: 'inline' | 'background'
   readonly expiryIntervalMs: number
   /** Longest a long poll (`wait=`) holds a request. */
   readonly pollMaxWaitSeconds: number
@@ -117,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: e.VIGIL_BODY_LIMIT,
     batchMax: e.VIGIL_BATCH_MAX,
     synchronous: e.VIGIL_SYNCHRONOUS,
+    commitSync: e.VIGIL_COMMIT_SYNC,
     expiryIntervalMs: e.VIGIL_EXPIRY_INTERVAL_MS,
     pollMaxWaitSeconds: e.VIGIL_POLL_MAX_WAIT_S,
     sseHeartbeatMs: e.VIGIL_SSE_HEARTBEAT_MS,

@@ -12,6 +12,7 @@ import { createAlertsRepo } from './storage/alerts-repo.js'
 import { readFeedSecret } from './storage/feed-secret.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
 import { WriteQueue, type WriteJournal } from './storage/write-queue.js'
+import { walSync } from './storage/wal-sync.js'
 import { createLoggedAlerts } from './storage/logged-alerts.js'
 import { CommitSignal } from './commit-signal.js'
 import { createEvaluator } from './engine/evaluator.js'
@@ -49,6 +50,8 @@ export interface ServiceDeps {
   gazetteers?: () => GazetteerSet
   /** The live notification routing: alert changes go to its outbox. None: nothing is routed (tests, replays). */
   routing?: { current(): Routing }
+  /** 'background': commits are synced on the thread pool, not inside COMMIT (config.commitSync). */
+  commitSync?: 'inline' | 'background'
 }
 
 /**
@@ -74,7 +77,12 @@ export function createServices(deps: ServiceDeps) {
     rollback() { inputs.journal.rollback(); engineAlerts.journal.rollback() },
     reset() { inputs.journal.reset(); engineAlerts.journal.reset() },
   }
-  const queue = new WriteQueue(store.writer, { onCommit: (jobs) => { signal.notify(); deps.onCommit?.(jobs) }, journal })
+  const queue = new WriteQueue(store.writer, {
+    onCommit: (jobs) => { signal.notify(); deps.onCommit?.(jobs) },
+    journal,
+    // A database in memory has no file to sync.
+    ...(deps.commitSync === 'background' && store.file !== ':memory:' ? { commitSync: walSync(store.writer) } : {}),
+  })
   const rules = () => deps.rules.current()
   const repos = {
     inputs,

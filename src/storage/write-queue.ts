@@ -1,4 +1,5 @@
 import type { Db } from './db.js'
+import type { CommitSync } from './wal-sync.js'
 
 /** How a job ended, told to its `after` hook inside the same transaction. */
 export type JobOutcome = { ok: true; value: unknown } | { ok: false; err: unknown }
@@ -21,7 +22,16 @@ export interface WriteQueueOptions {
   onCommit?: (jobs: number) => void
   /** State kept beside the database (a write-through cache) that must follow its rollbacks. */
   journal?: WriteJournal
+  /**
+   * Makes commits durable off the event loop (wal-sync.ts): jobs are settled, and `onCommit`
+   * told, once the sync after their commit has finished, while the next batches already run.
+   * Without it, COMMIT itself syncs (synchronous=FULL) and jobs settle right after it.
+   */
+  commitSync?: CommitSync
 }
+
+/** A committed batch waiting for the sync that makes it durable. */
+type Committed = { batch: Job<unknown>[]; outcomes: JobOutcome[] }
 
 /** Told where each job starts and what was rolled back, so a cache never keeps an undone write. */
 export interface WriteJournal {
@@ -49,6 +59,9 @@ export class WriteQueue {
   private scheduled = false
   private closed = false
   private idleWaiters: (() => void)[] = []
+  /** Committed batches whose sync has not started; the batches the running sync covers. */
+  private unsynced: Committed[] = []
+  private syncing = false
   private readonly maxBatch: number
   /** Transaction control, prepared once: db.exec would parse each statement on every job. */
   private readonly tx: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit' | 'rollback', { run(): unknown }>
@@ -80,14 +93,25 @@ export class WriteQueue {
 
   /** Resolves when every job queued so far has been committed. */
   idle(): Promise<void> {
-    if (!this.flushing && this.pending.length === 0) return Promise.resolve()
+    if (this.isIdle()) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
-  /** Refuses new jobs and waits for the queued ones to commit. */
+  /** Refuses new jobs and waits for the queued ones to commit (and be synced). */
   async close(): Promise<void> {
     this.closed = true
     await this.idle()
+    this.opts.commitSync?.close()
+  }
+
+  private isIdle() {
+    return !this.flushing && this.pending.length === 0 && !this.syncing && this.unsynced.length === 0
+  }
+
+  private wakeIdle() {
+    if (!this.isIdle()) return
+    const waiters = this.idleWaiters.splice(0)
+    for (const w of waiters) w()
   }
 
   /** A refused write is still recorded by its `after` hook (outside the rolled-back savepoint). */
@@ -122,13 +146,48 @@ export class WriteQueue {
       }
     } finally {
       this.flushing = false
-      const waiters = this.idleWaiters.splice(0)
-      for (const w of waiters) w()
+      this.wakeIdle()
     }
   }
 
+  /** Settles a committed batch: each job with its outcome. */
+  private settle({ batch, outcomes }: Committed) {
+    this.opts.onCommit?.(batch.length)
+    batch.forEach((job, i) => {
+      const o = outcomes[i]!
+      if (o.ok) job.resolve(o.value)
+      else job.reject(o.err)
+    })
+  }
+
+  /**
+   * One sync at a time, covering every batch committed before it started; batches committed
+   * meanwhile wait for the next, so answers keep the commit order.
+   */
+  private syncCommitted() {
+    const sync = this.opts.commitSync
+    if (!sync || this.syncing || this.unsynced.length === 0) return
+    this.syncing = true
+    const covered = this.unsynced.splice(0)
+    sync.sync((err) => {
+      this.syncing = false
+      for (const c of covered) {
+        if (!err) {
+          this.settle(c)
+          continue
+        }
+        // Committed but not known to be on disk: the writers are told it failed (a retry is an
+        // idempotent replay), never that it is durable; readers are still told of the commit.
+        this.opts.onCommit?.(c.batch.length)
+        for (const job of c.batch) job.reject(err)
+      }
+      this.syncCommitted()
+      this.wakeIdle()
+    })
+  }
+
   private async commitBatch(batch: Job<unknown>[]) {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = []
+    const outcomes: JobOutcome[] = []
     try {
       this.tx.begin.run()
     } catch (err) {
@@ -166,11 +225,8 @@ export class WriteQueue {
       for (const job of batch) job.reject(err)
       return
     }
-    this.opts.onCommit?.(batch.length)
-    batch.forEach((job, i) => {
-      const o = outcomes[i]!
-      if (o.ok) job.resolve(o.value)
-      else job.reject(o.err)
-    })
+    if (!this.opts.commitSync) return this.settle({ batch, outcomes })
+    this.unsynced.push({ batch, outcomes })
+    this.syncCommitted()
   }
 }

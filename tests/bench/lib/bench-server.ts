@@ -39,8 +39,10 @@ async function vigil(): Promise<{ app: FastifyInstance; close: () => Promise<voi
   const gazetteers = new GazetteerRegistry(config.gazetteerDir, clock)
   gazetteers.reload('startup')
   const app = await buildApp({ config, store, taxonomy, rules, gazetteers, clock, logger })
+  // BENCH_SPLIT=1: POST /reports' write path on a worker thread (a measuring prototype, split-ingest.ts).
+  const stopSplit = process.env.BENCH_SPLIT === '1' ? await (await import('./split-ingest.js')).splitIngest(app, { clockOffsetMs: offset }) : null
   await app.listen({ port: 0, host: '127.0.0.1' })
-  return { app, close: async () => { await app.close(); store.close() } }
+  return { app, close: async () => { await stopSplit?.(); await app.close(); store.close() } }
 }
 
 async function bare(): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
