@@ -174,9 +174,15 @@ async function routes(app: FastifyInstance, deps: AppDeps, services: Services, m
 /** Expires due alerts and silences, flags overdue ones and watches for reporting gaps, on a timer while the app runs. */
 function expirySweeps(app: FastifyInstance, services: Services, intervalMs: number) {
   let timer: NodeJS.Timeout | null = null
+  // A round still running when the timer fires again is not doubled: the next tick starts the next round.
+  let running = false
   app.addHook('onReady', async () => {
     timer = setInterval(() => {
-      services.sweep().then(() => services.markOverdue()).then(() => services.checkGaps()).catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
+      if (running) return
+      running = true
+      services.sweep().then(() => services.markOverdue()).then(() => services.checkGaps())
+        .catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
+        .finally(() => { running = false })
     }, intervalMs)
     timer.unref()
   })

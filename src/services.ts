@@ -34,6 +34,10 @@ import { createBriefsRepo } from './storage/briefs-repo.js'
 import type { Routing } from './notify/routing-tree.js'
 import { createReportingHistoryRepo } from './storage/reporting-history-repo.js'
 import { createGapWatch } from './engine/reporting-gap-watch.js'
+import type { AlertChange } from './engine/alert-change.js'
+
+/** Alerts flagged overdue per write job by the live timer. */
+const OVERDUE_CHUNK = 200
 
 export interface ServiceDeps {
   store: Store
@@ -159,8 +163,20 @@ export function createServices(deps: ServiceDeps) {
     reindex,
     /** Expires due alerts now, through the single writer. */
     sweep: () => queue.run(() => evaluator.expire(clock())),
-    /** Flags alerts past their response deadlines now, through the single writer (the live timer, after sweep). */
-    markOverdue: () => queue.run(() => followUp.markOverdue(clock())),
+    /**
+     * Flags alerts past their response deadlines now, through the single writer (the live timer,
+     * after sweep): a write job per OVERDUE_CHUNK alerts, so requests queued meanwhile run between
+     * them (36,500 alerts falling due together once held /healthz silent for over a minute).
+     */
+    async markOverdue() {
+      const now = clock()
+      const flagged: AlertChange[] = []
+      for (;;) {
+        const round = await queue.run(() => followUp.markOverdue(now, OVERDUE_CHUNK))
+        flagged.push(...round.changes)
+        if (!round.more) return flagged
+      }
+    },
     /** The reporting-gap watch (DATA.GAP); write jobs only. A replay drives it with its clock. */
     gaps,
     /** Raises and ends reporting-gap alerts now, through the single writer (the live timer, after markOverdue). */

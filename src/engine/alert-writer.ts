@@ -115,12 +115,17 @@ export function createAlertWriter(deps: AlertWriterDeps) {
     if (ended.length > 0) applySilences(pass, `silence ${ended.map((s) => s.id).join(', ')} ended`)
   }
 
-  /** Flags the active alerts past a deadline of their response (the live service's timer only). */
-  function markOverdue(pass: Pass) {
-    for (const a of alerts.dueForOverdue(pass.now)) {
+  /**
+   * Flags the active alerts past a deadline of their response (the live service's timer only), at
+   * most `limit` of them; answers whether more are due, so a caller can go on in another transaction.
+   */
+  function markOverdue(pass: Pass, limit = Infinity): { more: boolean } {
+    const due = alerts.dueForOverdue(pass.now)
+    for (const a of due.slice(0, limit)) {
       const o = overdueNow(a, pass.now)
       if (o) save(pass, { ...a, overdue: o.overdue, updatedAt: pass.now }, 'overdue', o.cause, [])
     }
+    return { more: due.length > limit }
   }
 
   function newPass(set: RuleSet, now: number): Pass {

@@ -39,13 +39,14 @@ export function createFollowUpLifecycle(deps: FollowUpDeps) {
     /**
      * Flags alerts not acknowledged, or not acted on, within their response's deadlines. Run by
      * the live service's timer after the expiry sweep; replays have nobody to acknowledge, so
-     * they never run it.
+     * they never run it. At most `limit` alerts per call (one transaction), so that thousands
+     * falling due together do not hold the writer for minutes; `more` says another call is due.
      */
-    markOverdue(now: number) {
+    markOverdue(now: number, limit = Infinity) {
       const pass = writer.newPass(deps.rules(), now)
-      writer.markOverdue(pass)
+      const { more } = writer.markOverdue(pass, limit)
       writer.settle(pass)
-      return pass.changes
+      return { changes: pass.changes, more }
     },
 
     /** Assigns (or reassigns) an active alert to a person or unit; the same owner again changes nothing. */
