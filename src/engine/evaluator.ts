@@ -331,9 +331,21 @@ export function createEvaluator(deps: EvaluatorDeps) {
     }
   }
 
+  /** The indicators watching an input's kind and codes, per rule set: the same few code lists come back with every report. */
+  const watchers = new WeakMap<RuleSet, Map<string, CompiledIndicator[]>>()
+
+  function watching(set: RuleSet, kind: IndicatorInput['kind'], codes: readonly string[]): CompiledIndicator[] {
+    let bySet = watchers.get(set)
+    if (!bySet) watchers.set(set, bySet = new Map())
+    const key = `${kind}\u0000${codes.join('\u0000')}`
+    let found = bySet.get(key)
+    if (!found) bySet.set(key, found = set.watching(kind, codes))
+    return found
+  }
+
   /** A new input: store it for every indicator that matches it, then evaluate each one's scope. */
   function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
-    for (const ind of pass.set.watching(input.kind, input.codes)) {
+    for (const ind of watching(pass.set, input.kind, input.codes)) {
       if (!ind.matches(input.view, pass.now)) continue
       if (input.lineage().includes(ind.rule.id)) continue
       const row = input.row(ind)
