@@ -141,16 +141,34 @@ interface Plan {
   values: Map<string, (r: SeriesRow) => number>
   /** The same counted only for the rows that count (active, assessed unless asked, not mitigating). */
   counted: Map<string, (r: SeriesRow) => number>
+  /** The running total's name in the rows (flags first): built once, not per read. */
+  totalNames: Map<string, string>
 }
 
-const plans = new WeakMap<readonly AggregateSpec[], Map<string, Plan>>()
+/** A plan with what it was made for besides the specs: found again without building a key. */
+interface PlanEntry {
+  includeUnassessed: boolean
+  mitigatingCodes: readonly string[] | undefined
+  trendMeasures: readonly string[]
+  circle: boolean
+  plan: Plan
+}
+
+const plans = new WeakMap<readonly AggregateSpec[], PlanEntry[]>()
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]))
 
 function planOf(q: AggregateQuery): Plan {
-  let byShape = plans.get(q.specs)
-  if (!byShape) plans.set(q.specs, byShape = new Map())
-  const shape = `${flagsName(q)}|${q.scope.circle ? 'circle' : ''}|${q.trendMeasures.join(',')}`
-  let plan = byShape.get(shape)
-  if (!plan) byShape.set(shape, plan = makePlan(q))
+  let entries = plans.get(q.specs)
+  if (!entries) plans.set(q.specs, entries = [])
+  const circle = q.scope.circle !== undefined
+  for (const e of entries) {
+    if (e.circle === circle && e.includeUnassessed === q.includeUnassessed && sameList(e.mitigatingCodes, q.mitigatingCodes)
+      && sameList(e.trendMeasures, q.trendMeasures)) return e.plan
+  }
+  const plan = makePlan(q)
+  entries.push({ includeUnassessed: q.includeUnassessed, mitigatingCodes: q.mitigatingCodes, trendMeasures: [...q.trendMeasures], circle, plan })
   return plan
 }
 
@@ -161,9 +179,11 @@ function makePlan(q: AggregateQuery): Plan {
   const flags = flagsName(q)
   const values = new Map<string, (r: SeriesRow) => number>()
   const counted = new Map<string, (r: SeriesRow) => number>()
+  const totalNames = new Map<string, string>()
   const addValue = (name: string, value: (r: SeriesRow) => number) => {
     if (values.has(name)) return
     values.set(name, value)
+    totalNames.set(name, `${flags}:${name}`)
     counted.set(name, (r) => (r.active && (incl || r.assessed) && !mit?.(r) ? value(r) : 0))
   }
   const specs = q.specs.map((spec): SpecPlan => {
@@ -205,7 +225,7 @@ function makePlan(q: AggregateQuery): Plan {
   addValue('lon', (r) => r.lon ?? 0)
   addValue('strong', (r) => (isStrong(r) ? 1 : 0))
   addValue('medium', (r) => (isMedium(r) ? 1 : 0))
-  return { flags, specs, inScope: scopeTest({ ...q, scope: { ...q.scope, circle: undefined } as AggregateScope }), values, counted }
+  return { flags, specs, inScope: scopeTest({ ...q, scope: { ...q.scope, circle: undefined } as AggregateScope }), values, counted, totalNames }
 }
 
 const EMPTY: AggregateResult = { values: {}, baselines: {}, firstSeen: null, lastSeen: null, centroid: null, strongSource: false, mediumSource: false }
@@ -229,8 +249,8 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
   // Without a circle whether a row counts is the plan's (flags alone); a circle decides per query.
   const inScope = circle ? scopeTest(q) : plan.inScope
   const total = (name: string, from: number, to: number): number => {
+    if (!circle) return group.total(plan.totalNames.get(name)!, plan.counted.get(name)!, from, to)
     const value = plan.values.get(name)!
-    if (!circle) return group.total(`${plan.flags}:${name}`, plan.counted.get(name)!, from, to)
     let sum = 0
     for (let i = from; i < to; i++) if (inScope(group.rows[i]!)) sum += value(group.rows[i]!)
     return sum
