@@ -99,6 +99,8 @@ export class AlertIndex implements AlertStore {
   private readonly linksOf = new Map<string, Set<number>>()
   /** alert id -> its input ids. */
   private readonly inputsOf = new Map<number, Set<string>>()
+  /** alert id -> those of its input ids that are alerts (`alert:<id>`): what a lineage follows. */
+  private readonly alertInputsOf = new Map<number, Set<string>>()
   private readonly expiry = new ExpiryHeap()
   readonly log: AlertChange[] = []
   /** The log as compact records (`compactLog`). */
@@ -180,6 +182,11 @@ export class AlertIndex implements AlertStore {
     if (!mine) this.inputsOf.set(alertId, mine = new Set())
     for (const input of inputIds) {
       mine.add(input)
+      if (input.startsWith('alert:')) {
+        let alertsIn = this.alertInputsOf.get(alertId)
+        if (!alertsIn) this.alertInputsOf.set(alertId, alertsIn = new Set())
+        alertsIn.add(input)
+      }
       let theirs = this.linksOf.get(input)
       if (!theirs) this.linksOf.set(input, theirs = new Set())
       theirs.add(alertId)
@@ -193,10 +200,16 @@ export class AlertIndex implements AlertStore {
     const supported: AlertState[] = []
     for (const id of ids) {
       this.inputsOf.get(id)?.delete(inputId)
+      this.alertInputsOf.get(id)?.delete(inputId)
       const a = this.alerts.get(id)
       if (a && isActive(a.status)) supported.push(a)
     }
     return supported.sort(byId)
+  }
+
+  /** The alerts an alert counted, as `alert:<id>` inputs, in no particular order (a lineage reads them, not every input). */
+  alertInputIds(alertId: number): Iterable<string> {
+    return this.alertInputsOf.get(alertId) ?? []
   }
 
   inputIds(alertId: number): string[] {
@@ -279,6 +292,7 @@ export class AlertIndex implements AlertStore {
       this.alerts.delete(a.id)
       for (const input of this.inputsOf.get(a.id) ?? []) this.linksOf.get(input)?.delete(a.id)
       this.inputsOf.delete(a.id)
+      this.alertInputsOf.delete(a.id)
       return
     }
     this.alerts.set(a.id, a)
