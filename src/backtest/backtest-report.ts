@@ -104,9 +104,9 @@ export function writeBacktestOutputs(dir: string, result: BacktestResult): strin
     'report.md': renderReportMd(result.summary),
     'timeline.html': renderTimeline(result),
     'changes.ndjson': result.changes.map((c) => JSON.stringify({
-      seq: c.seq, at: new Date(c.at).toISOString(), kind: c.kind, alertId: c.alertId, indicatorId: c.alert.indicatorId,
-      level: c.alert.level, grade: c.alert.grade, status: c.alert.status, identity: c.alert.identity, cause: c.cause,
-      inputIds: c.inputIds, summary: c.alert.summary,
+      seq: c.seq, at: new Date(c.at).toISOString(), kind: c.kind, alertId: c.alertId, indicatorId: c.indicatorId,
+      level: c.level, grade: c.grade, status: c.status, identity: c.identity, cause: c.cause,
+      inputIds: c.inputIds, summary: c.summary,
     })).join('\n') + (result.changes.length > 0 ? '\n' : ''),
   }
   return Object.entries(files).map(([name, text]) => {

@@ -5,7 +5,7 @@ import type { Report } from '../reports/report.js'
 import type { Placer } from '../reports/report-place.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
-import type { AlertChange } from '../storage/alerts-repo.js'
+import type { ChangeRecord } from '../engine/alert-change.js'
 import type { Progress } from '../import/progress.js'
 import type { RejectionGroup } from '../import/rejections.js'
 import { loadReportFile, openReportDb, type ReportSource } from './backtest-reports.js'
@@ -102,7 +102,7 @@ export interface BacktestSummary {
 
 export interface BacktestResult {
   summary: BacktestSummary
-  changes: AlertChange[]
+  changes: ChangeRecord[]
   /** Warnings by level row key, and `all` (every level), for the timeline. */
   warnings: Record<string, Warning[]>
   incidents: FatalIncident[]
@@ -155,9 +155,9 @@ export function alertAreas(a: Pick<AlertState, 'scope'>): string[] {
   return main ? [main] : []
 }
 
-const stepOf = (c: AlertChange): AlertStep => ({
-  alertId: c.alertId, at: c.at, level: c.alert.level, grade: c.alert.grade, status: c.alert.status,
-  indicatorId: c.alert.indicatorId, summary: c.alert.summary, areas: alertAreas(c.alert),
+const stepOf = (c: ChangeRecord): AlertStep => ({
+  alertId: c.alertId, at: c.at, level: c.level, grade: c.grade, status: c.status,
+  indicatorId: c.indicatorId, summary: c.summary, areas: alertAreas(c),
 })
 
 /** A report's admin1 key: its P-code where the gazetteer placed it, else the name it gave. */
@@ -286,7 +286,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   }
   const replaySeconds = (performance.now() - replayStarted) / 1000
 
-  const changes = opts.mission ? out.changes.filter((c) => c.alert.mission === opts.mission) : out.changes
+  const changes = opts.mission ? out.changes.filter((c) => c.mission === opts.mission) : out.changes
   const steps = changes.map(stepOf)
   const outcomes = opts.outcomes ? readFatalIncidents(opts.outcomes, opts.mission!) : null
   const incidents = outcomes?.incidents ?? null

@@ -1,7 +1,7 @@
 import { isActive, type AlertState, type ChangeKind } from '../alerts/alert.js'
 import type { InhibitionView } from '../alerts/inhibition.js'
 import { distanceKm } from '../geo.js'
-import type { AlertChange } from './alert-change.js'
+import { changeRecord, type AlertChange, type ChangeRecord } from './alert-change.js'
 import type { AlertStore } from './engine-stores.js'
 
 /** A min-heap of (expiresAt, id): the due-for-expiry order. Entries go stale as alerts change; readers skip those. */
@@ -84,11 +84,12 @@ const byId = (a: { id: number }, b: { id: number }) => a.id - b.id
  * alerts by (indicator, mission) for the nearest-centre look-up, active ones by inhibition
  * family, links between alerts and their inputs both ways, and a heap in due-for-expiry order.
  * Every change is appended to a log with its sequence number. A replay's index holds every alert
- * and change (they are its result); the service's holds the active alerts only, beside SQLite
- * (`keepInactive: false`, `keepLog: false`). Answers come in the order SQLite's indexes give them.
+ * and change (they are its result; `compactLog`: each change as a ChangeRecord, not with a whole
+ * alert); the service's holds the active alerts only, beside SQLite (`keepInactive: false`,
+ * `keepLog: false`). Answers come in the order SQLite's indexes give them.
  */
 export class AlertIndex implements AlertStore {
-  constructor(private readonly opts: { keepInactive?: boolean; keepLog?: boolean } = {}) {}
+  constructor(private readonly opts: { keepInactive?: boolean; keepLog?: boolean; compactLog?: boolean } = {}) {}
 
   private readonly alerts = new Map<number, AlertState>()
   private readonly byIdentity = new Map<string, number>()
@@ -98,8 +99,12 @@ export class AlertIndex implements AlertStore {
   private readonly linksOf = new Map<string, Set<number>>()
   /** alert id -> its input ids. */
   private readonly inputsOf = new Map<number, Set<string>>()
+  /** alert id -> those of its input ids that are alerts (`alert:<id>`): what a lineage follows. */
+  private readonly alertInputsOf = new Map<number, Set<string>>()
   private readonly expiry = new ExpiryHeap()
   readonly log: AlertChange[] = []
+  /** The log as compact records (`compactLog`). */
+  readonly records: ChangeRecord[] = []
   private nextId = 1
   private seq = 0
 
@@ -177,6 +182,11 @@ export class AlertIndex implements AlertStore {
     if (!mine) this.inputsOf.set(alertId, mine = new Set())
     for (const input of inputIds) {
       mine.add(input)
+      if (input.startsWith('alert:')) {
+        let alertsIn = this.alertInputsOf.get(alertId)
+        if (!alertsIn) this.alertInputsOf.set(alertId, alertsIn = new Set())
+        alertsIn.add(input)
+      }
       let theirs = this.linksOf.get(input)
       if (!theirs) this.linksOf.set(input, theirs = new Set())
       theirs.add(alertId)
@@ -190,10 +200,16 @@ export class AlertIndex implements AlertStore {
     const supported: AlertState[] = []
     for (const id of ids) {
       this.inputsOf.get(id)?.delete(inputId)
+      this.alertInputsOf.get(id)?.delete(inputId)
       const a = this.alerts.get(id)
       if (a && isActive(a.status)) supported.push(a)
     }
     return supported.sort(byId)
+  }
+
+  /** The alerts an alert counted, as `alert:<id>` inputs, in no particular order (a lineage reads them, not every input). */
+  alertInputIds(alertId: number): Iterable<string> {
+    return this.alertInputsOf.get(alertId) ?? []
   }
 
   inputIds(alertId: number): string[] {
@@ -246,13 +262,21 @@ export class AlertIndex implements AlertStore {
     stamped.seq = seq
     this.stamp(alert.id, seq)
     const change = { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
-    if (this.opts.keepLog !== false) this.log.push(change)
+    if (this.opts.keepLog !== false) {
+      if (this.opts.compactLog) this.records.push(changeRecord(change))
+      else this.log.push(change)
+    }
     return change
   }
 
-  /** Every change of the alerts, in order. */
+  /** Every change of the alerts, in order (none kept with `compactLog`: see changeRecords). */
   changes(): readonly AlertChange[] {
     return this.log
+  }
+
+  /** Every change of the alerts, in order, as compact records (whichever way they were kept). */
+  changeRecords(): ChangeRecord[] {
+    return this.opts.compactLog ? this.records : this.log.map(changeRecord)
   }
 
   private family(mission: string, topCategory: string) {
@@ -268,6 +292,7 @@ export class AlertIndex implements AlertStore {
       this.alerts.delete(a.id)
       for (const input of this.inputsOf.get(a.id) ?? []) this.linksOf.get(input)?.delete(a.id)
       this.inputsOf.delete(a.id)
+      this.alertInputsOf.delete(a.id)
       return
     }
     this.alerts.set(a.id, a)

@@ -47,6 +47,14 @@ function visiblyChanged(a: AlertState, b: AlertState): boolean {
     && jsonEqual(a.explanation, b.explanation))
 }
 
+/**
+ * The alert's own scope when the recomputed one reads the same: most updates move no area, and a
+ * replay keeps the scope with every change record, so an unchanged one is shared, not copied.
+ */
+function keptScope(own: AlertScope | undefined, fresh: AlertScope): AlertScope {
+  return own !== undefined && sameData(own, fresh) ? own : fresh
+}
+
 export function summarize(c: AlertChange): AlertChangeSummary {
   return { alertId: c.alertId, seq: c.seq, kind: c.kind, indicatorId: c.alert.indicatorId, level: c.alert.level, grade: c.alert.grade, status: c.alert.status }
 }
@@ -202,7 +210,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const m = measure(ind, scope, pass.now)
     if (m.agg.lastSeen === null) return
     const outcome = ind.grade(m.facts, input.view, pass.now)
-    const fullScope: AlertScope = { ...placed(scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
+    const fullScope = keptScope(existing?.scope, { ...placed(scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) })
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
       firstSeen: m.agg.firstSeen!, lastSeen: m.agg.lastSeen, anchorAt: pass.now, updatedAt: pass.now,
@@ -284,7 +292,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       return
     }
     const down = outcome.rank < alert.rank
-    const scope: AlertScope = { ...placed(alert.scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) }
+    const scope = keptScope(alert.scope, { ...placed(alert.scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) })
     const next: AlertState = {
       ...alert,
       scope,
@@ -331,9 +339,21 @@ export function createEvaluator(deps: EvaluatorDeps) {
     }
   }
 
+  /** The indicators watching an input's kind and codes, per rule set: the same few code lists come back with every report. */
+  const watchers = new WeakMap<RuleSet, Map<string, CompiledIndicator[]>>()
+
+  function watching(set: RuleSet, kind: IndicatorInput['kind'], codes: readonly string[]): CompiledIndicator[] {
+    let bySet = watchers.get(set)
+    if (!bySet) watchers.set(set, bySet = new Map())
+    const key = `${kind}\u0000${codes.join('\u0000')}`
+    let found = bySet.get(key)
+    if (!found) bySet.set(key, found = set.watching(kind, codes))
+    return found
+  }
+
   /** A new input: store it for every indicator that matches it, then evaluate each one's scope. */
   function inputArrived(pass: Pass, input: IndicatorInput, cause: string) {
-    for (const ind of pass.set.watching(input.kind, input.codes)) {
+    for (const ind of watching(pass.set, input.kind, input.codes)) {
       if (!ind.matches(input.view, pass.now)) continue
       if (input.lineage().includes(ind.rule.id)) continue
       const row = input.row(ind)

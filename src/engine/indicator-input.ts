@@ -48,6 +48,13 @@ export function reportInput(report: Report): IndicatorInput {
   const codes = reportCodes(report)
   const loc = placeOf(report)
   const view = evaluatedView(report)
+  // The same for every indicator that takes the report: summed once, when the first one does.
+  const casualties = once(() => ({
+    unKilled: sum(report, SHORTHAND_PATHS.unKilled!),
+    unInjured: sum(report, SHORTHAND_PATHS.unInjured!),
+    unAbducted: sum(report, SHORTHAND_PATHS.unAbducted!),
+    civiliansKilled: sum(report, SHORTHAND_PATHS.civiliansKilled!),
+  }))
   const groups: Record<string, string | undefined> = {
     admin1: loc.admin1, admin2: loc.admin2, route: loc.route, site: loc.site,
     category: report.category, topCategory: topOf(report.category), report: report.id,
@@ -65,6 +72,7 @@ export function reportInput(report: Report): IndicatorInput {
     group: (field) => groups[field] ?? null,
     row: (ind) => {
       const category = watchedCode(codes, ind)
+      const sums = casualties()
       return {
         indicatorId: ind.rule.id,
         inputId: report.id,
@@ -85,10 +93,10 @@ export function reportInput(report: Report): IndicatorInput {
         credibility: report.source.credibility,
         // Admiralty E (reliability cannot be judged) and 5 (improbable) do not count by default.
         assessed: report.source.reliability !== 'E' && report.source.credibility !== 5,
-        unKilled: sum(report, SHORTHAND_PATHS.unKilled!),
-        unInjured: sum(report, SHORTHAND_PATHS.unInjured!),
-        unAbducted: sum(report, SHORTHAND_PATHS.unAbducted!),
-        civiliansKilled: sum(report, SHORTHAND_PATHS.civiliansKilled!),
+        unKilled: sums.unKilled,
+        unInjured: sums.unInjured,
+        unAbducted: sums.unAbducted,
+        civiliansKilled: sums.civiliansKilled,
         vals: storedVals(view, ind.storedPaths),
       }
     },

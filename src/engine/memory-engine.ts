@@ -27,6 +27,8 @@ export interface MemoryEngineOptions {
   reportingGaps?: { missions: readonly string[] }
   /** Bordering admin1 areas (the `neighbourAreasWithEvents` fact); none without. */
   neighbours?: Neighbours
+  /** Keeps each change as a compact record, not with a snapshot of the whole alert (alerts.changeRecords()). */
+  compactLog?: boolean
 }
 
 /**
@@ -36,7 +38,7 @@ export interface MemoryEngineOptions {
  * updates and nothing else.
  */
 export function createMemoryEngine(rules: () => RuleSet, opts: MemoryEngineOptions = {}) {
-  const alerts = new AlertIndex()
+  const alerts = new AlertIndex(opts.compactLog ? { compactLog: true } : {})
   const inputs = new WindowState()
   const writer = createAlertWriter({ alerts, inputs, silences: NO_SILENCES })
   const evaluator = createEvaluator({ alerts, inputs, writer, rules, ...(opts.categoryLabel ? { categoryLabel: opts.categoryLabel } : {}),

@@ -1,5 +1,5 @@
 import { boundingBox, distanceKm } from '../geo.js'
-import type { AggregateQuery, AggregateResult, AggregateScope } from './window-types.js'
+import type { AggregateQuery, AggregateResult, AggregateScope, AggregateSpec } from './window-types.js'
 import { fieldReader, type InputSeries, type SeriesRow } from './input-series.js'
 import type { TimeRows } from './time-rows.js'
 
@@ -60,18 +60,20 @@ interface SpecState {
   seen: Set<string> | null
 }
 
-function specStates(q: AggregateQuery): SpecState[] {
-  return q.specs.map((s) => {
-    const c = s.category
-    return {
-      since: q.anchor - s.windowMs,
-      category: c ? (c.includes('.') ? (r: SeriesRow) => r.category === c : (r: SeriesRow) => r.topCategory === c) : null,
-      read: s.measure ? fieldReader(s.measure) : null,
-      kind: s.kind,
-      total: 0,
-      seen: s.kind === 'distinct' ? new Set<string>() : null,
-    }
-  })
+function specState(s: AggregateSpec, since: number): SpecState {
+  const c = s.category
+  return {
+    since,
+    category: categoryTest(c),
+    read: s.measure ? fieldReader(s.measure) : null,
+    kind: s.kind,
+    total: 0,
+    seen: s.kind === 'distinct' ? new Set<string>() : null,
+  }
+}
+
+function categoryTest(c: string | undefined): ((r: SeriesRow) => boolean) | null {
+  return c ? (c.includes('.') ? (r: SeriesRow) => r.category === c : (r: SeriesRow) => r.topCategory === c) : null
 }
 
 function addToSpec(st: SpecState, r: SeriesRow) {
@@ -103,23 +105,6 @@ function flagsName(q: ScopeOptions): string {
   return `${q.includeUnassessed ? 'all' : 'assessed'}${mit ? `-${q.mitigatingCodes!.join(',')}` : ''}`
 }
 
-/**
- * Totals over rows[from..to-1] of the rows that count. Without a circle, whether a row counts
- * depends only on its flags, so a running total answers (named by what it adds up); with one,
- * the rows are read.
- */
-function totaller(group: TimeRows, q: AggregateQuery, inScope: (r: SeriesRow) => boolean) {
-  const incl = q.includeUnassessed
-  const mit = mitigatingTest(q)
-  const flags = flagsName(q)
-  return (name: string, value: (r: SeriesRow) => number, from: number, to: number): number => {
-    if (!q.scope.circle) return group.total(`${flags}:${name}`, (r) => (r.active && (incl || r.assessed) && !mit?.(r) ? value(r) : 0), from, to)
-    let total = 0
-    for (let i = from; i < to; i++) if (inScope(group.rows[i]!)) total += value(group.rows[i]!)
-    return total
-  }
-}
-
 /** The first and last time a counted row of rows[from..to-1] holds, read inward from each end. */
 function firstLast(group: TimeRows, inScope: (r: SeriesRow) => boolean, from: number, to: number) {
   let first: number | null = null
@@ -128,6 +113,119 @@ function firstLast(group: TimeRows, inScope: (r: SeriesRow) => boolean, from: nu
   if (first === null) return { first, last }
   for (let i = to - 1; i >= from; i--) if (inScope(group.rows[i]!)) { last = group.rows[i]!.occurredAt; break }
   return { first, last }
+}
+
+/** How one spec of a query is answered; names and functions are the plan's, made once. */
+interface SpecPlan {
+  spec: AggregateSpec
+  mode: 'mitigating-total' | 'mitigating-scan' | 'total' | 'distinct-tally' | 'distinct-scan' | 'scan'
+  /** The running total's or tally's name ('total': the name of the plan's value). */
+  name: string
+  /** 'mitigating-total': what a row adds to the running count; null when nothing can mitigate. */
+  counted: ((r: SeriesRow) => number) | null
+  category: ((r: SeriesRow) => boolean) | null
+  keyOf: ((r: SeriesRow) => string | null) | null
+}
+
+/**
+ * What an indicator's aggregate query does, worked out once per indicator (its specs, flags and
+ * whether it has a circle) instead of on every evaluation: which running total, tally or scan
+ * answers each spec, their names, and the row functions they add up. Without a circle, whether a
+ * row counts depends on its flags alone, so one test serves every query.
+ */
+interface Plan {
+  flags: string
+  specs: SpecPlan[]
+  inScope: (r: SeriesRow) => boolean
+  /** A running total's value per row, by name. */
+  values: Map<string, (r: SeriesRow) => number>
+  /** The same counted only for the rows that count (active, assessed unless asked, not mitigating). */
+  counted: Map<string, (r: SeriesRow) => number>
+  /** The running total's name in the rows (flags first): built once, not per read. */
+  totalNames: Map<string, string>
+}
+
+/** A plan with what it was made for besides the specs: found again without building a key. */
+interface PlanEntry {
+  includeUnassessed: boolean
+  mitigatingCodes: readonly string[] | undefined
+  trendMeasures: readonly string[]
+  circle: boolean
+  plan: Plan
+}
+
+const plans = new WeakMap<readonly AggregateSpec[], PlanEntry[]>()
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]))
+
+function planOf(q: AggregateQuery): Plan {
+  let entries = plans.get(q.specs)
+  if (!entries) plans.set(q.specs, entries = [])
+  const circle = q.scope.circle !== undefined
+  for (const e of entries) {
+    if (e.circle === circle && e.includeUnassessed === q.includeUnassessed && sameList(e.mitigatingCodes, q.mitigatingCodes)
+      && sameList(e.trendMeasures, q.trendMeasures)) return e.plan
+  }
+  const plan = makePlan(q)
+  entries.push({ includeUnassessed: q.includeUnassessed, mitigatingCodes: q.mitigatingCodes, trendMeasures: [...q.trendMeasures], circle, plan })
+  return plan
+}
+
+function makePlan(q: AggregateQuery): Plan {
+  const circle = q.scope.circle !== undefined
+  const incl = q.includeUnassessed
+  const mit = mitigatingTest(q)
+  const flags = flagsName(q)
+  const values = new Map<string, (r: SeriesRow) => number>()
+  const counted = new Map<string, (r: SeriesRow) => number>()
+  const totalNames = new Map<string, string>()
+  const addValue = (name: string, value: (r: SeriesRow) => number) => {
+    if (values.has(name)) return
+    values.set(name, value)
+    totalNames.set(name, `${flags}:${name}`)
+    counted.set(name, (r) => (r.active && (incl || r.assessed) && !mit?.(r) ? value(r) : 0))
+  }
+  const specs = q.specs.map((spec): SpecPlan => {
+    const category = categoryTest(spec.category)
+    const base = { spec, name: '', counted: null, category, keyOf: null }
+    const integer = spec.kind === 'count' || (spec.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!))
+    if (spec.mitigating && !circle) {
+      const m = mit
+      return { ...base, mode: 'mitigating-total', name: `${flags}:mitigating:${spec.category ?? ''}`,
+        counted: m === null ? null : (r) => (r.active && (incl || r.assessed) && m(r) && (!category || category(r)) ? 1 : 0) }
+    }
+    if (spec.mitigating) return { ...base, mode: 'mitigating-scan' }
+    if (!category && integer) {
+      const m = spec.kind === 'count' ? 'count' : spec.measure!
+      addValue(m, measureValue(m))
+      return { ...base, mode: 'total', name: m }
+    }
+    if (category && !circle && integer) {
+      // A category filter is a property of the row alone: a running total named by it answers too.
+      const m = spec.kind === 'count' ? 'count' : spec.measure!
+      const value = measureValue(m)
+      const name = `category=${spec.category}:${m}`
+      addValue(name, (r) => (category(r) ? value(r) : 0))
+      return { ...base, mode: 'total', name }
+    }
+    if (!category && spec.kind === 'distinct') {
+      const read = fieldReader(spec.measure!)
+      const keyOf = (r: SeriesRow) => distinctKey(read(r))
+      return circle
+        ? { ...base, mode: 'distinct-scan', name: `distinct:${spec.measure}`, keyOf }
+        : { ...base, mode: 'distinct-tally', name: `distinct:${spec.measure}:${spec.windowMs}:${flags}`, keyOf }
+    }
+    return { ...base, mode: 'scan' }
+  })
+  for (const m of q.trendMeasures) addValue(m, measureValue(m))
+  addValue('latN', (r) => (r.lat === null ? 0 : 1))
+  addValue('lonN', (r) => (r.lon === null ? 0 : 1))
+  addValue('lat', (r) => r.lat ?? 0)
+  addValue('lon', (r) => r.lon ?? 0)
+  addValue('strong', (r) => (isStrong(r) ? 1 : 0))
+  addValue('medium', (r) => (isMedium(r) ? 1 : 0))
+  return { flags, specs, inScope: scopeTest({ ...q, scope: { ...q.scope, circle: undefined } as AggregateScope }), values, counted, totalNames }
 }
 
 const EMPTY: AggregateResult = { values: {}, baselines: {}, firstSeen: null, lastSeen: null, centroid: null, strongSource: false, mediumSource: false }
@@ -146,73 +244,79 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
     q.specs.forEach((s) => { values[s.key] = 0 })
     return { ...EMPTY, values, baselines: Object.fromEntries(q.trendMeasures.map((m) => [m, 0])) }
   }
-  const inScope = scopeTest(q)
-  const total = totaller(group, q, inScope)
+  const plan = planOf(q)
+  const circle = q.scope.circle
+  // Without a circle whether a row counts is the plan's (flags alone); a circle decides per query.
+  const inScope = circle ? scopeTest(q) : plan.inScope
+  const total = (name: string, from: number, to: number): number => {
+    if (!circle) return group.total(plan.totalNames.get(name)!, plan.counted.get(name)!, from, to)
+    const value = plan.values.get(name)!
+    let sum = 0
+    for (let i = from; i < to; i++) if (inScope(group.rows[i]!)) sum += value(group.rows[i]!)
+    return sum
+  }
   const hi = group.firstAfter(q.anchor)
-  const scanned: SpecState[] = []
-  const scannedKeys: string[] = []
-  const mitigatingInScope = scopeTest(q, true)
-  specStates(q).forEach((st, i) => {
-    const spec = q.specs[i]!
-    const lo = group.firstAfter(st.since)
-    const mit = spec.mitigating ? mitigatingTest(q) : null
-    if (spec.mitigating && !q.scope.circle) {
-      // Whether a row is a counted mitigating input depends on the row alone: a running count.
-      const incl = q.includeUnassessed
-      const inCategory = st.category
-      values[spec.key] = mit === null ? 0 : group.total(`${flagsName(q)}:mitigating:${spec.category ?? ''}`,
-        (r) => (r.active && (incl || r.assessed) && mit(r) && (!inCategory || inCategory(r)) ? 1 : 0), lo, hi)
-    } else if (spec.mitigating) {
-      // Read row by row: a circle decides per query which rows count.
-      let n = 0
-      for (let j = lo; j < hi; j++) if (mitigatingInScope(group.rows[j]!) && (!st.category || st.category(group.rows[j]!))) n++
-      values[spec.key] = n
-    } else if (!st.category && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
-      values[spec.key] = total(spec.kind === 'count' ? 'count' : spec.measure!, measureValue(spec.kind === 'count' ? 'count' : spec.measure!), lo, hi)
-    } else if (st.category && !q.scope.circle && (st.kind === 'count' || (st.kind === 'sum' && INTEGER_MEASURES.has(spec.measure!)))) {
-      // A category filter is a property of the row alone: a running total named by it answers too.
-      const m = spec.kind === 'count' ? 'count' : spec.measure!
-      const value = measureValue(m)
-      const inCategory = st.category
-      values[spec.key] = total(`category=${spec.category}:${m}`, (r) => (inCategory(r) ? value(r) : 0), lo, hi)
-    } else if (!st.category && st.kind === 'distinct' && !q.scope.circle) {
-      // Whether a row counts depends on its flags alone: a tally slides with the window.
-      const read = st.read!
-      values[spec.key] = group.tally(`distinct:${spec.measure}:${spec.windowMs}:${flagsName(q)}`, (r) => distinctKey(read(r)), inScope, lo, hi).size
-    } else if (!st.category && st.kind === 'distinct') {
-      const read = st.read!
-      values[spec.key] = group.distinct(`distinct:${spec.measure}`, (r) => distinctKey(read(r)), inScope, lo, hi)
-    } else {
-      scanned.push(st)
-      scannedKeys.push(spec.key)
+  let scanned: SpecState[] | null = null
+  let scannedKeys: string[] | null = null
+  for (const sp of plan.specs) {
+    const spec = sp.spec
+    const since = q.anchor - spec.windowMs
+    const lo = group.firstAfter(since)
+    switch (sp.mode) {
+      case 'mitigating-total':
+        // Whether a row is a counted mitigating input depends on the row alone: a running count.
+        values[spec.key] = sp.counted === null ? 0 : group.total(sp.name, sp.counted, lo, hi)
+        break
+      case 'mitigating-scan': {
+        // Read row by row: a circle decides per query which rows count.
+        const mitigatingInScope = scopeTest(q, true)
+        let n = 0
+        for (let j = lo; j < hi; j++) if (mitigatingInScope(group.rows[j]!) && (!sp.category || sp.category(group.rows[j]!))) n++
+        values[spec.key] = n
+        break
+      }
+      case 'total':
+        values[spec.key] = total(sp.name, lo, hi)
+        break
+      case 'distinct-tally':
+        // Whether a row counts depends on its flags alone: a tally slides with the window.
+        values[spec.key] = group.tally(sp.name, sp.keyOf!, inScope, lo, hi).size
+        break
+      case 'distinct-scan':
+        values[spec.key] = group.distinct(sp.name, sp.keyOf!, inScope, lo, hi)
+        break
+      default:
+        (scanned ??= []).push(specState(spec, since))
+        ;(scannedKeys ??= []).push(spec.key)
     }
-  })
-  if (scanned.length > 0) {
+  }
+  if (scanned !== null && scannedKeys !== null) {
     for (let i = group.firstAfter(Math.min(...scanned.map((st) => st.since))); i < hi; i++) {
       const r = group.rows[i]!
       if (inScope(r)) for (const st of scanned) addToSpec(st, r)
     }
-    scanned.forEach((st, i) => { values[scannedKeys[i]!] = st.seen ? st.seen.size : st.total })
+    scanned.forEach((st, i) => { values[scannedKeys![i]!] = st.seen ? st.seen.size : st.total })
   }
   // The previous windows, for the trend.
   const trendLo = group.firstAfter(q.anchor - (q.trendPeriods + 1) * q.windowMs)
   const windowLo = group.firstAfter(q.anchor - q.windowMs)
-  const baselines = Object.fromEntries(q.trendMeasures.map((m) => [m, total(m, measureValue(m), trendLo, windowLo) / q.trendPeriods]))
+  const baselines: Record<string, number> = {}
+  for (const m of q.trendMeasures) baselines[m] = total(m, trendLo, windowLo) / q.trendPeriods
   // The indicator's own window: when, where and how well sourced.
   const { first, last } = firstLast(group, inScope, windowLo, hi)
   if (first === null) return { ...EMPTY, values, baselines }
-  const latN = total('latN', (r) => (r.lat === null ? 0 : 1), windowLo, hi)
-  const lonN = total('lonN', (r) => (r.lon === null ? 0 : 1), windowLo, hi)
+  const latN = total('latN', windowLo, hi)
+  const lonN = total('lonN', windowLo, hi)
   return {
     values,
     baselines,
     firstSeen: first,
     lastSeen: last,
     centroid: latN > 0 && lonN > 0
-      ? { lat: total('lat', (r) => r.lat ?? 0, windowLo, hi) / latN, lon: total('lon', (r) => r.lon ?? 0, windowLo, hi) / lonN }
+      ? { lat: total('lat', windowLo, hi) / latN, lon: total('lon', windowLo, hi) / lonN }
       : null,
-    strongSource: total('strong', (r) => (isStrong(r) ? 1 : 0), windowLo, hi) > 0,
-    mediumSource: total('medium', (r) => (isMedium(r) ? 1 : 0), windowLo, hi) > 0,
+    strongSource: total('strong', windowLo, hi) > 0,
+    mediumSource: total('medium', windowLo, hi) > 0,
   }
 }
 

@@ -46,7 +46,10 @@ export class TimeRows {
       else hi = mid
     }
     rows.splice(lo, 0, row)
-    this.changedAt(lo)
+    this.cutTotals(lo)
+    for (const t of this.tallies.values()) {
+      if (lo < t.lo) { t.lo++; t.hi++ } else if (lo < t.hi) { t.hi++; tallyAdd(t, row) }
+    }
   }
 
   /** Counts the row's values (an insert); `by` -1 uncounts them (a delete). */
@@ -66,8 +69,35 @@ export class TimeRows {
     if (at < 0) return false
     this.rows.splice(at, 1)
     this.countValues(row, -1)
-    this.changedAt(at)
+    this.cutTotals(at)
+    // A tally follows the row out instead of being counted again: a replaced input (an alert's,
+    // updated with the alert) sits near the end, inside every tally's range.
+    for (const t of this.tallies.values()) {
+      if (at < t.lo) { t.lo--; t.hi-- } else if (at < t.hi) { t.hi--; this.tallyRemove(t, row) }
+    }
     return true
+  }
+
+  /** Uncounts a row that left a tally's range; a key's latest time and row are found again when it was theirs. */
+  private tallyRemove(t: Tally, row: SeriesRow) {
+    if (!t.accept(row)) return
+    const k = t.key(row)
+    if (k === null) return
+    const e = t.counts.get(k)!
+    if (--e.n === 0) {
+      t.counts.delete(k)
+      return
+    }
+    if (e.row !== row && e.last !== row.occurredAt) return
+    // Rows are in time order: the first of the key read from the end is its latest.
+    for (let i = t.hi - 1; i >= t.lo; i--) {
+      const r = this.rows[i]!
+      if (t.accept(r) && t.key(r) === k) {
+        e.last = r.occurredAt
+        e.row = r
+        return
+      }
+    }
   }
 
   /** The row's flags changed (it stopped counting): totals from it on are stale. */
@@ -100,17 +130,7 @@ export class TimeRows {
       this.tallies.set(name, t)
     }
     const rows = this.rows
-    for (let i = t.hi; i < to; i++) {
-      const r = rows[i]!
-      if (!t.accept(r)) continue
-      const k = t.key(r)
-      if (k === null) continue
-      const e = t.counts.get(k)
-      if (e) {
-        e.n++
-        if (r.occurredAt > e.last) e.last = r.occurredAt
-      } else t.counts.set(k, { n: 1, last: r.occurredAt, row: r })
-    }
+    for (let i = t.hi; i < to; i++) tallyAdd(t, rows[i]!)
     t.hi = to
     for (let i = t.lo; i < from; i++) {
       const r = rows[i]!
@@ -163,8 +183,13 @@ export class TimeRows {
     return this.rows.indexOf(row, this.firstAfter(row.occurredAt - 1))
   }
 
-  private changedAt(k: number) {
+  /** Running totals from position k on are stale (a row went in or out there). */
+  private cutTotals(k: number) {
     for (const t of this.totals.values()) if (t.sums.length > k + 1) t.sums.length = k + 1
+  }
+
+  private changedAt(k: number) {
+    this.cutTotals(k)
     // A change inside (or before) a tally's range moves its rows: it is counted again when next read.
     for (const [name, t] of this.tallies) if (k < t.hi) this.tallies.delete(name)
   }
@@ -175,6 +200,18 @@ export interface TallyEntry {
   n: number
   last: number
   row: SeriesRow
+}
+
+/** Counts a row into a tally (a row entering its range). */
+function tallyAdd(t: Tally, r: SeriesRow) {
+  if (!t.accept(r)) return
+  const k = t.key(r)
+  if (k === null) return
+  const e = t.counts.get(k)
+  if (e) {
+    e.n++
+    if (r.occurredAt > e.last) e.last = r.occurredAt
+  } else t.counts.set(k, { n: 1, last: r.occurredAt, row: r })
 }
 
 interface Tally {

@@ -3,7 +3,7 @@ import { fingerprint, type Report } from '../reports/report.js'
 import { labelOf, type Taxonomy } from '../taxonomy/taxonomy.js'
 import type { RuleSet } from '../rules/rule-set.js'
 import type { AlertState } from '../alerts/alert.js'
-import type { AlertChange } from '../engine/alert-change.js'
+import { changeRecord, type ChangeRecord, type SnapshotChange } from '../engine/alert-change.js'
 import { createMemoryEngine, type MemoryEngine } from '../engine/memory-engine.js'
 import type { GazetteerSet } from '../gazetteer/gazetteer-types.js'
 
@@ -19,6 +19,8 @@ export interface ReplayOptions {
   reportingGaps?: boolean
   /** The gazetteers the reports were placed with: facts over bordering areas read them. */
   gazetteers?: GazetteerSet
+  /** Keeps the whole alert with every change (`alert`); without, a change is a compact record. */
+  snapshots?: boolean
 }
 
 /** A report the engine refused during the replay (a duplicate id with other content, say). */
@@ -27,13 +29,13 @@ export interface RejectedReport {
   message: string
 }
 
-export interface ReplayResult {
+export interface ReplayResult<C extends ChangeRecord = ChangeRecord> {
   /** Every alert as it stands after the final sweep, in id order (ids are the replay's own). */
   alerts: AlertState[]
   /** The inputs (report ids, or `alert:<id>` for escalations) each alert was built on. */
   inputs: ReadonlyMap<number, string[]>
-  /** Every alert change, in order. */
-  changes: AlertChange[]
+  /** Every alert change, in order: compact records, or with the whole alert when `snapshots` was asked for. */
+  changes: C[]
   replayed: number
   rejected: RejectedReport[]
   /** Inputs (reports and alerts) taken by an indicator that matched them: the evaluations the replay ran. */
@@ -94,8 +96,11 @@ function feed(engine: MemoryEngine, reports: Iterable<Report>) {
  * preview, the backtest and calibration all evaluate through here, so they agree with the
  * service and with each other. Nothing is written anywhere.
  */
-export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
+export async function replay(opts: ReplayOptions & { snapshots: true }): Promise<ReplayResult<SnapshotChange>>
+export async function replay(opts: ReplayOptions): Promise<ReplayResult>
+export async function replay(opts: ReplayOptions): Promise<ReplayResult<ChangeRecord | SnapshotChange>> {
   const engine = createMemoryEngine(() => opts.set, {
+    compactLog: !opts.snapshots,
     categoryLabel: labelOf(opts.taxonomy),
     ...(opts.reportingGaps ? { reportingGaps: { missions: opts.missions } } : {}),
     ...(opts.gazetteers ? { neighbours: (mission: string, pcode: string) => opts.gazetteers!.get(mission)?.neighbours(pcode) ?? [] } : {}),
@@ -107,7 +112,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplayResult> {
   return {
     alerts,
     inputs: new Map(alerts.map((a) => [a.id, engine.alerts.inputIds(a.id)])),
-    changes: [...engine.alerts.changes()],
+    changes: opts.snapshots ? engine.alerts.changes().map((c) => ({ ...changeRecord(c), alert: c.alert })) : engine.alerts.changeRecords(),
     replayed: fed.replayed,
     rejected: fed.rejected,
     matched: engine.inputs.upserts,

@@ -71,7 +71,7 @@ const EXPECTED_LEVELS = [
 describe('backtest on a hand-made fixture with known answers', () => {
   it('replays with the simulated clock: every alert change at the time it would have happened live', async () => {
     const r = await runBacktest(options())
-    expect(r.changes.map((c) => `${new Date(c.at).toISOString()} ${c.kind} ${c.alert.scope.admin1} ${c.alert.level}`)).toEqual([
+    expect(r.changes.map((c) => `${new Date(c.at).toISOString()} ${c.kind} ${c.scope.admin1} ${c.level}`)).toEqual([
       '2019-12-01T10:00:00.000Z raised Ouaka tactical',
       '2019-12-21T10:00:00.000Z expired Ouaka tactical',
       '2020-01-05T10:00:00.000Z raised Ouaka tactical',

@@ -67,7 +67,7 @@ const view = (c: AlertChange) => `${c.seq} ${new Date(c.at).toISOString()} ${c.k
 
 describe('the replay\'s simulated clock', () => {
   it('makes alerts expire in the replay exactly when they would have expired live', async () => {
-    const [expected, replayed] = await Promise.all([live(), replay({ reports: REPORTS, set, taxonomy, missions: DEFAULT_MISSIONS, until: END })])
+    const [expected, replayed] = await Promise.all([live(), replay({ reports: REPORTS, set, taxonomy, missions: DEFAULT_MISSIONS, until: END, snapshots: true })])
     expect(replayed.changes.map(view)).toEqual(expected.map(view))
     // Expiries fall between reports, where no report could have triggered them: the IED cluster
     // 14 days after R3, the clashes alert 7 days after C3, the incident alerts 7 days after each.

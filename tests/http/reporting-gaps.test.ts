@@ -85,7 +85,7 @@ describe('the reporting-gap watch (DATA.GAP)', () => {
     }
     const reports = [...DAILY, RESUMED].map(classified)
     const base = { reports, set, taxonomy, missions: DEFAULT_MISSIONS, until: Date.parse('2026-03-17T00:00:00Z') }
-    const out = await replay({ ...base, reportingGaps: true })
+    const out = await replay({ ...base, reportingGaps: true, snapshots: true })
     const changes = out.changes as unknown as (Change & { at: number })[]
     const area = changes.filter((c) => c.alert.identity === 'DATA.GAP|MINUSMA|area=Gao')
     expect(area.map(gist)).toEqual([

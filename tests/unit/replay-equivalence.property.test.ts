@@ -240,7 +240,7 @@ describe('replay and live evaluation agree change for change', () => {
         if ('problems' in out) throw new Error(JSON.stringify(out.problems))
         return out.report
       })
-      const out = await replay({ reports, set: t.rules.current(), taxonomy, missions: DEFAULT_MISSIONS, until: end, gazetteers: t.gazetteers.current() })
+      const out = await replay({ reports, set: t.rules.current(), taxonomy, missions: DEFAULT_MISSIONS, until: end, gazetteers: t.gazetteers.current(), snapshots: true })
       expect(comparable(out.changes)).toEqual(comparable(served))
     }), { numRuns: Math.max(10, Math.round(RUNS / 4)), ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true })
   }, 600_000)

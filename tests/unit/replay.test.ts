@@ -27,7 +27,7 @@ describe('replay (reports in, alerts and every alert change out)', () => {
       set, taxonomy, missions: DEFAULT_MISSIONS, until: Date.parse('2026-03-25T00:00:00Z'),
     })
     expect(out.replayed).toBe(3)
-    expect(out.changes.map((c) => `${c.kind} ${c.alert.level} ${c.alert.grade} ${c.inputIds.join(',')}`)).toEqual([
+    expect(out.changes.map((c) => `${c.kind} ${c.level} ${c.grade} ${c.inputIds.join(',')}`)).toEqual([
       'raised tactical medium R2', 'escalated operational high R3', 'expired operational high ',
     ])
     // Raised when R2 happened; expired 14 days after the last input, at that moment as the live
@@ -37,6 +37,20 @@ describe('replay (reports in, alerts and every alert change out)', () => {
     expect(out.alerts).toHaveLength(1)
     expect(out.alerts[0]).toMatchObject({ status: 'expired', count: 3, ruleSetVersion: set.version })
     expect(out.inputs.get(out.alerts[0]!.id)).toEqual(['R1', 'R2', 'R3'])
+  })
+
+  it('keeps compact change records unless snapshots are asked for, the same changes either way', async () => {
+    const reports = [ied('R3', '05'), ied('R1', '01'), ied('R2', '03')]
+    const until = Date.parse('2026-03-25T00:00:00Z')
+    const compact = await replay({ reports, set, taxonomy, missions: DEFAULT_MISSIONS, until })
+    const full = await replay({ reports, set, taxonomy, missions: DEFAULT_MISSIONS, until, snapshots: true })
+    expect(compact.changes.every((c) => !('alert' in c))).toBe(true)
+    expect(full.changes.map(({ alert: _a, ...record }) => record)).toEqual(compact.changes)
+    // A record says what the snapshot says of the alert after the change.
+    for (const c of full.changes) {
+      expect(c).toMatchObject({ indicatorId: c.alert.indicatorId, level: c.alert.level, grade: c.alert.grade, status: c.alert.status, summary: c.alert.summary, identity: c.alert.identity, scope: c.alert.scope })
+    }
+    expect(full.changes.map((c) => c.status)).toEqual(['open', 'open', 'expired'])
   })
 
   it('without `until`, leaves the alerts as they stood at the last report', async () => {
