@@ -43,18 +43,34 @@ export function decodeSnapshot(stored: StoredSnapshot, keyframe: AlertState | nu
   return keyframe ? applyPatch(keyframe as unknown as Json, parsed as Patch) as unknown as AlertState : parsed as unknown as AlertState
 }
 
+/** Keyframes the writer keeps decoded: about one per active alert. */
+const KEYFRAMES_HELD = 4096
+
 /**
  * The writer's side: the keyframe a new change of an alert patches against. Read from the
- * database, not cached, so a rolled-back change is never used as a base.
+ * database, so a rolled-back change is never used as a base; the decoded snapshot is kept and
+ * used again while the row at that seq holds the very bytes it was decoded from (a seq freed by a
+ * rollback may be taken by another keyframe), which saves an unpack and a parse for every patch
+ * but the first after a keyframe.
  */
 export function keyframeFinder(db: Database) {
   const lastStmt = db.prepare('SELECT seq, base FROM alert_changes WHERE alert_id = ? ORDER BY seq DESC LIMIT 1')
   const textStmt = db.prepare('SELECT alert FROM alert_changes WHERE seq = ?').pluck()
+  // Decoded here and handed only to encodeSnapshot, which reads it: no caller can alter one.
+  const held = new Map<number, { seq: number; stored: StoredSnapshot; alert: AlertState }>()
+  const same = (a: StoredSnapshot, b: StoredSnapshot) => (typeof a === 'string' || typeof b === 'string' ? a === b : a.equals(b))
   return (alertId: number): { seq: number; alert: AlertState } | null => {
     const last = lastStmt.get(alertId) as { seq: number; base: number | null } | undefined
     if (!last) return null
     const seq = last.base ?? last.seq
-    return { seq, alert: decodeSnapshot(textStmt.get(seq) as StoredSnapshot, null) }
+    const stored = textStmt.get(seq) as StoredSnapshot
+    const kept = held.get(alertId)
+    if (kept && kept.seq === seq && same(kept.stored, stored)) return kept
+    const alert = decodeSnapshot(stored, null)
+    held.delete(alertId)
+    if (held.size >= KEYFRAMES_HELD) held.delete(held.keys().next().value!)
+    held.set(alertId, { seq, stored, alert })
+    return { seq, alert }
   }
 }
 
