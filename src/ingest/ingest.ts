@@ -73,6 +73,8 @@ export { zodProblems }
  * reports. A job of this size takes ~100 ms on an idle machine: what a write behind it may wait.
  */
 export const BATCH_CHUNK = 100
+/** Within a chunk, the event loop is let go this often (ms), so reads and health checks are answered. */
+const CHUNK_TURN_MS = 20
 
 type StoredNew = { status: 200 | 201; result: WriteResult; replayed: boolean }
 
@@ -185,7 +187,13 @@ export function createIngest(deps: IngestDeps) {
           // back whole, memory included; its reports are then written one job each, as before.
           outs = await queue.run(async () => {
             const done: StoredNew[] = []
+            let turn = performance.now()
             for (const { report } of chunk) {
+              // The transaction stays open; readers (another connection, WAL) are not held by it.
+              if (performance.now() - turn > CHUNK_TURN_MS) {
+                await new Promise<void>((resolve) => setImmediate(resolve))
+                turn = performance.now()
+              }
               const after = opts.after?.(report)
               const out = await storeNew(report)
               after?.({ ok: true, value: out })
