@@ -148,7 +148,7 @@ export function createIngest(deps: IngestDeps) {
     async batch(items: unknown[], opts: BatchOptions = {}): Promise<BatchItemResult[]> {
       const results: BatchItemResult[] = new Array(items.length)
       const valid: { index: number; report: Report }[] = []
-      items.forEach((item, index) => {
+      function validateItem(item: unknown, index: number) {
         if (item instanceof BadNdjsonLine) {
           const err = errors.BAD_JSON(`line ${item.line}: ${item.message}`)
           results[index] = { index, id: null, status: err.statusCode, code: err.code, message: err.message, problems: err.problems }
@@ -167,7 +167,17 @@ export function createIngest(deps: IngestDeps) {
         } catch (err) {
           results[index] = failure(index, id, err)
         }
-      })
+      }
+      // Validating a few thousand items takes seconds on a loaded machine: the event loop is let
+      // go between them, as between the chunks' reports.
+      let turn = performance.now()
+      for (const [index, item] of items.entries()) {
+        if (performance.now() - turn > CHUNK_TURN_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          turn = performance.now()
+        }
+        validateItem(item, index)
+      }
       valid.sort((a, b) => Date.parse(a.report.occurredAt) - Date.parse(b.report.occurredAt) || a.index - b.index)
       const stored = (index: number, report: Report, out: StoredNew) => {
         results[index] = { index, id: report.id, status: out.status, replayed: out.replayed, report: out.result.report, alerts: out.result.alerts }
