@@ -68,6 +68,17 @@ export interface IngestDeps {
 export { zodProblems }
 
 /**
+ * Reports of a batch stored and evaluated in one write-queue job, so one transaction (one
+ * commit, one fsync at synchronous=FULL) holds them, where one job per report commits every few
+ * reports. A job of this size takes ~100 ms on an idle machine: what a write behind it may wait.
+ */
+export const BATCH_CHUNK = 100
+/** Within a chunk, the event loop is let go this often (ms), so reads and health checks are answered. */
+const CHUNK_TURN_MS = 20
+
+type StoredNew = { status: 200 | 201; result: WriteResult; replayed: boolean }
+
+/**
  * The ingest pipeline: classify -> store -> evaluate, one report at a time through the single
  * writer, each step of one report in one transaction.
  */
@@ -92,7 +103,7 @@ export function createIngest(deps: IngestDeps) {
   }
 
   /** Stores a new report, or replays the first answer when the identical report is posted again. */
-  async function storeNew(report: Report): Promise<{ status: 200 | 201; result: WriteResult; replayed: boolean }> {
+  async function storeNew(report: Report): Promise<StoredNew> {
     const fp = fingerprint(report)
     const existing = reports.firstRevision(report.id)
     if (existing) {
@@ -137,7 +148,7 @@ export function createIngest(deps: IngestDeps) {
     async batch(items: unknown[], opts: BatchOptions = {}): Promise<BatchItemResult[]> {
       const results: BatchItemResult[] = new Array(items.length)
       const valid: { index: number; report: Report }[] = []
-      items.forEach((item, index) => {
+      function validateItem(item: unknown, index: number) {
         if (item instanceof BadNdjsonLine) {
           const err = errors.BAD_JSON(`line ${item.line}: ${item.message}`)
           results[index] = { index, id: null, status: err.statusCode, code: err.code, message: err.message, problems: err.problems }
@@ -156,13 +167,55 @@ export function createIngest(deps: IngestDeps) {
         } catch (err) {
           results[index] = failure(index, id, err)
         }
-      })
+      }
+      // Validating a few thousand items takes seconds on a loaded machine: the event loop is let
+      // go between them, as between the chunks' reports.
+      let turn = performance.now()
+      for (const [index, item] of items.entries()) {
+        if (performance.now() - turn > CHUNK_TURN_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          turn = performance.now()
+        }
+        validateItem(item, index)
+      }
       valid.sort((a, b) => Date.parse(a.report.occurredAt) - Date.parse(b.report.occurredAt) || a.index - b.index)
-      await Promise.all(valid.map(({ index, report }) =>
+      const stored = (index: number, report: Report, out: StoredNew) => {
+        results[index] = { index, id: report.id, status: out.status, replayed: out.replayed, report: out.result.report, alerts: out.result.alerts }
+      }
+      /** One job per report, each refused or stored on its own: a chunk that failed as a whole. */
+      const oneByOne = (chunk: typeof valid) => Promise.all(chunk.map(({ index, report }) =>
         queue.run(() => storeNew(report), opts.after?.(report)).then(
-          (out) => { results[index] = { index, id: report.id, status: out.status, replayed: out.replayed, report: out.result.report, alerts: out.result.alerts } },
+          (out) => stored(index, report, out),
           (err) => { results[index] = failure(index, report.id, err) },
         )))
+      const chunks: (typeof valid)[] = []
+      for (let i = 0; i < valid.length; i += BATCH_CHUNK) chunks.push(valid.slice(i, i + BATCH_CHUNK))
+      await Promise.all(chunks.map(async (chunk) => {
+        let outs: StoredNew[]
+        try {
+          // Any refusal (a conflicting id, a failing audit hook) throws, so the chunk is rolled
+          // back whole, memory included; its reports are then written one job each, as before.
+          outs = await queue.run(async () => {
+            const done: StoredNew[] = []
+            let turn = performance.now()
+            for (const { report } of chunk) {
+              // The transaction stays open; readers (another connection, WAL) are not held by it.
+              if (performance.now() - turn > CHUNK_TURN_MS) {
+                await new Promise<void>((resolve) => setImmediate(resolve))
+                turn = performance.now()
+              }
+              const after = opts.after?.(report)
+              const out = await storeNew(report)
+              after?.({ ok: true, value: out })
+              done.push(out)
+            }
+            return done
+          })
+        } catch {
+          return oneByOne(chunk)
+        }
+        chunk.forEach(({ index, report }, i) => stored(index, report, outs[i]!))
+      }))
       return results
     },
 

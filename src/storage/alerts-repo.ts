@@ -79,7 +79,7 @@ export interface ChangeFilter {
   inhibited?: 'exclude' | 'include' | 'only'
 }
 
-type ChangeRow = { seq: number; alert_id: number; kind: ChangeKind; at: number; actor: string | null; cause: string; input_ids: string; alert: string; base: number | null }
+type ChangeRow = { seq: number; alert_id: number; kind: ChangeKind; at: number; actor: string | null; cause: string; input_ids: string; alert: string | Buffer; base: number | null }
 
 /** The WHERE clause of a filtered poll over the change log, with its values. */
 export function changeWhere(f: ChangeFilter): { sql: string; params: unknown[] } {

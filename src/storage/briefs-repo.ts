@@ -1,4 +1,5 @@
 import type { Db } from './db.js'
+import { parseStored } from './packed-json.js'
 import type { Report } from '../reports/report.js'
 
 export interface StoredBrief {
@@ -21,17 +22,19 @@ const toBrief = (r: BriefRow): StoredBrief => ({
 
 export interface Casualties { killed: number; injured: number; unKilled: number; unInjured: number; reports: number }
 
-const un = (kind: string) => `coalesce(json_extract(body, '$.casualties.${kind}.un.military'), 0) + coalesce(json_extract(body, '$.casualties.${kind}.un.police'), 0) + coalesce(json_extract(body, '$.casualties.${kind}.un.civilian'), 0)`
-const all = (kind: string) => `${un(kind)} + coalesce(json_extract(body, '$.casualties.${kind}.civilian'), 0) + coalesce(json_extract(body, '$.casualties.${kind}.other'), 0)`
+const un = (kind: string) => `coalesce(json_extract(j, '$.casualties.${kind}.un.military'), 0) + coalesce(json_extract(j, '$.casualties.${kind}.un.police'), 0) + coalesce(json_extract(j, '$.casualties.${kind}.un.civilian'), 0)`
+const all = (kind: string) => `${un(kind)} + coalesce(json_extract(j, '$.casualties.${kind}.civilian'), 0) + coalesce(json_extract(j, '$.casualties.${kind}.other'), 0)`
 
 /** Scheduled briefs and the figures they are made of. Writes run in the caller's transaction. */
 export function createBriefsRepo(db: Db) {
   // @missions is a JSON array of mission codes, or NULL for every mission.
   const inMissions = '(@missions IS NULL OR mission IN (SELECT value FROM json_each(@missions)))'
   const kinds = db.prepare(`SELECT kind, count(*) AS n FROM alert_changes WHERE ${inMissions} AND at >= @from AND at < @to GROUP BY kind`)
-  const casualties = db.prepare(`SELECT count(*) AS reports, coalesce(sum(${all('killed')}), 0) AS killed, coalesce(sum(${all('injured')}), 0) AS injured,
-    coalesce(sum(${un('killed')}), 0) AS unKilled, coalesce(sum(${un('injured')}), 0) AS unInjured
-    FROM reports WHERE status = 'active' AND ${inMissions} AND occurred_at >= @from AND occurred_at < @to`)
+  // Each body is unpacked once (MATERIALIZED), then read by the thirteen json_extract calls.
+  const casualties = db.prepare(`WITH r AS MATERIALIZED (SELECT vigil_json(body) AS j FROM reports
+      WHERE status = 'active' AND ${inMissions} AND occurred_at >= @from AND occurred_at < @to)
+    SELECT count(*) AS reports, coalesce(sum(${all('killed')}), 0) AS killed, coalesce(sum(${all('injured')}), 0) AS injured,
+    coalesce(sum(${un('killed')}), 0) AS unKilled, coalesce(sum(${un('injured')}), 0) AS unInjured FROM r`)
   const bodies = db.prepare(`SELECT body FROM reports WHERE status = 'active' AND ${inMissions} AND occurred_at >= @from AND occurred_at < @to`).pluck()
   const insert = db.prepare(`INSERT OR IGNORE INTO briefs (mission, every, due_at, from_at, to_at, produced_at, markdown, data)
     VALUES (@mission, @every, @dueAt, @from, @to, @producedAt, @markdown, @data)`)
@@ -49,7 +52,7 @@ export function createBriefsRepo(db: Db) {
     },
     /** The period's active reports, one at a time (a week of a busy mission is thousands). */
     *reports(missions: readonly string[] | null, from: number, to: number): Generator<Report> {
-      for (const body of bodies.iterate({ missions: key(missions), from, to }) as Iterable<string>) yield JSON.parse(body) as Report
+      for (const body of bodies.iterate({ missions: key(missions), from, to }) as Iterable<string | Buffer>) yield parseStored<Report>(body)
     },
     /** Stores a brief; null when one for that due time exists already (made once, whatever retries). */
     insert(b: Omit<StoredBrief, 'id'>): number | null {

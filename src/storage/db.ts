@@ -3,6 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { MIGRATIONS_DIR } from '../paths.js'
 import { MIGRATION_STEPS } from './migration-steps.js'
+import { packJson, unpackJson } from './packed-json.js'
 
 export type Db = Database.Database
 
@@ -30,6 +31,11 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   // Aggregates read many index pages; a bigger page cache keeps them in memory. It is a
   // ceiling per connection: resident memory grows to it with the database, then plateaus.
   db.pragma(`cache_size = -${Math.round((opts.cacheMb ?? 64) * 1024)}`)
+  // A stored body or snapshot may be packed (src/storage/packed-json.ts): SQL that reads into
+  // one (json_extract) reads vigil_json(column), its JSON text.
+  db.function('vigil_json', { deterministic: true }, (v: unknown) => (v === null ? null : unpackJson(v as string | Buffer)))
+  // Migration 013 packs the JSON stored before it with this.
+  db.function('vigil_pack', { deterministic: true }, (v: unknown, id: unknown) => (typeof v === 'string' ? packJson(v, Number(id)) : v))
   return db
 }
 

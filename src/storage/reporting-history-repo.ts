@@ -15,7 +15,7 @@ interface StreamRow {
  */
 const NAME_OF: Record<StreamKind, string> = {
   area: 'admin1',
-  channel: "json_extract(body, '$.source.channel')",
+  channel: "json_extract(vigil_json(body), '$.source.channel')",
 }
 
 /**

@@ -5,10 +5,13 @@ import { areaKeys, areaMatchSql, areasOfPlace } from '../reports/report-place.js
 import { cellOf } from '../geo.js'
 import { topOf } from '../taxonomy/taxonomy.js'
 import { GRADES } from '../alerts/levels.js'
+import { packJson, parseStored } from './packed-json.js'
+import { DICTIONARY } from './json-dictionaries.js'
 
 interface ReportRow {
   id: string
-  body: string
+  /** JSON, packed (src/storage/packed-json.ts) or as text. */
+  body: string | Buffer
   revision: number
   status: 'active' | 'retracted'
   fingerprint: string
@@ -61,7 +64,7 @@ function storedAnswer(result: { alerts: readonly { seq: number }[] }): string {
 
 function toStored(row: ReportRow): StoredReport & { fingerprint: string } {
   return {
-    report: JSON.parse(row.body) as Report,
+    report: parseStored<Report>(row.body),
     revision: row.revision,
     status: row.status,
     receivedAt: iso(row.received_at),
@@ -119,7 +122,7 @@ export function createReportsRepo(db: Db) {
       areas: areaKeys(areasOfPlace(place)),
       revision,
     fingerprint: fp,
-      body: JSON.stringify(report),
+      body: packJson(JSON.stringify(report), DICTIONARY.report),
       now,
     }
   }
@@ -169,10 +172,10 @@ export function createReportsRepo(db: Db) {
      * it, and the alert changes its answer reported (null when no answer was stored).
      */
     firstRevision(id: string): { fingerprint: string; first: StoredReport; alerts: AnsweredChange[] | null } | null {
-      const row = firstStmt.get(id) as { fingerprint: string; result: string | null; at: number; body: string } | undefined
+      const row = firstStmt.get(id) as { fingerprint: string; result: string | null; at: number; body: string | Buffer } | undefined
       if (!row) return null
       const first: StoredReport = {
-        report: JSON.parse(row.body) as Report, revision: 1, status: 'active', receivedAt: iso(row.at), updatedAt: iso(row.at), retractedReason: null,
+        report: parseStored<Report>(row.body), revision: 1, status: 'active', receivedAt: iso(row.at), updatedAt: iso(row.at), retractedReason: null,
       }
       const alerts = row.result === null ? null
         : (answeredStmt.all(row.result) as { alert_id: number; seq: number; kind: string; indicator_id: string; level: string; grade_rank: number; status: string }[])
@@ -213,17 +216,17 @@ export function createReportsRepo(db: Db) {
     },
 
     history(id: string): RevisionRecord[] {
-      const rows = revisionsStmt.all(id) as { revision: number; kind: RevisionRecord['kind']; at: number; reason: string | null; body: string | null }[]
-      let current: string | undefined
+      const rows = revisionsStmt.all(id) as { revision: number; kind: RevisionRecord['kind']; at: number; reason: string | null; body: string | Buffer | null }[]
+      let current: string | Buffer | undefined
       const bodyOf = (r: (typeof rows)[number]) => {
         if (r.kind === 'retract') return null
         if (r.body !== null) return r.body
-        current ??= bodyStmt.get(id) as string
+        current ??= bodyStmt.get(id) as string | Buffer
         return current
       }
       return rows.map((r) => {
         const body = bodyOf(r)
-        return { revision: r.revision, kind: r.kind, at: iso(r.at), reason: r.reason, report: body ? JSON.parse(body) as Report : null }
+        return { revision: r.revision, kind: r.kind, at: iso(r.at), reason: r.reason, report: body ? parseStored<Report>(body) : null }
       })
     },
 
@@ -258,8 +261,8 @@ export function createReportsRepo(db: Db) {
         ORDER BY occurred_at, id LIMIT ?`)
       let cursor: [number, string] = [from, '\uffff']
       for (;;) {
-        const rows = page.all(cursor[0], cursor[1], subs, tops, pageSize) as { id: string; occurred_at: number; body: string }[]
-        for (const r of rows) yield JSON.parse(r.body) as Report
+        const rows = page.all(cursor[0], cursor[1], subs, tops, pageSize) as { id: string; occurred_at: number; body: string | Buffer }[]
+        for (const r of rows) yield parseStored<Report>(r.body)
         if (rows.length < pageSize) return
         const last = rows[rows.length - 1]!
         cursor = [last.occurred_at, last.id]

@@ -1,16 +1,16 @@
 /**
  * 7. Storage: bytes on disk per stored report, every table and index included, against the
  * report's JSON body. Measured on a copy of a cached history (10k quick, 100k full) migrated to
- * the current layout (migration 011 rewrites older data as live writes now store it) and
+ * the current layout (migrations 011 and 013 rewrite older data as live writes now store it) and
  * vacuumed, so free pages left by the migration are not counted; SQLite's dbstat virtual table
  * gives the pages of each table and index.
  */
 import fs from 'node:fs'
-import Database from 'better-sqlite3'
 import type { BenchContext } from './lib/context.js'
 import { copyHistory, removeDb } from './lib/history.js'
 import { one, row, type BenchResult } from './lib/stats.js'
 import { openStore } from '../../src/storage/store.js'
+import { openDb } from '../../src/storage/db.js'
 
 export interface StorageFigures {
   reports: number
@@ -25,7 +25,8 @@ export interface StorageFigures {
 /** Migrates, vacuums and measures one database file (modified in place). */
 export function measureStorage(file: string): StorageFigures {
   openStore(file).close()
-  const db = new Database(file)
+  // vigil's own connection: it reads packed bodies (vigil_json), whose JSON text is the baseline.
+  const db = openDb(file)
   try {
     db.exec('VACUUM')
     const owner = new Map((db.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')").all() as { name: string; tbl_name: string }[])
@@ -40,7 +41,7 @@ export function measureStorage(file: string): StorageFigures {
       .sort((a, b) => b.bytes - a.bytes)
     return {
       reports: count('reports'),
-      bodyBytes: db.prepare('SELECT avg(length(body)) FROM reports').pluck().get() as number,
+      bodyBytes: db.prepare('SELECT avg(length(CAST(vigil_json(body) AS BLOB))) FROM reports').pluck().get() as number,
       tables,
       totalBytes: tables.reduce((s, t) => s + t.bytes, 0),
       fileBytes: fs.statSync(file).size,

@@ -9,6 +9,7 @@ import { DEFAULT_MISSIONS } from '../../src/config.js'
 import type { AlertState } from '../../src/alerts/alert.js'
 import { taxonomy } from './test-app.js'
 import { snapshotDecoder } from '../../src/storage/alert-change-codec.js'
+import { parseStored } from '../../src/storage/packed-json.js'
 
 /**
  * What the reliability tests compare alerts by: what a JOC officer would act on, not the ids or
@@ -39,8 +40,8 @@ export function storedAlertKeys(file: string): string[] {
 
 /** The classified reports stored in a database, active ones only, in occurredAt order. */
 export function storedReports(file: string): Report[] {
-  return withDb(file, (db) => (db.prepare("SELECT body FROM reports WHERE status = 'active' ORDER BY occurred_at, id").pluck().all() as string[])
-    .map((b) => JSON.parse(b) as Report))
+  return withDb(file, (db) => (db.prepare("SELECT body FROM reports WHERE status = 'active' ORDER BY occurred_at, id").pluck().all() as (string | Buffer)[])
+    .map((b) => parseStored<Report>(b)))
 }
 
 /**
@@ -68,7 +69,7 @@ export function consistencyProblems(file: string): string[] {
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`)
     for (const fk of db.pragma('foreign_key_check') as unknown[]) problems.push(`foreign key broken: ${JSON.stringify(fk)}`)
 
-    const reports = db.prepare('SELECT id, revision, status, fingerprint, body FROM reports').all() as { id: string; revision: number; status: string; fingerprint: string; body: string }[]
+    const reports = db.prepare('SELECT id, revision, status, fingerprint, body FROM reports').all() as { id: string; revision: number; status: string; fingerprint: string; body: string | Buffer }[]
     const revisions = db.prepare('SELECT report_id, revision, kind, fingerprint, result FROM report_revisions ORDER BY report_id, revision').all() as { report_id: string; revision: number; kind: string; fingerprint: string | null; result: string | null }[]
     const byReport = new Map<string, typeof revisions>()
     for (const r of revisions) byReport.set(r.report_id, [...(byReport.get(r.report_id) ?? []), r])
@@ -84,9 +85,9 @@ export function consistencyProblems(file: string): string[] {
       if (first.result === null) { problems.push(`report ${r.id}: stored without its answer`); continue }
       let body: Report
       try {
-        body = JSON.parse(r.body) as Report
+        body = parseStored<Report>(r.body)
       } catch {
-        problems.push(`report ${r.id}: body is not JSON`)
+        problems.push(`report ${r.id}: body is not JSON (packed or not)`)
         continue
       }
       if (r.revision === 1 && fingerprint(body) !== r.fingerprint) problems.push(`report ${r.id}: body does not match its fingerprint`)
@@ -103,7 +104,7 @@ export function consistencyProblems(file: string): string[] {
     const lastChange = db.prepare('SELECT seq, alert, base FROM alert_changes WHERE alert_id = ? ORDER BY seq DESC LIMIT 1')
     const snapshot = snapshotDecoder(db)()
     for (const a of alerts) {
-      const last = lastChange.get(a.id) as { seq: number; alert: string; base: number | null } | undefined
+      const last = lastChange.get(a.id) as { seq: number; alert: string | Buffer; base: number | null } | undefined
       if (!last) { problems.push(`alert ${a.id}: no change recorded`); continue }
       if (last.seq !== a.seq) problems.push(`alert ${a.id}: at seq ${a.seq} but its last change is ${last.seq}`)
       const then = snapshot(last)

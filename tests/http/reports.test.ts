@@ -211,6 +211,25 @@ describe('POST /reports/batch', () => {
     expect(res.json().results[1].code).toBe('VIGIL_BAD_JSON')
   })
 
+  it('stores a batch in one transaction per chunk of reports; a conflicting item is refused alone and the rest stored', async () => {
+    const transactions = async () => Number(/^vigil_write_transactions_total (\d+)/m.exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1])
+    const before = await transactions()
+    const items = Array.from({ length: 150 }, (_, i) => report({ id: `CH-${i}`, occurredAt: new Date(Date.parse('2026-02-01T00:00:00Z') + i * 60_000).toISOString() }))
+    const res = await t.app.inject({ method: 'POST', url: '/reports/batch', payload: items })
+    expect(res.json()).toMatchObject({ accepted: 150, replayed: 0, rejected: 0 })
+    // 150 reports in chunks of 100: two jobs, and the batch's audit record (one job per report
+    // committed every few reports before).
+    expect(await transactions() - before).toBeLessThanOrEqual(3)
+
+    // CH-7 again with another narrative: a conflict. Its chunk is rolled back and written one by one.
+    const mixed = [report({ id: 'CH-200' }), report({ id: 'CH-7', occurredAt: items[7]!.occurredAt, narrative: 'Changed.' }), report({ id: 'CH-201' }), items[8]!]
+    const again = await t.app.inject({ method: 'POST', url: '/reports/batch', payload: mixed })
+    expect(again.json()).toMatchObject({ accepted: 2, replayed: 1, rejected: 1 })
+    expect(again.json().results.map((r: { status: number; code?: string }) => r.code ?? r.status)).toEqual([201, 'VIGIL_REPORT_CONFLICT', 201, 201])
+    for (const id of ['CH-200', 'CH-201', 'CH-149']) expect((await t.app.inject({ method: 'GET', url: `/reports/${id}` })).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'GET', url: '/reports/CH-7' })).json().report.narrative).toBe(items[7]!.narrative)
+  })
+
   it('refuses a batch over the configured maximum with a 413', async () => {
     const small = await testApp({ config: { batchMax: 2 } })
     try {

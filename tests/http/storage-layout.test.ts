@@ -8,6 +8,7 @@ import { IED_CLUSTER } from '../helpers/test-rules.js'
 import { snapshotDecoder } from '../../src/storage/alert-change-codec.js'
 import { createReportsRepo } from '../../src/storage/reports-repo.js'
 import { presentReport } from '../../src/ingest/present-report.js'
+import { openDb } from '../../src/storage/db.js'
 
 let t: TestApp | undefined
 const dirs: string[] = []
@@ -53,8 +54,22 @@ async function answers() {
   return out
 }
 
+/** Rewrites a database into the layout before migration 013: JSON text everywhere, nothing packed. */
+function backToVersion12(file: string) {
+  const db = openDb(file)
+  try {
+    db.transaction(() => {
+      db.exec(`UPDATE reports SET body = vigil_json(body); UPDATE report_revisions SET body = vigil_json(body);
+        UPDATE alert_changes SET alert = vigil_json(alert); DELETE FROM schema_migrations WHERE version = 13`)
+    })()
+  } finally {
+    db.close()
+  }
+}
+
 /** Rewrites a database into the layout before migration 011 (whole bodies and snapshots everywhere). */
 function backToVersion10(file: string) {
+  backToVersion12(file)
   const db = new Database(file)
   try {
     db.transaction(() => {
@@ -113,5 +128,32 @@ describe('storage layout (migration 011)', () => {
     t = await open(file)
     expect(await answers()).toEqual(live)
     expect(bytes(file, STORED)).toBe(compact)
+  })
+
+  it('migration 013 packs the JSON of an old-layout database, and every reader answers as before', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const file = path.join(dir, 'vigil.db')
+    t = await open(file)
+    await aLifeOfAlerts()
+    const live = await answers()
+    await t.close()
+    t = undefined
+    const packed = bytes(file, STORED)
+    const blobs = (table: string, col: string) => bytes(file, `SELECT count(*) FROM ${table} WHERE typeof(${col}) = 'blob'`)
+    expect(blobs('reports', 'body'), 'report bodies packed as they are written').toBe(5)
+    expect(blobs('alert_changes', 'alert')).toBeGreaterThan(3)
+
+    // The same data as version 12 stored it (JSON text), opened by this version: migrated once.
+    backToVersion12(file)
+    expect(blobs('reports', 'body') + blobs('report_revisions', 'body') + blobs('alert_changes', 'alert')).toBe(0)
+    expect(bytes(file, STORED) + bytes(file, 'SELECT sum(length(body)) FROM reports')).toBeGreaterThan(packed * 2)
+    t = await open(file)
+    expect(bytes(file, 'SELECT count(*) FROM schema_migrations WHERE version = 13')).toBe(1)
+    expect(await answers()).toEqual(live)
+    expect(bytes(file, STORED)).toBe(packed)
+    expect(blobs('reports', 'body')).toBe(5)
+    // Revised bodies kept in their revision rows are packed too.
+    expect(blobs('report_revisions', 'body')).toBe(bytes(file, 'SELECT count(*) FROM report_revisions WHERE body IS NOT NULL'))
   })
 })

@@ -110,15 +110,25 @@ export async function ensureHistories(counts: number[], log: (s: string) => void
 /**
  * Starts the service once on the cached file itself, so its start-up work (pending migrations,
  * rebuilding the input index of indicators whose definition changed) is done once and kept in
- * the cache, as a production database keeps it after an upgrade. Returns the seconds until the
- * service listened: the start-up time on this history.
+ * the cache, as a production database keeps it after an upgrade. The index rebuild runs after
+ * the service listens, so it is waited for (/readyz 200): stopped before, every later start
+ * would rebuild every index again (a history is built without them). Returns the seconds until
+ * the service listened: the start-up time on this history.
  */
 export async function upgradeHistory(count: number, meta: HistoryMeta): Promise<number> {
   const { startVigil } = await import('./vigil-server.js')
   const t0 = performance.now()
   const server = await startVigil({ db: historyFile(count), history: meta })
   const seconds = (performance.now() - t0) / 1000
-  await server.stop()
+  try {
+    for (const end = performance.now() + 3_600_000; performance.now() < end;) {
+      const ok = await fetch(`${server.url}/readyz`).then((r) => r.status === 200, () => false)
+      if (ok) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  } finally {
+    await server.stop()
+  }
   return seconds
 }
 
