@@ -17,14 +17,7 @@ export interface AlertChange {
  * status, sentence, where), without a copy of the whole alert. A replay records a change per
  * report or more, so a full snapshot each made the heap grow with the history.
  */
-export interface ChangeRecord {
-  seq: number
-  alertId: number
-  kind: ChangeKind
-  at: number
-  actor: string | null
-  cause: string
-  inputIds: string[]
+export interface ChangeRecord extends Omit<AlertChange, 'alert'> {
   indicatorId: string
   mission: string
   identity: string

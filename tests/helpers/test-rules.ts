@@ -39,6 +39,17 @@ alerts:
     grade: high
     when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
 
+/** Each HOS report its own tactical high alert, acknowledged within 30 minutes, acted on within 2 hours. */
+export const PER_INCIDENT_RESPONSE = rule('HOS-113', `taxonomy: [HOS]
+scope: { groupBy: [report] }
+window: 1d
+expires: 7d
+alerts:
+  - level: tactical
+    grade: high
+    response: { acknowledgeWithin: 30m, actWithin: 2h }
+    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+
 /** Tactical high at 3 COM.CLASH in one admin2 within 7 days: a second, independent rule. */
 export const CLASHES = rule('COM-101', `taxonomy: [COM.CLASH]
 scope: { groupBy: [admin2] }

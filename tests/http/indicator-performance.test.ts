@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
-import { rule } from '../helpers/test-rules.js'
+import { PER_INCIDENT_RESPONSE } from '../helpers/test-rules.js'
 import { reviewCommand } from '../../src/cli/review-command.js'
 import { spread } from '../../src/alerts/indicator-performance.js'
-
-/** Each HOS report its own tactical high alert, acknowledged within 30 minutes, acted on within 2 hours. */
-const PER_INCIDENT_RESPONSE = rule('HOS-113', `taxonomy: [HOS]
-scope: { groupBy: [report] }
-window: 1d
-expires: 7d
-alerts:
-  - level: tactical
-    grade: high
-    response: { acknowledgeWithin: 30m, actWithin: 2h }
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
 
 let t: TestApp | undefined
 afterEach(async () => { await t?.close(); t = undefined })

@@ -1,18 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
-import { rule } from '../helpers/test-rules.js'
-
-/** Each HOS report its own tactical alert, to be acknowledged within 30 minutes. */
-const ONE_ALERT_PER_REPORT = rule('HOS-114', `taxonomy: [HOS]
-scope: { groupBy: [report] }
-window: 1d
-expires: 7d
-alerts:
-  - level: tactical
-    grade: high
-    response: { acknowledgeWithin: 30m, actWithin: 12h }
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+import { PER_INCIDENT_RESPONSE } from '../helpers/test-rules.js'
 
 let t: TestApp | undefined
 afterEach(async () => { await t?.close(); t = undefined })
@@ -24,7 +13,7 @@ async function transactions(app: TestApp['app']): Promise<number> {
 
 describe('the overdue sweep', () => {
   it('flags 450 alerts falling due together in write jobs of 200, so other writes can run between them, and flags each once', async () => {
-    t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-114-incident.yaml': ONE_ALERT_PER_REPORT }), now: '2026-03-10T08:00:00Z' })
+    t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-113-incident.yaml': PER_INCIDENT_RESPONSE }), now: '2026-03-10T08:00:00Z' })
     const items = Array.from({ length: 450 }, (_, i) => report({ id: `OD-${i}`, occurredAt: '2026-03-10T07:30:00Z' }))
     const batch = await t.app.inject({ method: 'POST', url: '/reports/batch', payload: items })
     expect(batch.statusCode, batch.body).toBe(200)
