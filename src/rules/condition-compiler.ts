@@ -1,4 +1,4 @@
-import { factKey, isAggregateFact, readPath } from './facts.js'
+import { factKey, isAggregateFact, pathParts, readParts, readPath } from './facts.js'
 import { resolveOperator, type OperatorFn } from './condition-operators.js'
 import { engineCopy } from './engine-copy.js'
 import type { Condition, LeafCondition } from './rule-schema.js'
@@ -241,16 +241,8 @@ function baseFact(scope: FactScope, fact: unknown, params: unknown): Read {
 /** readPath with the path split once. */
 function pathReader(path: unknown): (value: object) => unknown {
   if (typeof path !== 'string') return (value) => readPath(value, path as string)
-  const parts = path.replace(/^\$\.?/, '').split('.').filter((p) => p !== '')
-  return (value) => {
-    let cur: unknown = value
-    for (const p of parts) {
-      if (cur === null || typeof cur !== 'object') return undefined
-      if (!Object.hasOwn(cur, p)) return undefined
-      cur = (cur as Record<string, unknown>)[p]
-    }
-    return cur
-  }
+  const parts = pathParts(path)
+  return (value) => readParts(value, parts)
 }
 
 /** A copy now, of a value that is an object (a fresh one per explanation, as the engine's were). */

@@ -71,9 +71,13 @@ export function factKey(fact: string, params?: Record<string, unknown>): string 
   return `${fact}(${sorted.join(',')})`
 }
 
-/** Reads a dotted path (`location.route`, `targets.0`, optionally `$.`-prefixed) from a value. */
-export function readPath(value: unknown, path: string): unknown {
-  const parts = path.replace(/^\$\.?/, '').split('.').filter((p) => p !== '')
+/** The steps of a dotted path (`location.route`, `targets.0`, optionally `$.`-prefixed). */
+export function pathParts(path: string): string[] {
+  return path.replace(/^\$\.?/, '').split('.').filter((p) => p !== '')
+}
+
+/** Follows path steps into a value; undefined where a step is missing or not an own key. */
+export function readParts(value: unknown, parts: readonly string[]): unknown {
   let cur: unknown = value
   for (const p of parts) {
     if (cur === null || typeof cur !== 'object') return undefined
@@ -81,4 +85,9 @@ export function readPath(value: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[p]
   }
   return cur
+}
+
+/** Reads a dotted path (`location.route`, `targets.0`, optionally `$.`-prefixed) from a value. */
+export function readPath(value: unknown, path: string): unknown {
+  return readParts(value, pathParts(path))
 }

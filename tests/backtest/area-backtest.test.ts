@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { taxonomy, writeRules } from '../helpers/test-app.js'
-import { rule } from '../helpers/test-rules.js'
+import { REGION_VIOLENCE, REGION_VIOLENCE_FILE } from '../helpers/test-rules.js'
 import { ROOT } from '../../src/paths.js'
 import { runBacktest, type BacktestOptions } from '../../src/backtest/backtest-run.js'
 import { isOutcome, parseOutcomeSpec } from '../../src/backtest/outcome-spec.js'
@@ -24,14 +24,7 @@ import type { Report } from '../../src/reports/report.js'
  *   report: AO-O3 and AO-O5 raise their alerts on their own day, which the alerts do not cover.
  */
 const RULES = writeRules({
-  'protection-of-civilians/POC-902-violence-in-a-region.yaml': rule('POC-902', `taxonomy: [ARM.CLASH, POC.KILL]
-scope: { groupBy: [admin1] }
-window: 30d
-expires: 10d
-alerts:
-  - level: operational
-    grade: high
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`),
+  [REGION_VIOLENCE_FILE]: REGION_VIOLENCE,
 })
 const REPORTS = path.join(ROOT, 'tests/fixtures/backtest/hand-made-area-outcomes-2-of-4-detected.ndjson')
 const AREAS = ['Ouaka', 'Vakaga', 'Bamingui-Bangoran']

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, STANDARD_RULES_DIR } from '../../src/paths.js'
 import { tempDir, writeRules } from '../helpers/test-app.js'
-import { rule } from '../helpers/test-rules.js'
+import { REGION_VIOLENCE, REGION_VIOLENCE_FILE } from '../helpers/test-rules.js'
 
 function vigil(args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
@@ -41,14 +41,7 @@ describe('vigil backtest', () => {
 
   it('scores by admin1 against outcomes picked from the reports, the events placed by the shipped gazetteer', () => {
     const rules = writeRules({
-      'protection-of-civilians/POC-902-violence-in-a-region.yaml': rule('POC-902', `taxonomy: [ARM.CLASH, POC.KILL]
-scope: { groupBy: [admin1] }
-window: 30d
-expires: 10d
-alerts:
-  - level: operational
-    grade: high
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`),
+      [REGION_VIOLENCE_FILE]: REGION_VIOLENCE,
     })
     const r = vigil([
       'backtest', '--reports', path.join(ROOT, 'tests/fixtures/backtest/hand-made-area-outcomes-2-of-4-detected.ndjson'), '--rules', rules,

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { taxonomy, tempDir, writeRules } from '../helpers/test-app.js'
-import { rule } from '../helpers/test-rules.js'
+import { REGION_VIOLENCE, REGION_VIOLENCE_FILE } from '../helpers/test-rules.js'
 import { ROOT } from '../../src/paths.js'
 import { DEFAULT_MISSIONS } from '../../src/config.js'
 import { runCalibration, type CalibrateOptions } from '../../src/backtest/calibration-run.js'
@@ -31,15 +31,8 @@ import { ruleContentHash, validationWarnings } from '../../src/rules/validation-
  *   found (10d) detected Jan 20 (lead 10) with 23 area-days: tuned on 15 days, the shorter expiry
  *   does worse on data it never saw.
  */
-const RULE = rule('POC-902', `taxonomy: [ARM.CLASH, POC.KILL]
-scope: { groupBy: [admin1] }
-window: 30d
-expires: 10d
-alerts:
-  - level: operational
-    grade: high
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
-const FILE = 'protection-of-civilians/POC-902-violence-in-a-region.yaml'
+const RULE = REGION_VIOLENCE
+const FILE = REGION_VIOLENCE_FILE
 const REPORTS = path.join(ROOT, 'tests/fixtures/backtest/hand-made-area-outcomes-2-of-4-detected.ndjson')
 
 const options = (rulesDir: string): CalibrateOptions => ({

@@ -50,6 +50,17 @@ alerts:
     response: { acknowledgeWithin: 30m, actWithin: 2h }
     when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
 
+/** Operational high on any armed clash or killing of civilians in an admin1 within 30 days (the backtest fixtures' rule). */
+export const REGION_VIOLENCE = rule('POC-902', `taxonomy: [ARM.CLASH, POC.KILL]
+scope: { groupBy: [admin1] }
+window: 30d
+expires: 10d
+alerts:
+  - level: operational
+    grade: high
+    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+export const REGION_VIOLENCE_FILE = 'protection-of-civilians/POC-902-violence-in-a-region.yaml'
+
 /** Tactical high at 3 COM.CLASH in one admin2 within 7 days: a second, independent rule. */
 export const CLASHES = rule('COM-101', `taxonomy: [COM.CLASH]
 scope: { groupBy: [admin2] }

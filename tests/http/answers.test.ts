@@ -2,22 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
-import { rule } from '../helpers/test-rules.js'
+import { PER_INCIDENT } from '../helpers/test-rules.js'
 import { ANSWERS, isOtherAnswer } from '../../src/http/answer-schemas.js'
-
-/** Each HOS report its own tactical high alert: something in every list. */
-const PER_INCIDENT = rule('HOS-130', `taxonomy: [HOS]
-scope: { groupBy: [report] }
-window: 1d
-expires: 7d
-alerts:
-  - level: tactical
-    grade: high
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
 
 let t: TestApp
 beforeAll(async () => {
-  t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-130-incident.yaml': PER_INCIDENT }), now: '2026-03-10T12:00:00Z' })
+  t = await testApp({ rulesDir: writeRules({ 'hostile-acts/HOS-103-incident.yaml': PER_INCIDENT }), now: '2026-03-10T12:00:00Z' })
 })
 afterAll(async () => { await t.close() })
 
@@ -51,7 +41,7 @@ describe('real answers match their documented schemas', () => {
     await answered('POST', `/alerts/${alertId}/ack`, '/alerts/:id/ack', { note: 'seen' })
     await answered('POST', `/alerts/${alertId}/resolve`, '/alerts/:id/resolve', { disposition: 'useful' })
     await answered('GET', `/alerts/${alertId}/history`, '/alerts/:id/history')
-    await answered('GET', '/indicators/HOS-130/performance', '/indicators/:id/performance')
+    await answered('GET', '/indicators/HOS-103/performance', '/indicators/:id/performance')
     await answered('DELETE', '/reports/ANS-2', '/reports/:id', { reason: 'duplicate' })
 
     const silence = await answered('POST', '/silences', '/silences', { matchers: { mission: 'MINUSMA' }, endsAt: '2026-03-11T00:00:00Z', reason: 'exercise' })
@@ -64,7 +54,7 @@ describe('real answers match their documented schemas', () => {
     await answered('GET', '/audit', '/audit')
 
     await answered('GET', '/rules', '/rules')
-    await answered('GET', '/rules/HOS-130', '/rules/:id')
+    await answered('GET', '/rules/HOS-103', '/rules/:id')
     await answered('GET', '/rules/status', '/rules/status')
     await answered('GET', '/taxonomy', '/taxonomy')
     await answered('GET', '/taxonomy/HOS.IED', '/taxonomy/:code')
