@@ -18,12 +18,15 @@ type PackedRow = [
  * Numbers survive the trip exactly (SQLite writes a REAL's shortest round-trip form).
  */
 export function createSeriesLoader(db: Db): SeriesLoader {
+  // No ORDER BY: the window index hands the rows over in (occurred_at, input_id) order, and
+  // sorting them again inside the aggregate doubled its cost; the order is checked below.
   const series = db.prepare(`SELECT json_group_array(json_array(input_id, category, top_category, occurred_at, lat, lon,
       admin1, admin2, admin1_pcode, admin2_pcode, route, site, source, reliability, credibility, assessed, active,
-      un_killed, un_injured, un_abducted, civilians_killed, json(vals)) ORDER BY occurred_at, input_id)
-    FROM indicator_inputs WHERE indicator_id = ? AND mission = ? AND occurred_at > ?`).pluck()
+      un_killed, un_injured, un_abducted, civilians_killed, json(vals)))
+    FROM indicator_inputs INDEXED BY indicator_inputs_window WHERE indicator_id = ? AND mission = ? AND occurred_at > ?`).pluck()
   return (indicatorId, mission, from) => {
     const rows = JSON.parse(series.get(indicatorId, mission, from) as string) as PackedRow[]
+    if (!inOrder(rows)) rows.sort(byTimeThenId)
     return rows.map((r): SeriesRow => ({
       indicatorId, inputId: r[0], mission, category: r[1], topCategory: r[2],
       occurredAt: r[3], lat: r[4], lon: r[5], admin1: r[6], admin2: r[7],
@@ -33,4 +36,22 @@ export function createSeriesLoader(db: Db): SeriesLoader {
       vals: r[21], active: r[16] === 1,
     }))
   }
+}
+
+/** SQLite's order of TEXT (BINARY: UTF-8 bytes) is JavaScript's code point order, not its UTF-16 `<`. */
+function compareText(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
+
+function byTimeThenId(a: PackedRow, b: PackedRow): number {
+  return a[3] - b[3] || compareText(a[0], b[0])
+}
+
+function inOrder(rows: readonly PackedRow[]): boolean {
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1]!
+    const b = rows[i]!
+    if (a[3] > b[3] || (a[3] === b[3] && a[0] !== b[0] && compareText(a[0], b[0]) > 0)) return false
+  }
+  return true
 }
