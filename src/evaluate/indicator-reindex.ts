@@ -7,6 +7,9 @@ import type { CompiledIndicator } from '../rules/compile-indicator.js'
 import { isUnder } from '../taxonomy/taxonomy.js'
 import { lineageOf } from '../engine/alert-lineage.js'
 
+/** How long a rebuild works before letting the event loop turn (requests, timers). */
+const YIELD_EVERY_MS = 20
+
 export interface ReindexDeps {
   inputs: IndicatorInputsRepo
   reports: Pick<LookBackReports, 'since'>
@@ -46,7 +49,14 @@ export function createReindexer(deps: ReindexDeps) {
     if (inds.length === 0) return counts
     for (const ind of inds) deps.inputs.clear(ind.rule.id)
     const from = Math.min(...inds.map((i) => now - i.lookbackMs))
+    let turn = performance.now()
     for (const report of deps.reports.since(from)) {
+      // The job holds the write queue (the indexes change together), not the event loop: a
+      // rebuild over a long history takes tens of seconds, and /healthz must answer meanwhile.
+      if (performance.now() - turn > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        turn = performance.now()
+      }
       const t = Date.parse(report.occurredAt)
       let input: IndicatorInput | undefined
       for (const ind of inds) {
