@@ -62,7 +62,7 @@ describe('start-up on a history', () => {
     expect(svc.child.exitCode).toBeNull()
 
     const rebuilt = svc.logs.find((l) => l.msg === 'indicator indexes brought up to date')
-    // The load began once the service listened, never inside a plugin or ready hook.
+    // The service listened without waiting for the load: no plugin or ready hook holds it.
     const at = (msg: string) => svc!.logs.findIndex((l) => l.msg === msg)
     expect(at('vigil listening; loading the window state')).toBeGreaterThanOrEqual(0)
     expect(at('vigil listening; loading the window state')).toBeLessThan(at('indicator inputs loaded into memory'))
