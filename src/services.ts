@@ -11,6 +11,7 @@ import { createReportsRepo } from './storage/reports-repo.js'
 import { createAlertsRepo } from './storage/alerts-repo.js'
 import { readFeedSecret } from './storage/feed-secret.js'
 import { createIndicatorInputsRepo } from './storage/indicator-inputs-repo.js'
+import { createLookBackReports } from './storage/look-back-reports.js'
 import { WriteQueue, type WriteJournal } from './storage/write-queue.js'
 import { walSync } from './storage/wal-sync.js'
 import { createLoggedAlerts } from './storage/logged-alerts.js'
@@ -97,7 +98,7 @@ export function createServices(deps: ServiceDeps) {
   const routing = deps.routing
   const writer = createAlertWriter({ ...repos, ...(routing ? { outbox: createOutboxRecorder(notifications, () => routing.current()) } : {}) })
   const keysReader = createKeysRepo(store.reader)
-  const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createReportsRepo(store.writer) })
+  const reindex = createReindexer({ inputs: repos.inputs, alerts: repos.alerts, reports: createLookBackReports(store.writer) })
   const categoryLabel = labelOf(deps.taxonomy)
   const evaluator = createEvaluator({ ...repos, writer, rules, categoryLabel, neighbours: (mission, pcode) => gazetteers().get(mission)?.neighbours(pcode) ?? [] })
   const lifecycle = createAlertLifecycle({ ...repos, writer, rules })

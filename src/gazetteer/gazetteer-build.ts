@@ -66,9 +66,12 @@ export function buildGazetteer(
   const shapes = areaFeatures.map((f) => new AreaShape(f.rings))
   const byLevel = (level: 1 | 2) => new AreaIndex(areaList.map((item, i) => ({ item, shape: shapes[i]! })).filter((e) => e.item.level === level))
   const level1 = byLevel(1)
-  // Computed on first use: only indicators over neighbouring areas need it.
-  let adjacency: Map<string, string[]> | undefined
   const level2 = byLevel(2)
+  // Computed here, with the rest of the load, not on the first report that asks for a neighbour
+  // fact: that report is evaluated inside a write transaction, which must stay short.
+  const adjacency: ReadonlyMap<string, readonly string[]> = new Map([...areaAdjacency(
+    areaFeatures.map((f, i) => ({ pcode: areaList[i]!.pcode, level: areaList[i]!.level, rings: f.rings })),
+  )].map(([pcode, list]) => [pcode, Object.freeze(list)]))
   const areaAt = (lat: number, lon: number, level: 1 | 2) => (level === 1 ? level1 : level2).at(lat, lon)
 
   const siteList: Site[] = siteFeatures.map(({ props, lat, lon }) => ({
@@ -148,10 +151,8 @@ export function buildGazetteer(
     routes: freeze(routeList),
     areaAt,
     area: (pcode) => byPcode.get(pcode) ?? null,
-    neighbours(pcode) {
-      adjacency ??= areaAdjacency(areaFeatures.map((f, i) => ({ pcode: areaList[i]!.pcode, level: areaList[i]!.level, rings: f.rings })))
-      return adjacency.get(pcode) ?? []
-    },
+    adjacency,
+    neighbours: (pcode) => adjacency.get(pcode) ?? [],
     nearestSite(lat, lon) {
       let best: { site: Site; distanceKm: number } | null = null
       const reach = maxRadius / KM_PER_DEG_LAT + 0.01

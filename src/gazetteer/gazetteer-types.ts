@@ -56,6 +56,8 @@ export interface Gazetteer {
   /** The area of that level the point lies in; null outside every one. */
   areaAt(lat: number, lon: number, level: 1 | 2): Area | null
   area(pcode: string): Area | null
+  /** Every area's bordering areas of the same level (area-adjacency.ts), computed when the gazetteer is loaded. */
+  adjacency: ReadonlyMap<string, readonly string[]>
   /** The P-codes of the areas of the same level that share a border with this one (area-adjacency.ts). */
   neighbours(pcode: string): readonly string[]
   /** The nearest site whose radius holds the point. */

@@ -1,36 +1,14 @@
 import { dataVersionOf, type Db } from './db.js'
-import type { SeriesRow } from '../engine/input-series.js'
 import { WindowState, seriesRow } from '../engine/window-state.js'
 import type { IndicatorInputRow } from '../engine/window-types.js'
 import type { InputArea } from '../engine/series-aggregate.js'
 import type { AggregateQuery, AggregateResult } from '../engine/window-types.js'
 import type { WriteJournal } from './write-queue.js'
+import { createSeriesLoader } from './window-rows.js'
 
 export type { IndicatorInputRow }
 
 type ScopeQuery = import('../engine/window-state.js').ScopeQuery
-
-const SERIES_COLUMNS = `input_id, mission, category, top_category, occurred_at, lat, lon, admin1, admin2, admin1_pcode, admin2_pcode, route, site,
-  source, reliability, credibility, assessed, active, un_killed, un_injured, un_abducted, civilians_killed, vals`
-
-type StoredRow = {
-  input_id: string; mission: string; category: string; top_category: string; occurred_at: number
-  lat: number | null; lon: number | null; admin1: string | null; admin2: string | null
-  admin1_pcode: string | null; admin2_pcode: string | null; route: string | null; site: string | null
-  source: string; reliability: string; credibility: number; assessed: number; active: number
-  un_killed: number; un_injured: number; un_abducted: number; civilians_killed: number; vals: string | null
-}
-
-function fromStored(indicatorId: string, r: StoredRow): SeriesRow {
-  return {
-    indicatorId, inputId: r.input_id, mission: r.mission, category: r.category, topCategory: r.top_category,
-    occurredAt: r.occurred_at, lat: r.lat, lon: r.lon, admin1: r.admin1, admin2: r.admin2,
-    admin1Pcode: r.admin1_pcode, admin2Pcode: r.admin2_pcode, route: r.route, site: r.site,
-    source: r.source, reliability: r.reliability, credibility: r.credibility, assessed: r.assessed === 1,
-    unKilled: r.un_killed, unInjured: r.un_injured, unAbducted: r.un_abducted, civiliansKilled: r.civilians_killed,
-    vals: r.vals === null ? null : JSON.parse(r.vals) as Record<string, unknown>, active: r.active === 1,
-  }
-}
 
 /**
  * The per-indicator input index and its aggregates. Writes run inside the caller's transaction
@@ -52,13 +30,10 @@ export function createIndicatorInputsRepo(db: Db) {
   const indexedStmt = db.prepare('SELECT indicator_id FROM indicator_index').pluck()
   const forgetStmt = db.prepare('DELETE FROM indicator_index WHERE indicator_id = ?')
   const deactivateStmt = db.prepare('UPDATE indicator_inputs SET active = 0 WHERE input_id = ?')
-  const loadStmt = db.prepare(`SELECT ${SERIES_COLUMNS} FROM indicator_inputs
-    WHERE indicator_id = ? AND mission = ? AND occurred_at > ? ORDER BY occurred_at, input_id`)
   const readDataVersion = dataVersionOf(db)
   let dataVersion = readDataVersion()
   /** The window state: a write-through copy of what this table keeps, loaded per series on first use. */
-  const memory = new WindowState((indicatorId, mission, from) =>
-    (loadStmt.all(indicatorId, mission, from) as StoredRow[]).map((r) => fromStored(indicatorId, r)))
+  const memory = new WindowState(createSeriesLoader(db))
   /** The memory's version when the current job began: a rollback after a change empties it. */
   let begun = memory.version
 

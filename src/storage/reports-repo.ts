@@ -248,27 +248,6 @@ export function createReportsRepo(db: Db) {
       } while (after)
     },
 
-    /**
-     * Active reports of these codes or top codes that occurred after `from`, oldest first (main
-     * category only: the index of a rebuilt indicator).
-     */
-    *activeSince(prefixes: readonly string[], from: number, pageSize = 1000): Generator<Report> {
-      const subs = JSON.stringify(prefixes.filter((p) => p.includes('.')))
-      const tops = JSON.stringify(prefixes.filter((p) => !p.includes('.')))
-      // Read a page at a time: the caller writes between pages on this same connection.
-      const page = db.prepare(`SELECT id, occurred_at, body FROM reports WHERE status = 'active' AND (occurred_at, id) > (?, ?)
-        AND (category IN (SELECT value FROM json_each(?)) OR top_category IN (SELECT value FROM json_each(?)))
-        ORDER BY occurred_at, id LIMIT ?`)
-      let cursor: [number, string] = [from, '\uffff']
-      for (;;) {
-        const rows = page.all(cursor[0], cursor[1], subs, tops, pageSize) as { id: string; occurred_at: number; body: string | Buffer }[]
-        for (const r of rows) yield parseStored<Report>(r.body)
-        if (rows.length < pageSize) return
-        const last = rows[rows.length - 1]!
-        cursor = [last.occurred_at, last.id]
-      }
-    },
-
     count(): number {
       return (db.prepare('SELECT count(*) FROM reports').pluck().get() as number)
     },

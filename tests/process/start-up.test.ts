@@ -45,7 +45,9 @@ function seedHistory(file: string, count: number) {
 describe('start-up on a history', () => {
   it('loads the window state after listening: a load longer than the plugin timeout does not stop the start, and /readyz turns 200 when it is done', async () => {
     const db = path.join(tempDir(), 'vigil.db')
-    seedHistory(db, 30_000)
+    // Big enough that rebuilding and loading the indexes outlasts the plugin timeout several
+    // times over even after the load was made fast (about 3 s here, quiet).
+    seedHistory(db, 60_000)
     svc = await startService({ VIGIL_DB: db, VIGIL_RULES_DIR: STANDARD_RULES_DIR, VIGIL_PLUGIN_TIMEOUT_MS: String(PLUGIN_TIMEOUT_MS) })
     const ready = async () => (await fetch(`${svc!.url}/readyz`)).json() as Promise<{ status: string; checks: Record<string, string> }>
     const deadline = Date.now() + 120_000
@@ -60,6 +62,10 @@ describe('start-up on a history', () => {
     expect(svc.child.exitCode).toBeNull()
 
     const rebuilt = svc.logs.find((l) => l.msg === 'indicator indexes brought up to date')
+    // The service listened without waiting for the load: no plugin or ready hook holds it.
+    const at = (msg: string) => svc!.logs.findIndex((l) => l.msg === msg)
+    expect(at('vigil listening; loading the window state')).toBeGreaterThanOrEqual(0)
+    expect(at('vigil listening; loading the window state')).toBeLessThan(at('indicator inputs loaded into memory'))
     const loaded = svc.logs.find((l) => l.msg === 'indicator inputs loaded into memory') as { ms: number; indicators: number } | undefined
     console.log(`start-up: ${JSON.stringify(loaded)}; ${JSON.stringify(svc.logs.find((l) => l.msg === 'vigil ready'))}`)
     expect(rebuilt, 'the indexes were rebuilt from the stored reports').toBeDefined()

@@ -113,23 +113,28 @@ export async function ensureHistories(counts: number[], log: (s: string) => void
  * the cache, as a production database keeps it after an upgrade. The index rebuild runs after
  * the service listens, so it is waited for (/readyz 200): stopped before, every later start
  * would rebuild every index again (a history is built without them). Returns the seconds until
- * the service listened: the start-up time on this history.
+ * the service listened and until it was ready: a freshly built history has no index yet, so
+ * its first start is an upgrade that rebuilds every indicator's.
  */
-export async function upgradeHistory(count: number, meta: HistoryMeta): Promise<number> {
+export async function upgradeHistory(count: number, meta: HistoryMeta): Promise<{ listening: number; ready: number }> {
   const { startVigil } = await import('./vigil-server.js')
   const t0 = performance.now()
   const server = await startVigil({ db: historyFile(count), history: meta })
-  const seconds = (performance.now() - t0) / 1000
+  const listening = (performance.now() - t0) / 1000
+  let ready = NaN
   try {
     for (const end = performance.now() + 3_600_000; performance.now() < end;) {
       const ok = await fetch(`${server.url}/readyz`).then((r) => r.status === 200, () => false)
-      if (ok) break
+      if (ok) {
+        ready = (performance.now() - t0) / 1000
+        break
+      }
       await new Promise((r) => setTimeout(r, 500))
     }
   } finally {
     await server.stop()
   }
-  return seconds
+  return { listening, ready }
 }
 
 /** A private copy of a cached history to run against (the cache itself is never written). */
