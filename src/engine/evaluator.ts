@@ -230,6 +230,9 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const m = measure(ind, scope, pass.now)
     if (m.agg.lastSeen === null) return
     const outcome = ind.grade(m.facts, input.view, pass.now)
+    // No alert and no threshold: nothing to raise, so no place or sentence to work out (most
+    // evaluations of a quiet indicator end here).
+    if (!existing && !outcome) return
     const fullScope = keptScope(existing?.scope, { ...placed(scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) })
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,
