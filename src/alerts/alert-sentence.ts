@@ -67,6 +67,9 @@ const VICTIM_WORDS: Record<keyof typeof VICTIM_KINDS, [string, string]> = {
   children: ['child', 'children'], womenAndGirls: ['woman or girl', 'women and girls'],
 }
 
+/** The victim facts with their words, listed once (a sentence is written on every alert update). */
+const VICTIM_CLAUSES = Object.entries(VICTIM_FACTS).map(([fact, f]) => ({ fact, outcome: f.outcome, words: VICTIM_WORDS[f.kind] }))
+
 /** The casualty clause every alert sentence ends with, when there were casualties. */
 function casualties(facts: Record<string, number | null>): string[] {
   const out: string[] = []
@@ -76,10 +79,73 @@ function casualties(facts: Record<string, number | null>): string[] {
   if (n('unAbducted') > 0) out.push(`${n('unAbducted')} UN personnel abducted`)
   if (n('civiliansKilled') > 0) out.push(`${plural(n('civiliansKilled'), 'civilian', 'civilians')} killed`)
   // The victims' breakdown, where the rule weighs it: "2 children abducted".
-  for (const [fact, f] of Object.entries(VICTIM_FACTS)) {
-    if (n(fact) > 0) out.push(`${n(fact)} ${VICTIM_WORDS[f.kind][n(fact) === 1 ? 0 : 1]} ${f.outcome}`)
+  for (const c of VICTIM_CLAUSES) {
+    const v = n(c.fact)
+    if (v > 0) out.push(`${v} ${c.words[v === 1 ? 0 : 1]} ${c.outcome}`)
   }
   return out
+}
+
+/** A placeholder of a summary template: a fact (with its noun forms) or the scope; text otherwise. */
+type Part = string | { fact: string; whole: string; one?: string; many?: string } | { scope: true }
+
+const PLACEHOLDER = /\{([A-Za-z]+(?:\([^)]*\))?)(?::([^}|]+)(?:\|([^}]+))?)?\}/g
+
+/**
+ * Templates as parts, by template, title and window (the rule's own strings, so no key is built),
+ * and whether the trend is new: parsed once, not per update.
+ */
+const compiled = new Map<string | undefined, Map<string, Map<string, [Part[]?, Part[]?]>>>()
+
+function compile(template: string | undefined, title: string, window: string, trendIsNew: boolean): Part[] {
+  let byTitle = compiled.get(template)
+  if (!byTitle) compiled.set(template, byTitle = new Map())
+  let byWindow = byTitle.get(title)
+  if (!byWindow) byTitle.set(title, byWindow = new Map())
+  let both = byWindow.get(window)
+  if (!both) byWindow.set(window, both = [])
+  return both[trendIsNew ? 1 : 0] ??= parse(template, title, window, trendIsNew)
+}
+
+function parse(template: string | undefined, title: string, window: string, trendIsNew: boolean): Part[] {
+  let parts: Part[]
+  let text = template ?? '{count:matching report} {scope} within {window}: {title}'
+  // A rule that does not say where (a per-incident title) still gets its place.
+  if (!text.includes('{scope}')) text = `${text} {scope}`
+  // A trend over an empty history is no ratio: the clause says the situation is new instead.
+  if (trendIsNew) text = text.split(', ').map((c) => (c.includes('{trend}') ? 'new: none in the periods before' : c)).join(', ')
+  parts = []
+  let at = 0
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const [whole, name, one, many] = m as unknown as [string, string, string | undefined, string | undefined]
+    let lit = text.slice(at, m.index)
+    at = m.index! + whole.length
+    if (name === 'window') lit += humanDuration(window)
+    else if (name === 'title') lit += title
+    if (lit !== '') parts.push(lit)
+    if (name === 'scope') parts.push({ scope: true })
+    else if (name !== 'window' && name !== 'title') parts.push({ fact: name, whole, ...(one !== undefined ? { one } : {}), ...(many !== undefined ? { many } : {}) })
+  }
+  if (at < text.length) parts.push(text.slice(at))
+  // Adjacent text parts are joined, so rendering concatenates as few strings as it can.
+  const merged: Part[] = []
+  for (const p of parts) {
+    const last = merged[merged.length - 1]
+    if (typeof p === 'string' && typeof last === 'string') merged[merged.length - 1] = last + p
+    else merged.push(p)
+  }
+  return merged
+}
+
+/** The words of a scope, kept with the scope object (an alert's unchanged scope is the same object from update to update). */
+const scopeWords = new WeakMap<AlertScope, { label: CategoryLabel | undefined; text: string }>()
+
+function wordsOf(scope: AlertScope, label: CategoryLabel | undefined): string {
+  const known = scopeWords.get(scope)
+  if (known && known.label === label) return known.text
+  const text = humanScope(scope, label)
+  scopeWords.set(scope, { label, text })
+  return text
 }
 
 /**
@@ -98,20 +164,17 @@ export function alertSentence(input: {
   /** The taxonomy's labels, so a group by category reads in words rather than as a code. */
   categoryLabel?: CategoryLabel
 }): string {
-  let template = input.template ?? '{count:matching report} {scope} within {window}: {title}'
-  // A rule that does not say where (a per-incident title) still gets its place.
-  if (!template.includes('{scope}')) template = `${template} {scope}`
-  // A trend over an empty history is no ratio: the clause says the situation is new instead.
-  if (input.facts.trend === null) template = template.split(', ').map((c) => (c.includes('{trend}') ? 'new: none in the periods before' : c)).join(', ')
-  const head = template.replace(/\{([A-Za-z]+(?:\([^)]*\))?)(?::([^}|]+)(?:\|([^}]+))?)?\}/g, (whole, name: string, one?: string, many?: string) => {
-    if (name === 'window') return humanDuration(input.window)
-    if (name === 'scope') return humanScope(input.scope, input.categoryLabel)
-    if (name === 'title') return input.title
-    const value = input.facts[name]
-    if (value === undefined) return whole
-    const v = value ?? 0
-    if (!one) return String(v)
-    return plural(v, one, many ?? `${one}s`)
-  })
-  return [head, ...casualties(input.facts)].join(', ')
+  let head = ''
+  for (const p of compile(input.template, input.title, input.window, input.facts.trend === null)) {
+    if (typeof p === 'string') head += p
+    else if ('scope' in p) head += wordsOf(input.scope, input.categoryLabel)
+    else {
+      const value = input.facts[p.fact]
+      if (value === undefined) head += p.whole
+      else if (!p.one) head += String(value ?? 0)
+      else head += plural(value ?? 0, p.one, p.many ?? `${p.one}s`)
+    }
+  }
+  const clauses = casualties(input.facts)
+  return clauses.length === 0 ? head : [head, ...clauses].join(', ')
 }

@@ -7,7 +7,7 @@ import type { Placer } from '../reports/report-place.js'
 import type { Taxonomy } from '../taxonomy/taxonomy.js'
 import { rowConverter, type ImportFormat } from '../import/import-format.js'
 import { estimateRows, readSourceRows } from '../import/source-rows.js'
-import { RejectionTally } from '../import/rejections.js'
+import { RejectionTally, type RejectionGroup } from '../import/rejections.js'
 import type { Conversion, RowConverter, SourceRow } from '../import/source-row.js'
 import { HISTORIC_NOW, validateInput } from '../import/validate-input.js'
 import type { Progress } from '../import/progress.js'
@@ -27,6 +27,20 @@ export type ReportSource =
   | { kind: 'file'; file: string; format: ReportFileFormat; mapFile?: string; crosswalkFile?: string }
   /** A file read once already (a calibration replays it many times): its reports, validated and sorted. */
   | { kind: 'loaded'; file: string; format: ReportFileFormat; loaded: LoadedReports }
+
+/** A source as plain data, for a worker thread: a loaded file's rejection tally as its rows and list. */
+export type PortableSource = Exclude<ReportSource, { kind: 'loaded' }>
+  | (Omit<Extract<ReportSource, { kind: 'loaded' }>, 'loaded'> & { loaded: Omit<LoadedReports, 'rejected'> & { rejected: { rows: number; groups: RejectionGroup[] } } })
+
+export function portableSource(src: ReportSource): PortableSource {
+  if (src.kind !== 'loaded') return src
+  return { ...src, loaded: { ...src.loaded, rejected: { rows: src.loaded.rejected.rows, groups: src.loaded.rejected.list() } } }
+}
+
+export function revivedSource(src: PortableSource): ReportSource {
+  if (src.kind !== 'loaded') return src
+  return { ...src, loaded: { ...src.loaded, rejected: RejectionTally.of(src.loaded.rejected.rows, src.loaded.rejected.groups) } }
+}
 
 /** Guesses the source from the file name when no format is given: .db/.sqlite, .ndjson/.jsonl, else UCDP GED (or csv with a mapping). */
 export function guessSource(file: string, format: string | undefined, mapFile: string | undefined): ReportSource {

@@ -3,7 +3,7 @@ import { checkRule } from '../rules/rule-check.js'
 import { parseRuleText, type LoadedRule } from '../rules/rule-loader.js'
 import { buildRuleSet } from '../rules/rule-set.js'
 import { withWatches } from '../rules/taxonomy-watch.js'
-import { loadReportFile } from './backtest-reports.js'
+import { loadReportFile, type ReportSource } from './backtest-reports.js'
 import { areasOfReports, runBacktest, type BacktestOptions, type BacktestSummary } from './backtest-run.js'
 import { BacktestError } from './backtest-error.js'
 import { DAY_MS } from './scoring.js'
@@ -33,6 +33,21 @@ export interface CalibrateOptions extends Omit<BacktestOptions, 'split' | 'ruleS
   minPod?: number
   /** Called after each setting's replay (for a progress line). */
   onSetting?: (done: number, total: number) => void
+  /**
+   * Replays the training settings elsewhere (the CLI's pool of worker threads), each by its index
+   * in the sweep's order, calling `done` as each one ends; `reports` is the source as loaded here
+   * (a file's reports read and placed once). Default: here, one after another.
+   */
+  trainAll?: (count: number, done: () => void, reports: ReportSource) => Promise<TrainedSetting[]>
+}
+
+/** One setting replayed and scored on the training period: plain data, so a worker can hand it back. */
+export interface TrainedSetting {
+  row: SkillRow | null
+  /** Why the setting could not run (a value the rule check refuses). */
+  error: string | null
+  /** The training period as the replay scored it. */
+  period: { from: string; to: string } | null
 }
 
 export interface SettingResult {
@@ -110,7 +125,20 @@ function replayed(rules: readonly LoadedRule[], targets: readonly string[]): Loa
   return escalating ? [...rules] : rules.filter((r) => targets.includes(r.rule.id))
 }
 
-export async function runCalibration(opts: CalibrateOptions): Promise<CalibrationResult> {
+/** What every setting's replay shares: the checked rules, the loaded reports, the areas, the settings. */
+export interface CalibrationContext {
+  opts: CalibrateOptions
+  checked: ReturnType<typeof checkRuleDir>
+  targets: string[]
+  settings: Setting[]
+  trainingTo: string
+  /** The reports every replay reads: a file's loaded once. */
+  reports: ReportSource
+  run(rules: LoadedRule[], over: Partial<BacktestOptions>): Promise<BacktestSummary>
+}
+
+/** Checks the options and loads what the replays read; the same in the CLI's process and in each worker. */
+export function prepareCalibration(opts: CalibrateOptions): CalibrationContext {
   if (!opts.outcomeSpecs?.length && !opts.outcomes) throw new BacktestError('calibrate needs outcomes: --outcomes-from reports --outcome <class>, or --outcomes <fatalities.csv>')
   const checked = checkRuleDir(opts.rulesDir, opts.taxonomy)
   if (checked.problems.length > 0) throw new BacktestError(`the rules in ${opts.rulesDir} fail their check (vigil rules check)`)
@@ -127,7 +155,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
   const splitAt = Date.parse(`${opts.split}T00:00:00Z`)
   if (Number.isNaN(splitAt)) throw new BacktestError(`--split must be a date YYYY-MM-DD, not '${opts.split}'`)
   // The split is the calibration's, never the training replays' (they end before it).
-  const { split: _split, indicators: _i, sweeps: _s, choose: _c, minPod: _m, onSetting: _o, ...backtest } = opts
+  const { split: _split, indicators: _i, sweeps: _s, choose: _c, minPod: _m, onSetting: _o, trainAll: _t, ...backtest } = opts
   // No gazetteer's areas: every admin1 the whole stream names, so training and validation count
   // the same areas (a training replay alone would not know an area first named after the split).
   const areas = opts.areas && opts.areas.length > 0 ? opts.areas : reports.kind === 'loaded' ? areasOfReports(reports.loaded.reports, opts.mission) : []
@@ -138,26 +166,48 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Calibratio
     const set = buildRuleSet(withWatches(replayed(rules, targets), opts.taxonomy), checked.version, 0)
     return (await runBacktest({ ...base, ruleSet: set, scoreIndicators: targets, ...over })).summary
   }
+  return { opts, checked, targets, settings, trainingTo: isoDay(splitAt - DAY_MS), reports, run }
+}
 
-  const trainingTo = isoDay(splitAt - DAY_MS)
+/** Setting `n` of the sweep replayed and scored on the training period. */
+export async function trainSetting(ctx: CalibrationContext, n: number): Promise<TrainedSetting> {
+  try {
+    const s = await ctx.run(variantRules(ctx.checked.rules, ctx.targets, ctx.opts.sweeps, ctx.settings[n]!), { to: ctx.trainingTo })
+    return { row: dayRow(s.skill[0]!, 'whole'), error: null, period: { from: s.period.from, to: s.period.to } }
+  } catch (err) {
+    if (!(err instanceof BacktestError)) throw err
+    return { row: null, error: err.message, period: null }
+  }
+}
+
+/** Every setting replayed here, one after another. */
+async function trainHere(ctx: CalibrationContext, done: () => void): Promise<TrainedSetting[]> {
+  const out: TrainedSetting[] = []
+  for (let n = 0; n < ctx.settings.length; n++) {
+    out.push(await trainSetting(ctx, n))
+    done()
+  }
+  return out
+}
+
+export async function runCalibration(opts: CalibrateOptions): Promise<CalibrationResult> {
+  const ctx = prepareCalibration(opts)
+  const { checked, targets, settings, trainingTo, run } = ctx
   const currentByTarget = targets.map((id) => {
     const r = checked.rules.find((x) => x.rule.id === id)!
     return currentValues(r.text, id, opts.sweeps)
   })
-  const results: SettingResult[] = []
-  let training: { from: string; to: string } | null = null
-  for (const [n, setting] of settings.entries()) {
-    const current = currentByTarget.every((vals) => vals.every((v, i) => v === undefined || v === setting[i]))
-    try {
-      const s = await run(variantRules(checked.rules, targets, opts.sweeps, setting), { to: trainingTo })
-      training ??= { from: s.period.from, to: s.period.to }
-      results.push({ setting, current, error: null, row: dayRow(s.skill[0]!, 'whole'), onFront: false })
-    } catch (err) {
-      if (!(err instanceof BacktestError)) throw err
-      results.push({ setting, current, error: err.message, row: null, onFront: false })
-    }
-    opts.onSetting?.(n + 1, settings.length)
-  }
+  let finished = 0
+  const done = () => opts.onSetting?.(++finished, settings.length)
+  // One setting (nothing swept) is not worth a worker.
+  const trained = opts.trainAll && settings.length > 1 ? await opts.trainAll(settings.length, done, ctx.reports) : await trainHere(ctx, done)
+  const results: SettingResult[] = trained.map((t, n) => ({
+    setting: settings[n]!,
+    current: currentByTarget.every((vals) => vals.every((v, i) => v === undefined || v === settings[n]![i])),
+    error: t.error, row: t.row, onFront: false,
+  }))
+  // The training period as the first setting that ran scored it (every one scores the same days).
+  const training = trained.find((t) => t.period)?.period ?? null
   const scored = results.filter((r) => r.row)
   const front = paretoFront(scored.map((r) => ({ pod: r.row!.rules.probabilityOfDetection, timeUnderWarning: r.row!.rules.timeUnderWarning })))
   scored.forEach((r, i) => { r.onFront = front[i]! })

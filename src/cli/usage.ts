@@ -66,7 +66,7 @@ export const CALIBRATE_USAGE = `usage: vigil calibrate --reports <file|db> --rul
                        [--sweep '<path>=<values>' ...] --split <day> [--from <day> --to <day>]
                        (--outcomes-from reports --outcome <class> | --outcomes <fatalities.csv>)
                        [--choose skill|lift|peirce|pod] [--min-pod 0.5] [--level operational]
-                       [--out <dir>] [--write [--dataset <name>]]
+                       [--out <dir>] [--write [--dataset <name>]] [--jobs <n>]
 
   --indicator  the indicator(s) to calibrate; only their warnings are scored (the other rules are
                replayed only when one of them escalates on alerts)
@@ -87,6 +87,9 @@ export const CALIBRATE_USAGE = `usage: vigil calibrate --reports <file|db> --rul
   --out        write calibration.md, calibration.html (the trade-off plotted) and calibration.json
   --write      rewrite each calibrated rule file with the chosen setting (version raised when it
                changed) and a validation: block (--dataset names the data; default the file name)
+  --jobs       replay the settings on this many worker threads at once (default 1); the tables are
+               the same. A worker costs about a second to start and its first replay runs slower,
+               so it pays for sweeps of many settings whose replays take a second or more
 
 Other options as for vigil backtest (--format, --map, --level, --draws, --bootstrap, --seed).
 `

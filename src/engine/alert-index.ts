@@ -140,7 +140,13 @@ export class AlertIndex implements AlertStore {
   }
 
   activeAbove(mission: string, topCategory: string, minRank: number): InhibitionView[] {
-    return this.family(mission, topCategory).filter((a) => a.rank >= minRank)
+    // Asked on every save of a lower alert: read the family's ids directly, no copy of the whole family.
+    const out: AlertState[] = []
+    for (const id of this.families.get(familyKey(mission, topCategory)) ?? []) {
+      const a = this.alerts.get(id)!
+      if (a.rank >= minRank) out.push(a)
+    }
+    return out
   }
 
   activeFamily(mission: string, topCategory: string): (InhibitionView & { rank: number; inhibited: boolean })[] {

@@ -33,6 +33,21 @@ export interface EvaluatorDeps {
 /** Rule id prefixes that are taxonomy top categories (escalation rules use ESC). */
 const TAXONOMY_TOPS = new Set(['HOS', 'POC', 'ARM', 'COM', 'CRM', 'UNR', 'SAF', 'HLT'])
 
+/** The fact names an indicator's trend measures write, named once per indicator rather than per evaluation. */
+const trendFactNames = new WeakMap<CompiledIndicator, { measure: string; trend: string; baseline: string }[]>()
+
+function trendFacts(ind: CompiledIndicator) {
+  let names = trendFactNames.get(ind)
+  if (!names) {
+    names = ind.trendMeasures.map((m) => {
+      const params = m === 'count' ? {} : { measure: m }
+      return { measure: m, trend: factKey('trend', params), baseline: factKey('baseline', params) }
+    })
+    trendFactNames.set(ind, names)
+  }
+  return names
+}
+
 /** Escalation indicators feed on alerts, which may feed further ones; this bounds the chain. */
 const MAX_CASCADE_DEPTH = 4
 
@@ -78,7 +93,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       anchor,
       windowMs: ind.windowMs,
       trendPeriods: ind.trendPeriods,
-      trendMeasures: [...ind.trendMeasures],
+      trendMeasures: ind.trendMeasures,
       includeUnassessed: ind.rule.includeUnassessed,
       mitigatingCodes: ind.mitigatingCodes,
       specs: ind.needs,
@@ -104,9 +119,15 @@ export function createEvaluator(deps: EvaluatorDeps) {
     if (main?.admin1Pcode && main.admin1 === admin1) out.admin1Pcode = main.admin1Pcode
     if (admin2 !== null) out.admin2 = admin2
     if (main?.admin2Pcode && main.admin2 === admin2) out.admin2Pcode = main.admin2Pcode
-    const areas = new Map<string, AreaRef>()
+    // Each area once, by level and name, in the order first met (no key strings built per call).
+    const areas: AreaRef[] = []
+    const seen1 = new Set<string>()
+    const seen2 = new Set<string>()
     const add = (level: 1 | 2, name: string | null, pcode: string | null) => {
-      if (name !== null && !areas.has(`${level}:${name}`)) areas.set(`${level}:${name}`, { level, name, ...(pcode ? { pcode } : {}) })
+      const seen = level === 1 ? seen1 : seen2
+      if (name === null || seen.has(name)) return
+      seen.add(name)
+      areas.push(pcode ? { level, name, pcode } : { level, name })
     }
     add(1, out.admin1 ?? null, out.admin1Pcode ?? null)
     add(2, out.admin2 ?? null, out.admin2Pcode ?? null)
@@ -114,7 +135,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       add(1, a.admin1, a.admin1Pcode)
       add(2, a.admin2, a.admin2Pcode)
     }
-    if (areas.size > 0) out.areas = [...areas.values()]
+    if (areas.length > 0) out.areas = areas
     return out
   }
 
@@ -123,12 +144,11 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const q = query(ind, scope, anchor)
     const agg = inputs.aggregate(q)
     const facts: Record<string, number | null> = { ...agg.values }
-    for (const m of ind.trendMeasures) {
-      const params = m === 'count' ? {} : { measure: m }
-      const baseline = agg.baselines[m] ?? 0
+    for (const t of trendFacts(ind)) {
+      const baseline = agg.baselines[t.measure] ?? 0
       // No history before this window: a new situation, not a ratio (rules test `baseline` for it).
-      facts[factKey('trend', params)] = baseline > 0 ? trendOf(agg.values[m] ?? 0, baseline) : null
-      facts[factKey('baseline', params)] = Math.round(baseline * 100) / 100
+      facts[t.trend] = baseline > 0 ? trendOf(agg.values[t.measure] ?? 0, baseline) : null
+      facts[t.baseline] = Math.round(baseline * 100) / 100
     }
     if (ind.usesNeighbours) facts.neighbourAreasWithEvents = neighbourAreasWithEvents(inputs, q, deps.neighbours ?? (() => []))
     const confidence = confidenceOf({ ...agg, independentSources: agg.values.independentSources ?? 0 })
@@ -210,6 +230,9 @@ export function createEvaluator(deps: EvaluatorDeps) {
     const m = measure(ind, scope, pass.now)
     if (m.agg.lastSeen === null) return
     const outcome = ind.grade(m.facts, input.view, pass.now)
+    // No alert and no threshold: nothing to raise, so no place or sentence to work out (most
+    // evaluations of a quiet indicator end here).
+    if (!existing && !outcome) return
     const fullScope = keptScope(existing?.scope, { ...placed(scope, m.q), ...(m.agg.centroid ? { centroid: m.agg.centroid } : {}) })
     const base = {
       confidence: m.confidence, trend: m.trend, facts: m.facts, count: m.facts.count ?? 0,

@@ -320,12 +320,31 @@ export function aggregateSeries(series: InputSeries, q: AggregateQuery): Aggrega
   }
 }
 
+/** Field readers by name: an evaluation asks whether its input counts on every update. */
+const readers = new Map<string, (r: SeriesRow) => unknown>()
+const readerOf = (field: string) => {
+  let read = readers.get(field)
+  if (!read) readers.set(field, read = fieldReader(field))
+  return read
+}
+
 /** Whether the aggregate over this scope and window counts the input. */
 export function seriesCounts(series: InputSeries, q: ScopeOptions & { anchor: number; windowMs: number }, inputId: string): boolean {
   const r = series.get(inputId)
   if (r === undefined || r.occurredAt <= q.anchor - q.windowMs || r.occurredAt > q.anchor) return false
-  const eqHolds = Object.entries(q.scope.eq).every(([field, value]) => fieldReader(field)(r) === value)
-  return eqHolds && scopeTest(q)(r)
+  for (const field in q.scope.eq) if (readerOf(field)(r) !== q.scope.eq[field]) return false
+  // Without a circle, whether a row counts is a question of its flags: the plan's test, made once.
+  return q.scope.circle ? scopeTest(q)(r) : flagsTest(q)(r)
+}
+
+const flagTests = new Map<string, (r: SeriesRow) => boolean>()
+
+/** scopeTest without a circle, kept by what it depends on (the flags and mitigating codes). */
+function flagsTest(q: ScopeOptions): (r: SeriesRow) => boolean {
+  const name = flagsName(q)
+  let test = flagTests.get(name)
+  if (!test) flagTests.set(name, test = scopeTest(q))
+  return test
 }
 
 /**

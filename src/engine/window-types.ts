@@ -55,7 +55,7 @@ export interface AggregateQuery {
   anchor: number
   windowMs: number
   trendPeriods: number
-  trendMeasures: string[]
+  trendMeasures: readonly string[]
   includeUnassessed: boolean
   /** Input categories that mitigate (ARM.AGREEMENT...): counted only by `mitigating` specs. */
   mitigatingCodes?: readonly string[]

@@ -29,6 +29,14 @@ export class RejectionTally {
   list(): RejectionGroup[] {
     return [...this.groups.values()].sort((a, b) => b.count - a.count)
   }
+
+  /** The tally again from its rows and list (a copy sent to a worker thread loses the class). */
+  static of(rows: number, groups: readonly RejectionGroup[]): RejectionTally {
+    const t = new RejectionTally()
+    t.rows = rows
+    for (const g of groups) t.groups.set(g.reason, g)
+    return t
+  }
 }
 
 /**

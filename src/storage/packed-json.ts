@@ -23,10 +23,18 @@ function dictionaryOf(id: number): Buffer {
   return d
 }
 
+/**
+ * The output buffer zlib allocates per call (16 KB by default, more than a value needs): most of a
+ * small value's inflate was that allocation. A smaller one, sized from the input, halves the call
+ * (a 258-byte body: ~13 -> ~7 us); a larger output simply takes more chunks.
+ */
+const chunkFor = (bytes: number) => Math.min(65_536, Math.max(1_024, 2 ** Math.ceil(Math.log2(bytes))))
+
 /** The stored form of a JSON text: packed against dictionary `id` when that is shorter. */
 export function packJson(text: string, id: number): string | Buffer {
   if (text.length < PACK_MIN) return text
-  const deflated = zlib.deflateRawSync(text, { dictionary: dictionaryOf(id), windowBits: WINDOW_BITS, memLevel: MEM_LEVEL })
+  // Deflated output is smaller than the text: a chunk of the text's size holds it (the bytes are the same whatever the chunk).
+  const deflated = zlib.deflateRawSync(text, { dictionary: dictionaryOf(id), windowBits: WINDOW_BITS, memLevel: MEM_LEVEL, chunkSize: chunkFor(text.length) })
   if (deflated.length + 1 >= Buffer.byteLength(text)) return text
   const out = Buffer.allocUnsafe(deflated.length + 1)
   out[0] = id
@@ -38,7 +46,8 @@ export function packJson(text: string, id: number): string | Buffer {
 export function unpackJson(stored: string | Buffer | Uint8Array): string {
   if (typeof stored === 'string') return stored
   const bytes = Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength)
-  return zlib.inflateRawSync(bytes.subarray(1), { dictionary: dictionaryOf(bytes[0]!), windowBits: WINDOW_BITS }).toString('utf8')
+  // JSON deflated against its keys comes back 3 to 6 times larger.
+  return zlib.inflateRawSync(bytes.subarray(1), { dictionary: dictionaryOf(bytes[0]!), windowBits: WINDOW_BITS, chunkSize: chunkFor(bytes.length * 6) }).toString('utf8')
 }
 
 /** unpackJson for a nullable column. */

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { taxonomy, tempDir, writeRules } from '../helpers/test-app.js'
+import { vigil, vigilAsync } from '../helpers/cli-process.js'
 import { REGION_VIOLENCE, REGION_VIOLENCE_FILE } from '../helpers/test-rules.js'
 import { ROOT } from '../../src/paths.js'
 import { DEFAULT_MISSIONS } from '../../src/config.js'
@@ -108,6 +109,33 @@ describe('vigil calibrate as a command', () => {
     expect(validationWarnings([bumped.rule]).map((w) => w.message)).toEqual([
       'stale validation record: it measured version 2, the rule is version 3; measure it again (vigil calibrate --write)',
     ])
+  })
+})
+
+describe('vigil calibrate --jobs: settings replayed on worker threads', () => {
+  const line = (rules: string, out: string, jobs: string) => ['calibrate', '--reports', REPORTS, '--rules', rules, '--mission', 'MINUSCA',
+    '--from', '2020-01-01', '--to', '2020-01-31', '--split', '2020-01-16', '--outcomes-from', 'reports', '--outcome', 'POC.KILL civiliansKilled>=5',
+    '--indicator', 'POC-902', '--sweep', 'expires=5d,0d,10d,20d', '--draws', '50', '--bootstrap', '50', '--out', out, '--jobs', jobs]
+
+  it('gives the same tables, in the sweep\'s order, as one setting after another (a refused value a row on either)', async () => {
+    const rules = writeRules({ [FILE]: RULE })
+    const [outOne, outTwo] = [path.join(tempDir(), 'one'), path.join(tempDir(), 'two')]
+    const [one, two] = await Promise.all([vigilAsync(line(rules, outOne, '1'), {}, 120_000), vigilAsync(line(rules, outTwo, '3'), {}, 120_000)])
+    expect([one.status, two.status]).toEqual([0, 0])
+    expect(two.stderr).toBe('setting 1 of 4 replayed\nsetting 2 of 4 replayed\nsetting 3 of 4 replayed\nsetting 4 of 4 replayed\n')
+    expect(two.stderr).toBe(one.stderr)
+    expect(two.stdout.replaceAll(outTwo, outOne)).toBe(one.stdout)
+    expect(two.stdout).toMatch(/^\| 1 \| 5d \| 50\.0% \| 50\.0% \| 3 \| 6\.3% \|.* \| chosen, front \|$/m)
+    expect(two.stdout).toMatch(/^\| 2 \| 0d \| expires /m)
+    const json = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'calibration.json'), 'utf8'))
+    expect(json(outTwo)).toEqual(json(outOne))
+    expect(json(outTwo).settings.map((s: { setting: string[] }) => s.setting[0])).toEqual(['5d', '0d', '10d', '20d'])
+  })
+
+  it('refuses a --jobs that is not a whole number of at least 1', () => {
+    const r = vigil(line(writeRules({ [FILE]: RULE }), tempDir(), '0'))
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^vigil calibrate: --jobs must be a whole number, 1 or more/)
   })
 })
 
