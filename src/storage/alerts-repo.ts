@@ -328,8 +328,14 @@ export function createAlertsRepo(db: Db) {
       return Number(insertStmt.run(toRow(alert)).lastInsertRowid)
     },
 
-    update(alert: AlertState) {
-      updateStmt.run({ ...toRow(alert), id: alert.id })
+    /** Writes an alert's row; `seq`, when given, is stored in place of the alert's own. */
+    update(alert: AlertState, seq: number = alert.seq) {
+      updateStmt.run({ ...toRow(alert), id: alert.id, seq })
+    },
+
+    /** Stamps the sequence number of an alert's latest change on its row. */
+    setSeq(alertId: number, seq: number) {
+      setSeqStmt.run(seq, alertId)
     },
 
     link(alertId: number, inputIds: readonly string[]) {
@@ -361,8 +367,11 @@ export function createAlertsRepo(db: Db) {
       return (overdueStmt.all({ now }) as AlertRow[]).map(toState)
     },
 
-    /** Appends a change and stamps its sequence number on the alert; returns the change. */
-    recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
+    /**
+     * Appends a change and stamps its sequence number on the alert's row (unless `stampRow` is
+     * false: the caller writes the row later, with the seq); returns the change.
+     */
+    recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[], stampRow = true): AlertChange {
       // The only writer numbers changes itself, so the snapshot can carry its own sequence number.
       const seq = lastSeq() + 1
       const stamped = { ...alert, seq }
@@ -373,7 +382,7 @@ export function createAlertsRepo(db: Db) {
         status: alert.status, topCategory: alert.topCategory, taxonomy: JSON.stringify(alert.taxonomy),
         admin1: alert.scope.admin1 ?? null, areas: areaKeys(alert.scope.areas), silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
       })
-      setSeqStmt.run(seq, alert.id)
+      if (stampRow) setSeqStmt.run(seq, alert.id)
       return { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
     },
 

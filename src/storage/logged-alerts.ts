@@ -23,9 +23,30 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
   let dataVersion = readDataVersion()
   /** Whether memory changed since the current job began (a rollback then reloads it). */
   let changed = false
+  /** Inside a write-queue job: alert rows are held until it ends. */
+  let holding = false
+  /** Alert rows held back: id -> the alert as last updated. */
+  const heldRows = new Map<number, AlertState>()
+  /** Seqs held back: id -> the seq of the alert's latest change, for its row. */
+  const heldSeqs = new Map<number, number>()
+
+  /** Writes the held rows (each once, with its latest seq). */
+  function flush() {
+    if (heldRows.size === 0 && heldSeqs.size === 0) return
+    for (const [id, alert] of heldRows) repo.update(alert, heldSeqs.get(id) ?? alert.seq)
+    for (const [id, seq] of heldSeqs) if (!heldRows.has(id)) repo.setSeq(id, seq)
+    heldRows.clear()
+    heldSeqs.clear()
+  }
+
+  function dropHeld() {
+    heldRows.clear()
+    heldSeqs.clear()
+  }
 
   /** Reads every active alert and its links from SQLite into a fresh index. */
   function load(): { alerts: number; links: number } {
+    flush()
     const fresh = new AlertIndex({ keepInactive: false, keepLog: false })
     // activeStmt returns rows; the repo's get() turns them into alerts (one shape for both paths).
     for (const row of activeStmt.all() as { id: number }[]) fresh.restore(repo.get(row.id)!)
@@ -48,8 +69,8 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
     return index
   }
 
-  const store: AlertStore & { load: typeof load; journal: WriteJournal; held(): { alerts: number; links: number } } = {
-    get: (id) => memory().get(id) ?? repo.get(id),
+  const store: AlertStore & { load: typeof load; flush: typeof flush; journal: Required<WriteJournal>; held(): { alerts: number; links: number } } = {
+    get: (id) => memory().get(id) ?? (flush(), repo.get(id)),
     active: () => memory().active(),
     activeByIdentity: (identity) => memory().activeByIdentity(identity),
     activeNear: (indicatorId, mission, prefix, lat, lon, km) => memory().activeNear(indicatorId, mission, prefix, lat, lon, km),
@@ -57,7 +78,8 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
     activeFamily: (mission, top) => memory().activeFamily(mission, top),
     dueForExpiry: (now) => memory().dueForExpiry(now),
     // The timer's look-up, on SQLite's deadline indexes: nothing the engine asks per report.
-    dueForOverdue: (now) => repo.dueForOverdue(now),
+    dueForOverdue: (now) => (flush(), repo.dueForOverdue(now)),
+    // Links are written at once: nothing held can make this read stale.
     inputIds: (alertId) => repo.inputIds(alertId),
 
     insert(alert: Omit<AlertState, 'id'>): number {
@@ -70,7 +92,13 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
     update(alert: AlertState) {
       const m = memory()
-      repo.update(alert)
+      if (holding) {
+        heldRows.set(alert.id, alert)
+        // The row takes this alert's own seq unless a change recorded after it stamps another.
+        heldSeqs.delete(alert.id)
+      } else {
+        repo.update(alert)
+      }
       m.update(alert)
       changed = true
     },
@@ -90,8 +118,10 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
     },
 
     recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
-      const change = repo.recordChange(alert, kind, at, actor, cause, inputIds)
+      const change = repo.recordChange(alert, kind, at, actor, cause, inputIds, !holding)
+      if (holding) heldSeqs.set(alert.id, change.seq)
       memory().stamp(alert.id, change.seq)
+      changed = true
       return change
     },
 
@@ -100,10 +130,27 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
     /** Keeps memory in step with the write queue's savepoints: a rolled-back write reloads it. */
     journal: {
-      begin() { changed = false },
-      rollback() { if (changed) loaded = false },
-      reset() { loaded = false },
+      begin() {
+        changed = false
+        holding = true
+      },
+      end() {
+        holding = false
+        flush()
+      },
+      rollback() {
+        holding = false
+        dropHeld()
+        if (changed) loaded = false
+      },
+      reset() {
+        holding = false
+        dropHeld()
+        loaded = false
+      },
     },
+    /** Writes the alert rows held back in the current job now. */
+    flush,
   }
   return store
 }
