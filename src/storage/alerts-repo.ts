@@ -7,7 +7,7 @@ import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
 import { areaKeys, areaMatchSql, touchesAny } from '../reports/report-place.js'
-import { encodeSnapshot, keyframeFinder, snapshotDecoder } from './alert-change-codec.js'
+import { encodeSnapshot, keyframeWriter, snapshotDecoder } from './alert-change-codec.js'
 
 interface AlertRow {
   id: number
@@ -258,7 +258,7 @@ export function createAlertsRepo(db: Db) {
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
 
   const filtered = new Map<string, Statement>()
-  const keyframeOf = keyframeFinder(db)
+  const keyframes = keyframeWriter(db)
   const decoder = snapshotDecoder(db)
   /** Change rows as changes; one decoder per read, so each keyframe is read once. */
   const toChanges = (rows: ChangeRow[]): AlertChange[] => {
@@ -373,15 +373,17 @@ export function createAlertsRepo(db: Db) {
      */
     recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[], stampRow = true): AlertChange {
       // The only writer numbers changes itself, so the snapshot can carry its own sequence number.
-      const seq = lastSeq() + 1
+      const last = lastSeq()
+      const seq = last + 1
       const stamped = { ...alert, seq }
-      const stored = encodeSnapshot(stamped, keyframeOf(alert.id))
+      const stored = encodeSnapshot(stamped, keyframes.find(alert.id, last))
       changeStmt.run({
         seq, alertId: alert.id, kind, at, actor, cause, inputIds: JSON.stringify(inputIds), alert: stored.alert, base: stored.base,
         mission: alert.mission, indicatorId: alert.indicatorId, level: alert.level, gradeRank: GRADES.indexOf(alert.grade),
         status: alert.status, topCategory: alert.topCategory, taxonomy: JSON.stringify(alert.taxonomy),
         admin1: alert.scope.admin1 ?? null, areas: areaKeys(alert.scope.areas), silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
       })
+      keyframes.written(alert.id, seq, stored)
       if (stampRow) setSeqStmt.run(seq, alert.id)
       return { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
     },

@@ -107,4 +107,25 @@ describe('alert rows written once per write job', () => {
     expect(storedRow(id)).toMatchObject({ status: 'acknowledged', seq: ack.alert.seq })
     expect(consistencyProblems(t!.dbFile)).toEqual([])
   })
+
+  it('a keyframe written by a rolled-back job is never the base of a later change', async () => {
+    await start()
+    await batch(onRoute(3, 'R'))
+    const [raised] = await feed()
+    const id = raised!.alert.id
+    const vigil = t!.app.vigil
+    const now = t!.clock()
+    // A resolution with a long note changes most of the snapshot: stored whole (a keyframe). The
+    // job then fails, so that keyframe and its seq are rolled back.
+    const refused = vigil.queue.run(() => {
+      vigil.lifecycle.resolve(id, 'officer', 'n'.repeat(3000), now)
+      throw new Error('refused after the write')
+    })
+    await expect(refused).rejects.toThrow('refused after the write')
+    // The next change takes the freed seq; it must patch against the keyframe still stored.
+    const ack = await vigil.queue.run(() => vigil.lifecycle.acknowledge(id, 'officer', null, now))
+    expect(ack.alert).toMatchObject({ status: 'acknowledged', statusReason: null })
+    expect(lastSnapshot(id)).toEqual(storedRow(id))
+    expect(consistencyProblems(t!.dbFile)).toEqual([])
+  })
 })
