@@ -25,6 +25,8 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
   let changed = false
   /** Inside a write-queue job: alert rows are held until it ends. */
   let holding = false
+  /** The data version was read in this job (no other connection can commit during it). */
+  let versionKnown = false
   /** Alert rows held back: id -> the alert as last updated. */
   const heldRows = new Map<number, AlertState>()
   /** Seqs held back: id -> the seq of the alert's latest change, for its row. */
@@ -65,7 +67,9 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
   /** The index, (re)loaded first when it is not known to match the database. */
   function memory(): AlertIndex {
-    if (!loaded || readDataVersion() !== dataVersion) load()
+    if (!loaded || (!versionKnown && readDataVersion() !== dataVersion)) load()
+    // Inside a job the write lock is held: no other connection can commit until it ends.
+    versionKnown = holding
     return index
   }
 
@@ -133,18 +137,22 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
       begin() {
         changed = false
         holding = true
+        versionKnown = false
       },
       end() {
         holding = false
+        versionKnown = false
         flush()
       },
       rollback() {
         holding = false
+        versionKnown = false
         dropHeld()
         if (changed) loaded = false
       },
       reset() {
         holding = false
+        versionKnown = false
         dropHeld()
         loaded = false
       },
