@@ -31,6 +31,17 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
   const heldRows = new Map<number, AlertState>()
   /** Seqs held back: id -> the seq of the alert's latest change, for its row. */
   const heldSeqs = new Map<number, number>()
+  /** identity -> the held alert last updated under it (an insert under it writes that row first). */
+  const heldIdentities = new Map<string, number>()
+
+  /** Writes one held row now. */
+  function writeHeld(id: number) {
+    const alert = heldRows.get(id)
+    if (!alert) return
+    repo.update(alert, heldSeqs.get(id) ?? alert.seq)
+    heldRows.delete(id)
+    heldSeqs.delete(id)
+  }
 
   /** Writes the held rows (each once, with its latest seq). */
   function flush() {
@@ -39,11 +50,13 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
     for (const [id, seq] of heldSeqs) if (!heldRows.has(id)) repo.setSeq(id, seq)
     heldRows.clear()
     heldSeqs.clear()
+    heldIdentities.clear()
   }
 
   function dropHeld() {
     heldRows.clear()
     heldSeqs.clear()
+    heldIdentities.clear()
   }
 
   /** Reads every active alert and its links from SQLite into a fresh index. */
@@ -88,6 +101,13 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
     insert(alert: Omit<AlertState, 'id'>): number {
       const m = memory()
+      // An alert ended in this job and raised again under its identity: the ended row must say so
+      // before the new one goes in (one active alert per identity is a unique index).
+      const ended = heldIdentities.get(alert.identity)
+      if (ended !== undefined) {
+        writeHeld(ended)
+        heldIdentities.delete(alert.identity)
+      }
       const id = repo.insert(alert)
       m.restore({ ...alert, id } as AlertState)
       changed = true
@@ -98,6 +118,7 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
       const m = memory()
       if (holding) {
         heldRows.set(alert.id, alert)
+        heldIdentities.set(alert.identity, alert.id)
         // The row takes this alert's own seq unless a change recorded after it stamps another.
         heldSeqs.delete(alert.id)
       } else {

@@ -128,4 +128,28 @@ describe('alert rows written once per write job', () => {
     expect(lastSnapshot(id)).toEqual(storedRow(id))
     expect(consistencyProblems(t!.dbFile)).toEqual([])
   })
+
+  it('an alert ended and raised again under its identity in one job stores both rows (one active per identity)', async () => {
+    await start()
+    await batch(onRoute(3, 'R'))
+    const [raised] = await feed()
+    const first = raised!.alert
+    const vigil = t!.app.vigil
+    const now = t!.clock()
+    const stored = vigil.reports.get('R3')!.report
+    const again = { ...stored, id: 'R4', occurredAt: '2026-03-01T05:00:00.000Z' }
+    // One job: the alert is resolved (its row held), then a new report raises a fresh alert on
+    // the same route, whose insert needs the resolved row written first.
+    const changes = await vigil.queue.run(() => {
+      vigil.lifecycle.resolve(first.id, 'officer', null, now)
+      return vigil.evaluator.reportChanged({ before: null, after: again, reportId: again.id }, now)
+    })
+    expect(changes).toMatchObject([{ kind: 'raised' }])
+    const second = changes[0]!.alertId
+    expect(second).not.toBe(first.id)
+    expect(storedRow(first.id)).toMatchObject({ status: 'resolved', identity: first.identity })
+    expect(storedRow(second)).toMatchObject({ status: 'open', identity: first.identity })
+    // A raised alert's snapshot leaves out the follow-up fields its row reads back as null.
+    for (const id of [first.id, second]) expect(storedRow(id)).toMatchObject(lastSnapshot(id))
+  })
 })
