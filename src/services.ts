@@ -79,6 +79,7 @@ export function createServices(deps: ServiceDeps) {
   // The input index and the alert index keep write-through copies in memory, which must follow rollbacks.
   const journal: WriteJournal = {
     begin() { inputs.journal.begin(); engineAlerts.journal.begin() },
+    end() { inputs.journal.end(); engineAlerts.journal.end() },
     rollback() { inputs.journal.rollback(); engineAlerts.journal.rollback() },
     reset() { inputs.journal.reset(); engineAlerts.journal.reset() },
   }

@@ -19,23 +19,38 @@ export interface EncodedChange {
   /** The snapshot or patch, packed (src/storage/packed-json.ts) as the alert column stores it. */
   alert: string | Buffer
   base: number | null
+  /** A keyframe's JSON text (base null): what the next change of the alert patches against. */
+  whole?: string
 }
 
 /** A stored snapshot or patch: JSON text, or packed. */
 export type StoredSnapshot = string | Buffer
 
+/** The keyframe a change is encoded against: its seq, its snapshot, and its JSON length when known. */
+export interface Keyframe {
+  seq: number
+  alert: AlertState
+  length?: number
+}
+
 /** Encodes a snapshot against the alert's current keyframe (or none). */
-export function encodeSnapshot(alert: AlertState, keyframe: { seq: number; alert: AlertState } | null): EncodedChange {
-  const whole = JSON.stringify(alert)
-  if (!keyframe) return { alert: packJson(whole, DICTIONARY.alertChange), base: null }
+export function encodeSnapshot(alert: AlertState, keyframe: Keyframe | null): EncodedChange {
+  if (!keyframe) return asKeyframe(JSON.stringify(alert))
   const patch = diff(keyframe.alert as unknown as Json, alert as unknown as Json)
   // Fields added or moved since the keyframe (a raised alert is built in another key order than
   // an updated one): every later change would repeat the key list, so this one starts afresh.
   const reordered = patch !== null && !Array.isArray(patch) && '~' in patch
   const text = JSON.stringify(patch ?? {})
-  const patched = !reordered && text.length < whole.length * KEYFRAME_SHARE
-  return { alert: packJson(patched ? text : whole, DICTIONARY.alertChange), base: patched ? keyframe.seq : null }
+  if (reordered) return asKeyframe(JSON.stringify(alert))
+  // The share is taken of the keyframe's length when known (the snapshot's differs by a few
+  // characters): the whole snapshot is then serialised only for a change that becomes a keyframe.
+  if (keyframe.length !== undefined && text.length < keyframe.length * KEYFRAME_SHARE) return asPatch(text, keyframe.seq)
+  const whole = JSON.stringify(alert)
+  return text.length < whole.length * KEYFRAME_SHARE ? asPatch(text, keyframe.seq) : asKeyframe(whole)
 }
+
+const asKeyframe = (whole: string): EncodedChange => ({ alert: packJson(whole, DICTIONARY.alertChange), base: null, whole })
+const asPatch = (text: string, base: number): EncodedChange => ({ alert: packJson(text, DICTIONARY.alertChange), base })
 
 /** Rebuilds a snapshot from its stored text and its keyframe's (already decoded) snapshot. */
 export function decodeSnapshot(stored: StoredSnapshot, keyframe: AlertState | null): AlertState {
@@ -43,34 +58,52 @@ export function decodeSnapshot(stored: StoredSnapshot, keyframe: AlertState | nu
   return keyframe ? applyPatch(keyframe as unknown as Json, parsed as Patch) as unknown as AlertState : parsed as unknown as AlertState
 }
 
-/** Keyframes the writer keeps decoded: about one per active alert. */
+/** Keyframes the writer keeps: about one per active alert. */
 const KEYFRAMES_HELD = 4096
 
 /**
- * The writer's side: the keyframe a new change of an alert patches against. Read from the
- * database, so a rolled-back change is never used as a base; the decoded snapshot is kept and
- * used again while the row at that seq holds the very bytes it was decoded from (a seq freed by a
- * rollback may be taken by another keyframe), which saves an unpack and a parse for every patch
- * but the first after a keyframe.
+ * The writer's side: the keyframe a new change of an alert patches against. The writer keeps
+ * each alert's latest keyframe as the JSON text it wrote (parsed on the next change of the
+ * alert, so no caller's object is shared with it), and reads one from the database only for an
+ * alert it has not written since it started. What it keeps is valid while the log ends at the
+ * last change it wrote itself: a rolled-back change, or a change another writer appended, moves
+ * that end, and then everything kept is dropped (`lastSeq` is read before every change).
  */
-export function keyframeFinder(db: Database) {
+export function keyframeWriter(db: Database) {
   const lastStmt = db.prepare('SELECT seq, base FROM alert_changes WHERE alert_id = ? ORDER BY seq DESC LIMIT 1')
   const textStmt = db.prepare('SELECT alert FROM alert_changes WHERE seq = ?').pluck()
-  // Decoded here and handed only to encodeSnapshot, which reads it: no caller can alter one.
-  const held = new Map<number, { seq: number; stored: StoredSnapshot; alert: AlertState }>()
-  const same = (a: StoredSnapshot, b: StoredSnapshot) => (typeof a === 'string' || typeof b === 'string' ? a === b : a.equals(b))
-  return (alertId: number): { seq: number; alert: AlertState } | null => {
-    const last = lastStmt.get(alertId) as { seq: number; base: number | null } | undefined
-    if (!last) return null
-    const seq = last.base ?? last.seq
-    const stored = textStmt.get(seq) as StoredSnapshot
-    const kept = held.get(alertId)
-    if (kept && kept.seq === seq && same(kept.stored, stored)) return kept
-    const alert = decodeSnapshot(stored, null)
+  const held = new Map<number, { seq: number; whole: string | null; alert: AlertState | null }>()
+  /** The seq of the last change this writer wrote; -1: none yet. */
+  let lastWritten = -1
+
+  function hold(alertId: number, kf: { seq: number; whole: string | null; alert: AlertState | null }) {
     held.delete(alertId)
     if (held.size >= KEYFRAMES_HELD) held.delete(held.keys().next().value!)
-    held.set(alertId, { seq, stored, alert })
-    return { seq, alert }
+    held.set(alertId, kf)
+  }
+
+  return {
+    /** The alert's current keyframe, given the seq the log ends at now. */
+    find(alertId: number, lastSeq: number): Keyframe | null {
+      if (lastSeq !== lastWritten) held.clear()
+      const kept = held.get(alertId)
+      if (kept) {
+        kept.alert ??= JSON.parse(kept.whole!) as AlertState
+        return kept.whole === null ? { seq: kept.seq, alert: kept.alert } : { seq: kept.seq, alert: kept.alert, length: kept.whole.length }
+      }
+      const last = lastStmt.get(alertId) as { seq: number; base: number | null } | undefined
+      if (!last) return null
+      const seq = last.base ?? last.seq
+      const alert = decodeSnapshot(textStmt.get(seq) as StoredSnapshot, null)
+      hold(alertId, { seq, whole: null, alert })
+      return { seq, alert }
+    },
+
+    /** A change of the alert was written at `seq`: a keyframe replaces the one kept. */
+    written(alertId: number, seq: number, encoded: EncodedChange) {
+      lastWritten = seq
+      if (encoded.whole !== undefined) hold(alertId, { seq, whole: encoded.whole, alert: null })
+    },
   }
 }
 

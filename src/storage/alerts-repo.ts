@@ -7,7 +7,7 @@ import { GRADES, type Grade, type Level } from '../alerts/levels.js'
 import { distanceKm } from '../geo.js'
 import { countAlerts } from '../alerts/alert-summary.js'
 import { areaKeys, areaMatchSql, touchesAny } from '../reports/report-place.js'
-import { encodeSnapshot, keyframeFinder, snapshotDecoder } from './alert-change-codec.js'
+import { encodeSnapshot, keyframeWriter, snapshotDecoder } from './alert-change-codec.js'
 
 interface AlertRow {
   id: number
@@ -258,7 +258,7 @@ export function createAlertsRepo(db: Db) {
   const lastSeq = () => (lastSeqStmt.get() as number | undefined) ?? 0
 
   const filtered = new Map<string, Statement>()
-  const keyframeOf = keyframeFinder(db)
+  const keyframes = keyframeWriter(db)
   const decoder = snapshotDecoder(db)
   /** Change rows as changes; one decoder per read, so each keyframe is read once. */
   const toChanges = (rows: ChangeRow[]): AlertChange[] => {
@@ -328,8 +328,14 @@ export function createAlertsRepo(db: Db) {
       return Number(insertStmt.run(toRow(alert)).lastInsertRowid)
     },
 
-    update(alert: AlertState) {
-      updateStmt.run({ ...toRow(alert), id: alert.id })
+    /** Writes an alert's row; `seq`, when given, is stored in place of the alert's own. */
+    update(alert: AlertState, seq: number = alert.seq) {
+      updateStmt.run({ ...toRow(alert), id: alert.id, seq })
+    },
+
+    /** Stamps the sequence number of an alert's latest change on its row. */
+    setSeq(alertId: number, seq: number) {
+      setSeqStmt.run(seq, alertId)
     },
 
     link(alertId: number, inputIds: readonly string[]) {
@@ -361,19 +367,24 @@ export function createAlertsRepo(db: Db) {
       return (overdueStmt.all({ now }) as AlertRow[]).map(toState)
     },
 
-    /** Appends a change and stamps its sequence number on the alert; returns the change. */
-    recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
+    /**
+     * Appends a change and stamps its sequence number on the alert's row (unless `stampRow` is
+     * false: the caller writes the row later, with the seq); returns the change.
+     */
+    recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[], stampRow = true): AlertChange {
       // The only writer numbers changes itself, so the snapshot can carry its own sequence number.
-      const seq = lastSeq() + 1
+      const last = lastSeq()
+      const seq = last + 1
       const stamped = { ...alert, seq }
-      const stored = encodeSnapshot(stamped, keyframeOf(alert.id))
+      const stored = encodeSnapshot(stamped, keyframes.find(alert.id, last))
       changeStmt.run({
         seq, alertId: alert.id, kind, at, actor, cause, inputIds: JSON.stringify(inputIds), alert: stored.alert, base: stored.base,
         mission: alert.mission, indicatorId: alert.indicatorId, level: alert.level, gradeRank: GRADES.indexOf(alert.grade),
         status: alert.status, topCategory: alert.topCategory, taxonomy: JSON.stringify(alert.taxonomy),
         admin1: alert.scope.admin1 ?? null, areas: areaKeys(alert.scope.areas), silenced: alert.silenced ? 1 : 0, inhibited: alert.inhibited ? 1 : 0,
       })
-      setSeqStmt.run(seq, alert.id)
+      keyframes.written(alert.id, seq, stored)
+      if (stampRow) setSeqStmt.run(seq, alert.id)
       return { seq, alertId: alert.id, kind, at, actor, cause, inputIds: [...inputIds], alert: stamped }
     },
 

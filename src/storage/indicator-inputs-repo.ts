@@ -36,14 +36,20 @@ export function createIndicatorInputsRepo(db: Db) {
   const memory = new WindowState(createSeriesLoader(db))
   /** The memory's version when the current job began: a rollback after a change empties it. */
   let begun = memory.version
+  /** Inside a write-queue job, and whether the data version was read in it. */
+  let inJob = false
+  let versionKnown = false
 
   /** The window state, emptied first when another connection committed (a CLI on the same file). */
   function state(): WindowState {
+    if (versionKnown) return memory
     const version = readDataVersion()
     if (version !== dataVersion) {
       memory.clear()
       dataVersion = version
     }
+    // Inside a write-queue job the write lock is held: no other connection can commit until it ends.
+    versionKnown = inJob
     return memory
   }
 
@@ -103,9 +109,25 @@ export function createIndicatorInputsRepo(db: Db) {
 
     /** Keeps memory in step with the write queue's savepoints: a rolled-back write is forgotten. */
     journal: {
-      begin() { begun = memory.version },
-      rollback() { if (memory.version !== begun) memory.clear() },
-      reset() { memory.clear() },
+      begin() {
+        begun = memory.version
+        inJob = true
+        versionKnown = false
+      },
+      end() {
+        inJob = false
+        versionKnown = false
+      },
+      rollback() {
+        inJob = false
+        versionKnown = false
+        if (memory.version !== begun) memory.clear()
+      },
+      reset() {
+        inJob = false
+        versionKnown = false
+        memory.clear()
+      },
     } satisfies WriteJournal,
 
     aggregate(q: AggregateQuery): AggregateResult {

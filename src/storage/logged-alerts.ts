@@ -23,9 +23,45 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
   let dataVersion = readDataVersion()
   /** Whether memory changed since the current job began (a rollback then reloads it). */
   let changed = false
+  /** Inside a write-queue job: alert rows are held until it ends. */
+  let holding = false
+  /** The data version was read in this job (no other connection can commit during it). */
+  let versionKnown = false
+  /** Alert rows held back: id -> the alert as last updated. */
+  const heldRows = new Map<number, AlertState>()
+  /** Seqs held back: id -> the seq of the alert's latest change, for its row. */
+  const heldSeqs = new Map<number, number>()
+  /** identity -> the held alert last updated under it (an insert under it writes that row first). */
+  const heldIdentities = new Map<string, number>()
+
+  /** Writes one held row now. */
+  function writeHeld(id: number) {
+    const alert = heldRows.get(id)
+    if (!alert) return
+    repo.update(alert, heldSeqs.get(id) ?? alert.seq)
+    heldRows.delete(id)
+    heldSeqs.delete(id)
+  }
+
+  /** Writes the held rows (each once, with its latest seq). */
+  function flush() {
+    if (heldRows.size === 0 && heldSeqs.size === 0) return
+    for (const [id, alert] of heldRows) repo.update(alert, heldSeqs.get(id) ?? alert.seq)
+    for (const [id, seq] of heldSeqs) if (!heldRows.has(id)) repo.setSeq(id, seq)
+    heldRows.clear()
+    heldSeqs.clear()
+    heldIdentities.clear()
+  }
+
+  function dropHeld() {
+    heldRows.clear()
+    heldSeqs.clear()
+    heldIdentities.clear()
+  }
 
   /** Reads every active alert and its links from SQLite into a fresh index. */
   function load(): { alerts: number; links: number } {
+    flush()
     const fresh = new AlertIndex({ keepInactive: false, keepLog: false })
     // activeStmt returns rows; the repo's get() turns them into alerts (one shape for both paths).
     for (const row of activeStmt.all() as { id: number }[]) fresh.restore(repo.get(row.id)!)
@@ -44,12 +80,14 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
   /** The index, (re)loaded first when it is not known to match the database. */
   function memory(): AlertIndex {
-    if (!loaded || readDataVersion() !== dataVersion) load()
+    if (!loaded || (!versionKnown && readDataVersion() !== dataVersion)) load()
+    // Inside a job the write lock is held: no other connection can commit until it ends.
+    versionKnown = holding
     return index
   }
 
-  const store: AlertStore & { load: typeof load; journal: WriteJournal; held(): { alerts: number; links: number } } = {
-    get: (id) => memory().get(id) ?? repo.get(id),
+  const store: AlertStore & { load: typeof load; flush: typeof flush; journal: Required<WriteJournal>; held(): { alerts: number; links: number } } = {
+    get: (id) => memory().get(id) ?? (flush(), repo.get(id)),
     active: () => memory().active(),
     activeByIdentity: (identity) => memory().activeByIdentity(identity),
     activeNear: (indicatorId, mission, prefix, lat, lon, km) => memory().activeNear(indicatorId, mission, prefix, lat, lon, km),
@@ -57,11 +95,19 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
     activeFamily: (mission, top) => memory().activeFamily(mission, top),
     dueForExpiry: (now) => memory().dueForExpiry(now),
     // The timer's look-up, on SQLite's deadline indexes: nothing the engine asks per report.
-    dueForOverdue: (now) => repo.dueForOverdue(now),
+    dueForOverdue: (now) => (flush(), repo.dueForOverdue(now)),
+    // Links are written at once: nothing held can make this read stale.
     inputIds: (alertId) => repo.inputIds(alertId),
 
     insert(alert: Omit<AlertState, 'id'>): number {
       const m = memory()
+      // An alert ended in this job and raised again under its identity: the ended row must say so
+      // before the new one goes in (one active alert per identity is a unique index).
+      const ended = heldIdentities.get(alert.identity)
+      if (ended !== undefined) {
+        writeHeld(ended)
+        heldIdentities.delete(alert.identity)
+      }
       const id = repo.insert(alert)
       m.restore({ ...alert, id } as AlertState)
       changed = true
@@ -70,7 +116,14 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
     update(alert: AlertState) {
       const m = memory()
-      repo.update(alert)
+      if (holding) {
+        heldRows.set(alert.id, alert)
+        heldIdentities.set(alert.identity, alert.id)
+        // The row takes this alert's own seq unless a change recorded after it stamps another.
+        heldSeqs.delete(alert.id)
+      } else {
+        repo.update(alert)
+      }
       m.update(alert)
       changed = true
     },
@@ -90,8 +143,10 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
     },
 
     recordChange(alert: AlertState, kind: ChangeKind, at: number, actor: string | null, cause: string, inputIds: readonly string[]): AlertChange {
-      const change = repo.recordChange(alert, kind, at, actor, cause, inputIds)
+      const change = repo.recordChange(alert, kind, at, actor, cause, inputIds, !holding)
+      if (holding) heldSeqs.set(alert.id, change.seq)
       memory().stamp(alert.id, change.seq)
+      changed = true
       return change
     },
 
@@ -100,10 +155,31 @@ export function createLoggedAlerts(db: Db, repo: AlertsRepo) {
 
     /** Keeps memory in step with the write queue's savepoints: a rolled-back write reloads it. */
     journal: {
-      begin() { changed = false },
-      rollback() { if (changed) loaded = false },
-      reset() { loaded = false },
+      begin() {
+        changed = false
+        holding = true
+        versionKnown = false
+      },
+      end() {
+        holding = false
+        versionKnown = false
+        flush()
+      },
+      rollback() {
+        holding = false
+        versionKnown = false
+        dropHeld()
+        if (changed) loaded = false
+      },
+      reset() {
+        holding = false
+        versionKnown = false
+        dropHeld()
+        loaded = false
+      },
     },
+    /** Writes the alert rows held back in the current job now. */
+    flush,
   }
   return store
 }

@@ -37,6 +37,11 @@ type Committed = { batch: Job<unknown>[]; outcomes: JobOutcome[] }
 export interface WriteJournal {
   /** A job starts (its savepoint is open). */
   begin(): void
+  /**
+   * The job has finished, its savepoint still open: writes held back during the job (coalesced
+   * alert rows) go to SQLite now, before its `after` hook and its commit. A throw fails the job.
+   */
+  end?(): void
   /** The job's savepoint was rolled back. */
   rollback(): void
   /** The whole transaction was rolled back. */
@@ -206,6 +211,7 @@ export class WriteQueue {
       this.opts.journal?.begin()
       try {
         const value = await job.run()
+        this.opts.journal?.end?.()
         job.after?.({ ok: true, value })
         this.tx.release.run()
         outcomes.push({ ok: true, value })
