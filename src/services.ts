@@ -166,6 +166,11 @@ export function createServices(deps: ServiceDeps) {
     /** Expires due alerts now, through the single writer. */
     sweep: () => queue.run(() => evaluator.expire(clock())),
     /**
+     * The earliest expiry at or before `t` of an active alert, as the engine's index holds it (a
+     * write job's own alert rows reach SQLite only at its end): where a simulated clock stops next.
+     */
+    nextExpiry: (t: number): number | undefined => engineAlerts.dueForExpiry(t)[0]?.expiresAt,
+    /**
      * Flags alerts past their response deadlines now, through the single writer (the live timer,
      * after sweep): a write job per OVERDUE_CHUNK alerts, so requests queued meanwhile run between
      * them (36,500 alerts falling due together once held /healthz silent for over a minute).

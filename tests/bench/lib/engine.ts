@@ -10,7 +10,6 @@ import { ALIASES_DIR, STANDARD_RULES_DIR, TAXONOMY_FILE } from '../../../src/pat
 import { checkRuleDir } from '../../../src/rules/rule-registry.js'
 import { buildRuleSet, type RuleSet } from '../../../src/rules/rule-set.js'
 import type { Report } from '../../../src/reports/report.js'
-import { createAlertsRepo, type AlertsRepo } from '../../../src/storage/alerts-repo.js'
 import { MISSIONS } from './synthetic.js'
 
 export const taxonomy = loadTaxonomy(TAXONOMY_FILE, ALIASES_DIR)
@@ -30,7 +29,6 @@ export interface Engine {
   services: ReturnType<typeof createServices>
   /** Seconds of each evaluation since the last drain (the service's own evaluation metric). */
   evaluations: number[]
-  due: AlertsRepo
   close(): Promise<void>
 }
 
@@ -43,7 +41,7 @@ export function openEngine(file: string, set: RuleSet, opts: { synchronous?: 'FU
     onEvaluated: (s) => { evaluations.push(s) },
   })
   return {
-    store, clock, services, evaluations, due: createAlertsRepo(store.writer),
+    store, clock, services, evaluations,
     async close() {
       await services.queue.close()
       store.close()
@@ -57,7 +55,8 @@ export function openEngine(file: string, set: RuleSet, opts: { synchronous?: 'FU
  */
 export function advance(engine: Engine, t: number) {
   let next: number | undefined
-  while ((next = engine.due.dueForExpiry(t)[0]?.expiresAt) !== undefined) {
+  // The engine's own index: inside this job, the alerts it expires are not in SQLite yet.
+  while ((next = engine.services.nextExpiry(t)) !== undefined) {
     const at = Math.max(next, engine.clock())
     engine.clock.set(at)
     engine.services.evaluator.expire(at)
