@@ -10,7 +10,7 @@ export function createPerformanceRepo(db: Db) {
       (SELECT min(c.at) FROM alert_changes c WHERE c.alert_id = a.id AND c.kind = 'acknowledged') AS ack_at,
       (SELECT min(x.started_at) FROM alert_actions x WHERE x.alert_id = a.id) AS action_at,
       EXISTS (SELECT 1 FROM alert_changes c WHERE c.alert_id = a.id AND c.kind = 'overdue') AS overdue,
-      (SELECT json_group_array(DISTINCT coalesce(json_extract(vigil_json(r.body), '$.source.channel'), 'unspecified'))
+      (SELECT json_group_array(DISTINCT coalesce(r.channel, 'unspecified'))
         FROM alert_inputs i JOIN reports r ON r.id = i.input_id WHERE i.alert_id = a.id) AS channels
     FROM alerts a
     WHERE (@indicator IS NULL OR a.indicator_id = @indicator) AND a.raised_at >= @from AND a.raised_at < @to

@@ -10,12 +10,12 @@ interface StreamRow {
 }
 
 /**
- * Each stream's name in a report row: the resolved admin1 area, or the source channel (read from
- * the report's own JSON, so reports stored before the field existed simply have none).
+ * Each stream's name in a report row: the resolved admin1 area, or the source channel (its own
+ * column since migration 014, copied from the report's JSON; reports without one have none).
  */
 const NAME_OF: Record<StreamKind, string> = {
   area: 'admin1',
-  channel: "json_extract(vigil_json(body), '$.source.channel')",
+  channel: 'channel',
 }
 
 /**
