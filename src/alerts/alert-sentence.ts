@@ -108,13 +108,12 @@ function compile(template: string | undefined, title: string, window: string, tr
 }
 
 function parse(template: string | undefined, title: string, window: string, trendIsNew: boolean): Part[] {
-  let parts: Part[]
   let text = template ?? '{count:matching report} {scope} within {window}: {title}'
   // A rule that does not say where (a per-incident title) still gets its place.
   if (!text.includes('{scope}')) text = `${text} {scope}`
   // A trend over an empty history is no ratio: the clause says the situation is new instead.
   if (trendIsNew) text = text.split(', ').map((c) => (c.includes('{trend}') ? 'new: none in the periods before' : c)).join(', ')
-  parts = []
+  const parts: Part[] = []
   let at = 0
   for (const m of text.matchAll(PLACEHOLDER)) {
     const [whole, name, one, many] = m as unknown as [string, string, string | undefined, string | undefined]
