@@ -47,12 +47,13 @@ describe('the map', { timeout: 180_000 }, () => {
       [...PREFECTURES].sort((a, b) => a.localeCompare(b)).map((name) => expect.stringContaining(name)))
     // No tile was asked for: nothing but vector layers.
     expect(await page.locator('[data-testid=map] img.leaflet-tile').count()).toBe(0)
-    await expect.poll(() => page.locator('[data-testid=map] path.alert-dot').count()).toBe(1)
+    // The alerts come by the feed after the map is drawn: on a busy machine, later than a second.
+    await expect.poll(() => page.locator('[data-testid=map] path.alert-dot').count(), { timeout: 10_000 }).toBe(1)
     await screenshot(page, 'map')
 
     // Choosing the prefecture in the list beside the map (the keyboard's way) filters the board to it.
     await page.click('.area-list button:has-text("Ouaka")')
-    await expect.poll(() => page.url()).toContain('area=Ouaka')
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('area=Ouaka')
     await page.locator(`li.alert[data-alert-id="${alertId}"]`).waitFor()
     expect(await page.inputValue('select[name=area]')).toBe('Ouaka')
     await page.context().close()
@@ -63,9 +64,9 @@ describe('the map', { timeout: 180_000 }, () => {
     await expect.poll(() => page.locator('[data-testid=map] path.gz-area-l1').count(), { timeout: 10_000 }).toBe(PREFECTURES.length)
     // The shaded prefecture is the one the alert lies in.
     const shaded = page.locator('[data-testid=map] path.gz-area-l1[fill-opacity="0.45"]')
-    await expect.poll(() => shaded.count()).toBe(1)
+    await expect.poll(() => shaded.count(), { timeout: 10_000 }).toBe(1)
     await shaded.dispatchEvent('click')
-    await expect.poll(() => page.url()).toContain('area=Ouaka')
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('area=Ouaka')
     await page.locator(`li.alert[data-alert-id="${alertId}"]`).waitFor()
     await page.context().close()
   })

@@ -1,5 +1,5 @@
 import L from 'leaflet'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { useI18n } from '../i18n/i18n'
 import { alertAreas, matches, withFilters } from '../filters'
 import { go } from '../route'
@@ -37,9 +37,15 @@ export function MapView(props: { data: BoardData; params: URLSearchParams }) {
   }
   const filterArea = (name: string) => go('board', withFilters(props.params, { area: name, mission }))
 
+  // One layer group per map, emptied before each drawing: a redraw can never leave an earlier
+  // drawing's paths behind, whatever order the map's and the layers' effects ran in.
+  const layers = useRef<{ map: L.Map; group: L.FeatureGroup } | null>(null)
+  useEffect(() => () => { layers.current?.group.remove() }, [])
   useEffect(() => {
     if (!map) return
-    const group = L.featureGroup().addTo(map)
+    if (layers.current?.map !== map) layers.current = { map, group: L.featureGroup().addTo(map) }
+    const group = layers.current.group
+    group.clearLayers()
     if (gazetteer) gazetteerLayer(gazetteer, { onArea: (f) => filterArea(f.properties.name), areaFill: areaGrade }).addTo(group)
     for (const r of reports) {
       L.circleMarker([r.location.lat, r.location.lon], { radius: 3, color: '#37474f', weight: 1, fillOpacity: 0.7, className: 'report-dot' })
@@ -54,7 +60,6 @@ export function MapView(props: { data: BoardData; params: URLSearchParams }) {
     }
     const bounds = group.getBounds()
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] })
-    return () => { group.remove() }
   }, [map, gazetteer, reports, data.version])
 
   const areas = (gazetteer?.features ?? []).filter((f) => f.properties.featureType === 'area')
