@@ -29,26 +29,26 @@ alerts:
     when: { all: [ { fact: count, operator: greaterThanInclusive, value: 2 } ] }`)
 
 
-/** Each HOS report its own tactical high alert (groupBy report). */
-export const PER_INCIDENT = rule('HOS-103', `taxonomy: [HOS]
+/**
+ * Each HOS report its own tactical high alert (groupBy report); `response` is the alert's
+ * response block, as YAML lines indented under the alert (none by default).
+ */
+export function perIncident(id: string, response = ''): string {
+  return rule(id, `taxonomy: [HOS]
 scope: { groupBy: [report] }
 window: 1d
 expires: 7d
 alerts:
   - level: tactical
     grade: high
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+${response}    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+}
+
+/** Each HOS report its own tactical high alert (groupBy report). */
+export const PER_INCIDENT = perIncident('HOS-103')
 
 /** Each HOS report its own tactical high alert, acknowledged within 30 minutes, acted on within 2 hours. */
-export const PER_INCIDENT_RESPONSE = rule('HOS-113', `taxonomy: [HOS]
-scope: { groupBy: [report] }
-window: 1d
-expires: 7d
-alerts:
-  - level: tactical
-    grade: high
-    response: { acknowledgeWithin: 30m, actWithin: 2h }
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+export const PER_INCIDENT_RESPONSE = perIncident('HOS-113', '    response: { acknowledgeWithin: 30m, actWithin: 2h }\n')
 
 /** Operational high on any armed clash or killing of civilians in an admin1 within 30 days (the backtest fixtures' rule). */
 export const REGION_VIOLENCE = rule('POC-902', `taxonomy: [ARM.CLASH, POC.KILL]

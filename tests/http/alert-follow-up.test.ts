@@ -1,22 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { testApp, writeRules, type TestApp } from '../helpers/test-app.js'
 import { report } from '../helpers/reports.js'
-import { rule } from '../helpers/test-rules.js'
+import { perIncident } from '../helpers/test-rules.js'
 
 /** Each HOS report its own tactical high alert, acknowledged within 30 minutes, acted on within 2 hours. */
-const PER_INCIDENT_RESPONSE = rule('HOS-113', `taxonomy: [HOS]
-scope: { groupBy: [report] }
-window: 1d
-expires: 7d
-alerts:
-  - level: tactical
-    grade: high
-    response:
+const PER_INCIDENT_RESPONSE = perIncident('HOS-113', `    response:
       responsible: Sector JOC
       acknowledgeWithin: 30m
       actWithin: 2h
       actions: [Freeze movement on the route segment]
-    when: { all: [ { fact: count, operator: greaterThanInclusive, value: 1 } ] }`)
+`)
 
 let t: TestApp | undefined
 afterEach(async () => { await t?.close(); t = undefined })
