@@ -86,9 +86,18 @@ export async function polling(ctx: BenchContext): Promise<BenchResult> {
   const size = ctx.quick ? 10_000 : 100_000
   const meta = ctx.histories.get(size)!
   const db = ctx.workCopy(size)
-  const probe = new Database(db, { readonly: true })
-  const latest = (probe.prepare('SELECT coalesce(max(seq), 0) FROM alert_changes').pluck().get() as number)
-  probe.close()
+  const lastSeq = () => {
+    const d = new Database(db, { readonly: true })
+    try { return d.prepare('SELECT coalesce(max(seq), 0) FROM alert_changes').pluck().get() as number } finally { d.close() }
+  }
+  const latest = lastSeq()
+  // Changes the service wrote by itself (its timer) while the bench measured "nothing new":
+  // printed and noted, since they turn caught-up polls into full pages and wake idle clients.
+  const unplanned: string[] = []
+  const wroteDuring = (what: string, from: number) => {
+    const n = lastSeq() - from
+    if (n > 0) unplanned.push(`${n} during ${what}`)
+  }
   const { repeats, durationS } = ctx
 
   // --- GET /alerts throughput
@@ -109,6 +118,7 @@ export async function polling(ctx: BenchContext): Promise<BenchResult> {
   const stopProfile = await server.profile(profFile)
   const profiled = await get(server, `/alerts?after=${latest}`)
   await stopProfile()
+  wroteDuring('the caught-up poll runs', latest)
   extra.profile = { ...summarizeProfile(profFile, 12), file: path.relative(process.cwd(), profFile), rps: profiled.rps }
   const page = await get(server, `/alerts?after=${Math.max(0, latest - 100)}`)
   ctx.log(`  GET /alerts full page (100 changes): ${Math.round(page.rps)} req/s`)
@@ -125,23 +135,31 @@ export async function polling(ctx: BenchContext): Promise<BenchResult> {
   const windowS = ctx.quick ? 8 : 15
   // Idle: before the clients and after them, averaged (the load runs above leave GC work behind).
   await sleep(3000)
+  let seqAt = lastSeq()
   const idle1 = await cpuOver(server, windowS)
-  const lp = await openClients(server.url, `/alerts?after=${latest}&wait=30`, IDLE_CLIENTS)
+  wroteDuring('the first idle window', seqAt)
+  seqAt = lastSeq()
+  const lp = await openClients(server.url, `/alerts?after=${seqAt}&wait=30`, IDLE_CLIENTS)
   await sleep(3000)
   const lpFailedBefore = lp.failed()
   const lpCpu = await cpuOver(server, windowS)
   const lpAnswered = lp.responded()
   const lpFailed = lp.failed()
+  wroteDuring('the long-poll window', seqAt)
   lp.close()
   await sleep(2000)
-  const sse = await openClients(server.url, `/alerts/stream?after=${latest}`, IDLE_CLIENTS)
+  seqAt = lastSeq()
+  const sse = await openClients(server.url, `/alerts/stream?after=${seqAt}`, IDLE_CLIENTS)
   await sleep(3000)
   const sseCpu = await cpuOver(server, windowS)
+  wroteDuring('the SSE window', seqAt)
   const sseOpen = sse.responded()
   const sseFailed = sse.failed()
   sse.close()
   await sleep(3000)
+  seqAt = lastSeq()
   const idle2 = await cpuOver(server, windowS)
+  wroteDuring('the second idle window', seqAt)
   const idle = (idle1 + idle2) / 2
   ctx.log(`  server CPU over ${windowS} s: idle ${(idle1 * 100).toFixed(2)}% / ${(idle2 * 100).toFixed(2)}% of a core, ${IDLE_CLIENTS} long polls ${(lpCpu * 100).toFixed(2)}% (${lpAnswered} answered early, ${lpFailed} failed, ${lpFailedBefore} before the window), ${IDLE_CLIENTS} SSE ${(sseCpu * 100).toFixed(2)}% (${sseOpen} open, ${sseFailed} failed)`)
   if (lpFailed > 0 || sseFailed > 0) notes.push(`idle clients: ${lpFailed} long polls and ${sseFailed} streams failed to connect`)
@@ -149,6 +167,10 @@ export async function polling(ctx: BenchContext): Promise<BenchResult> {
   rows.push(row({ figure: `CPU of ${IDLE_CLIENTS.toLocaleString('en-US')} idle SSE streams, above idle`, unit: '% of a core', value: summarize([(sseCpu - idle) * 100]), target: { on: 'value', op: '<=', limit: 5, text: '< 5%' } }))
   rows.push(row({ figure: '  the service idle, no client', unit: '% of a core', value: summarize([idle * 100]) }))
   notes.push(`idle clients: ${windowS} s windows of server CPU (/proc/<pid>/stat, 10 ms ticks), starting 3 s after the ${IDLE_CLIENTS} clients connected; SSE heartbeat every 15 s (default)${windowS < 15 ? ', so this quick window may hold no heartbeat' : ''}; nothing is written meanwhile unless the 60 s expiry sweep fires (each commit wakes every waiter and stream)`)
+  if (unplanned.length > 0) {
+    ctx.log(`  NOT IDLE: the service wrote alert changes by itself: ${unplanned.join('; ')}`)
+    notes.push(`not idle: the service's timer wrote alert changes while nothing was sent (${unplanned.join('; ')}); the figures above include the clients' share of them`)
+  }
   if (lpAnswered > 0) notes.push(`${lpAnswered} long polls were answered before the window ended (a commit woke them)`)
 
   // --- polling beside ingest
@@ -158,10 +180,6 @@ export async function polling(ctx: BenchContext): Promise<BenchResult> {
   const alone: LoadResult[] = []
   const beside: LoadResult[] = []
   const polls: Awaited<ReturnType<typeof followers>>[] = []
-  const lastSeq = () => {
-    const d = new Database(db, { readonly: true })
-    try { return d.prepare('SELECT coalesce(max(seq), 0) FROM alert_changes').pluck().get() as number } finally { d.close() }
-  }
   for (let i = 0; i < repeats; i++) {
     alone.push(await ingest())
     // The pollers start caught up, as a JOC poller is: at the last change committed.

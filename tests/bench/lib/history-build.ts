@@ -100,9 +100,14 @@ const rest = (function* () {
 })()
 if (fastForwarded > 0) engine.clock.set(replayFrom - 1)
 const fed = await feed(engine, rest, { chunk: 250, onProgress: (n) => progress(fastForwarded + n, 'replay') })
-// The service's expiry timer would have run at the end of the history.
+// The service's timer would have run at the end of the history: expiries, then the response
+// deadlines (no alert in a synthetic history is ever acknowledged), then the reporting-gap watch.
+// Without the last two, a service started on the history flags every open alert overdue at its
+// first round, 60 s in, and the polling section's "idle" clients got those changes (run F).
 engine.clock.set(end)
 await engine.services.sweep()
+await engine.services.markOverdue()
+await engine.services.checkGaps()
 const buildSeconds = (performance.now() - started) / 1000
 const db = engine.store.writer
 const n = (sql: string) => (db.prepare(sql).pluck().get() as number)
