@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '../../src/paths.js'
+import { startFlags } from '../helpers/start-flags.js'
 
 const text = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
 const lines = text.split('\n')
@@ -32,12 +33,14 @@ describe('Dockerfile', () => {
     expect(major % 2).toBe(0)
   })
 
-  it('installs without running prepare before the sources are copied, and starts the built CLI', () => {
+  it('installs without running prepare before the sources are copied, and starts the built CLI with npm start\'s node flags', () => {
     const install = lines.findIndex((l) => /npm ci/.test(l))
     const copySrc = lines.findIndex((l) => /^COPY src /.test(l))
     expect(install).toBeGreaterThan(-1)
     expect(install < copySrc ? /--ignore-scripts/.test(lines[install]!) : true).toBe(true)
-    expect(text).toMatch(/^CMD \["node", "dist\/cli\/main\.js", "serve"\]$/m)
+    const cmd = ['node', ...startFlags(), 'dist/cli/main.js', 'serve'].map((a) => JSON.stringify(a)).join(', ')
+    expect(lines).toContain(`CMD [${cmd}]`)
+    expect(startFlags()).toContain('--max-semi-space-size=32')
     expect(text).toMatch(/^USER node$/m)
   })
 

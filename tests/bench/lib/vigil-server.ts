@@ -3,6 +3,7 @@ import path from 'node:path'
 import { STANDARD_RULES_DIR } from '../../../src/paths.js'
 import type { HistoryMeta } from './history.js'
 import { startServer, type ServerProcess } from './server-process.js'
+import { startFlags } from '../../helpers/start-flags.js'
 
 export interface VigilOptions {
   db: string
@@ -14,10 +15,10 @@ export interface VigilOptions {
 }
 
 /**
- * Starts vigil as a mission runs it: the standard library, synchronous=FULL (the default), info
- * logging to /dev/null, authentication on (every request carries the bench key, bench-auth.ts).
- * The per-key rate limit is raised out of the way (all load comes from one key); the plugin still
- * runs on every request.
+ * Starts vigil as a mission runs it: npm start's node flags, the standard library,
+ * synchronous=FULL (the default), info logging to /dev/null, authentication on (every request
+ * carries the bench key, bench-auth.ts). The per-key rate limit is raised out of the way (all
+ * load comes from one key); the plugin still runs on every request.
  */
 export function startVigil(o: VigilOptions): Promise<ServerProcess> {
   const offset = o.history ? Date.now() - o.history.end : 0
@@ -32,7 +33,8 @@ export function startVigil(o: VigilOptions): Promise<ServerProcess> {
       BENCH_CLOCK_OFFSET_MS: String(offset),
       ...o.env,
     },
-    ...(o.nodeArgs ? { nodeArgs: o.nodeArgs } : {}),
+    // As npm start runs it (its node flags), plus any the caller adds.
+    nodeArgs: [...startFlags(), ...(o.nodeArgs ?? [])],
     ...(o.logFile ? { logFile: o.logFile } : {}),
   })
 }
