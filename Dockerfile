@@ -43,5 +43,5 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 # The CLI runs the same way: docker exec <container> node dist/cli/main.js keys list
 # The flags are npm start's: a 32 MB semi-space keeps a burst of requests from surviving into the
-# old generation (README, Performance: run H).
+# old generation (README, Performance: run I).
 CMD ["node", "--max-semi-space-size=32", "dist/cli/main.js", "serve"]
