@@ -32,6 +32,16 @@ export function parseCommand<O extends Options>(args: string[], line: CommandLin
   return parsed
 }
 
+/** parseCommand for a command that answers a wrong line with its usage: the parsed line, or what is wrong. */
+export function parseCommandOrProblem<O extends Options>(args: string[], line: CommandLine<O>): ReturnType<typeof parseCommand<O>> | string {
+  try {
+    return parseCommand(args, line)
+  } catch (err) {
+    if (err instanceof UsageError) return err.message
+    throw err
+  }
+}
+
 /** A value that must be one of a list: the message lists them. */
 export function oneOf<T extends string>(option: string, value: string | undefined, choices: readonly T[]): T {
   if (value === undefined) throw new UsageError(`${option} is required (one of ${choices.join(', ')})`)

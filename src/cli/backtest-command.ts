@@ -12,7 +12,7 @@ import { formatRejections } from '../import/import-run.js'
 import { CrosswalkError } from '../import/ucdp-crosswalk.js'
 import { MappingError } from '../import/csv-mapping.js'
 import { CsvSyntaxError } from '../import/csv-reader.js'
-import { parseCommand, UsageError } from './args.js'
+import { parseCommandOrProblem, type parseCommand } from './args.js'
 import { LEVELS, type Level } from '../alerts/levels.js'
 import { skillHeading, skillTable } from '../backtest/skill-table.js'
 import { missionPeriod } from '../backtest/mission-periods.js'
@@ -34,14 +34,8 @@ export const BACKTEST_OPTIONS = {
 type BacktestValues = ReturnType<typeof parseCommand<typeof BACKTEST_OPTIONS>>['values']
 
 function parse(argv: string[]): BacktestOptions & { out?: string } | string {
-  let v
-  try {
-    v = parseCommand(argv, { options: BACKTEST_OPTIONS }).values
-  } catch (err) {
-    if (err instanceof UsageError) return err.message
-    throw err
-  }
-  return backtestOptions(v)
+  const line = parseCommandOrProblem(argv, { options: BACKTEST_OPTIONS })
+  return typeof line === 'string' ? line : backtestOptions(line.values)
 }
 
 /** The backtest options from parsed values, or what is wrong with them. */

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { parseCommand, UsageError } from './args.js'
+import { parseCommandOrProblem } from './args.js'
 import { BACKTEST_OPTIONS, backtestOptions } from './backtest-command.js'
 import { CRITERIA, type CalibrateOptions, type Criterion } from '../backtest/calibration-run.js'
 import { parseSweep } from '../backtest/sweep-spec.js'
@@ -22,13 +22,9 @@ export interface ParsedCalibrate {
 
 /** The command line of `vigil calibrate` as options, or what is wrong with it. */
 export function parseCalibrate(argv: string[]): ParsedCalibrate | string {
-  let v
-  try {
-    v = parseCommand(argv, { options: OPTIONS }).values
-  } catch (err) {
-    if (err instanceof UsageError) return err.message
-    throw err
-  }
+  const line = parseCommandOrProblem(argv, { options: OPTIONS })
+  if (typeof line === 'string') return line
+  const v = line.values
   if (!v.indicator?.length) return '--indicator is required (the id of an indicator to calibrate; repeat for several)'
   if (!v.split) return '--split is required: the first day of the validation period (the days before are training)'
   if (v.choose !== undefined && !(CRITERIA as readonly string[]).includes(v.choose)) return `--choose must be one of ${CRITERIA.join(', ')}`

@@ -13,7 +13,7 @@ import { estimateRows, readSourceRows } from '../import/source-rows.js'
 import { formatImportSummary, importToDb, importToNdjson, type ImportSource } from '../import/import-run.js'
 import { HISTORIC_NOW } from '../import/validate-input.js'
 import { progressBar, type ProgressStream } from '../import/progress.js'
-import { parseCommand, UsageError } from './args.js'
+import { parseCommandOrProblem } from './args.js'
 
 import { IMPORT_USAGE } from './usage.js'
 
@@ -30,16 +30,11 @@ interface ImportArgs {
 }
 
 function parse(argv: string[]): ImportArgs | string {
-  let parsed
-  try {
-    parsed = parseCommand(argv, {
-      positionals: { min: 1, max: 1, name: 'the file to import' },
-      options: { format: { type: 'string' }, mission: { type: 'string' }, map: { type: 'string' }, out: { type: 'string' }, crosswalk: { type: 'string' } },
-    })
-  } catch (err) {
-    if (err instanceof UsageError) return err.message
-    throw err
-  }
+  const parsed = parseCommandOrProblem(argv, {
+    positionals: { min: 1, max: 1, name: 'the file to import' },
+    options: { format: { type: 'string' }, mission: { type: 'string' }, map: { type: 'string' }, out: { type: 'string' }, crosswalk: { type: 'string' } },
+  })
+  if (typeof parsed === 'string') return parsed
   const { values: v, positionals } = parsed
   if (!v.format || !(IMPORT_FORMATS as readonly string[]).includes(v.format)) return `--format must be one of ${IMPORT_FORMATS.join(', ')}`
   if (!v.mission || !/^[A-Z][A-Z0-9-]{1,15}$/.test(v.mission)) return '--mission must be a mission code such as MINUSCA'
