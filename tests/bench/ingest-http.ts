@@ -10,7 +10,7 @@ import type { BenchContext } from './lib/context.js'
 import { load, type LoadResult } from './lib/load.js'
 import { row, summarize, type BenchResult, type Row } from './lib/stats.js'
 import { liveBodies, withId } from './lib/synthetic.js'
-import { startBare, startVigil } from './lib/vigil-server.js'
+import { startBare, startVigil, untilReady } from './lib/vigil-server.js'
 import { copyHistory } from './lib/history.js'
 import { summarizeProfile } from './lib/cpuprofile.js'
 import type { ServerProcess } from './lib/server-process.js'
@@ -38,14 +38,8 @@ export function bodySource(tag: string, end: number, seed: number, pool = 4000) 
 }
 
 /** Waits for GET /readyz 200: the window state is in memory, so a run measures ingest, not the start-up load. */
-async function ready(server: ServerProcess, timeoutMs = 600_000) {
-  const until = Date.now() + timeoutMs
-  while (Date.now() < until) {
-    const r = await fetch(`${server.url}/readyz`).catch(() => null)
-    if (r?.status === 200) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('the service did not become ready')
+async function ready(server: ServerProcess) {
+  if (!(await untilReady(server.url, 600_000))) throw new Error('the service did not become ready')
 }
 
 /**

@@ -13,11 +13,10 @@ import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext } from './lib/context.js'
 import { row, summarize, type BenchResult } from './lib/stats.js'
-import { startVigil } from './lib/vigil-server.js'
+import { startVigil, untilReady } from './lib/vigil-server.js'
 
 /** Polls /readyz until 200 and /healthz beside it; the slowest /healthz answer meanwhile. */
-async function untilReady(url: string, deadlineMs: number): Promise<{ ready: boolean; worstHealthMs: number }> {
-  const end = performance.now() + deadlineMs
+async function readyWatchingHealth(url: string, deadlineMs: number): Promise<{ ready: boolean; worstHealthMs: number }> {
   let worstHealthMs = 0
   let loading = true
   const health = (async () => {
@@ -28,11 +27,7 @@ async function untilReady(url: string, deadlineMs: number): Promise<{ ready: boo
       await new Promise((r) => setTimeout(r, 50))
     }
   })()
-  let ready = false
-  while (!ready && performance.now() < end) {
-    ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)
-    if (!ready) await new Promise((r) => setTimeout(r, 50))
-  }
+  const ready = await untilReady(url, deadlineMs, 50)
   loading = false
   await health
   return { ready, worstHealthMs }
@@ -44,10 +39,10 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN
 }
 
-/** A log line's `ms`, seconds. */
-function loggedSeconds(lines: string[], msg: string): number {
+/** The log line with this message, parsed; null when the service never wrote it. */
+function logged(lines: string[], msg: string): { ms: number; rows?: number } | null {
   const line = lines.find((l) => l.includes(msg))
-  return line ? (JSON.parse(line) as { ms: number }).ms / 1000 : NaN
+  return line ? JSON.parse(line) as { ms: number; rows?: number } : null
 }
 
 export async function startup(ctx: BenchContext): Promise<BenchResult> {
@@ -65,17 +60,17 @@ export async function startup(ctx: BenchContext): Promise<BenchResult> {
     const started = performance.now()
     const server = await startVigil({ db, history, logFile })
     figures.listen.push((performance.now() - started) / 1000)
-    const { ready, worstHealthMs } = await untilReady(server.url, 300_000)
+    const { ready, worstHealthMs } = await readyWatchingHealth(server.url, 300_000)
     figures.ready.push(ready ? (performance.now() - started) / 1000 : NaN)
     figures.cpu.push(server.cpuSeconds())
     figures.rss.push(peakRssMb(server.pid))
     figures.health.push(worstHealthMs)
     await server.stop()
     const lines = fs.readFileSync(logFile, 'utf8').split('\n')
-    figures.inputs.push(loggedSeconds(lines, 'indicator inputs loaded into memory'))
-    figures.alerts.push(loggedSeconds(lines, "active alerts loaded into the engine's index"))
-    const loaded = lines.find((l) => l.includes('indicator inputs loaded into memory'))
-    if (loaded) rows = `${(JSON.parse(loaded) as { rows: number }).rows.toLocaleString('en-US')} inputs`
+    const inputs = logged(lines, 'indicator inputs loaded into memory')
+    figures.inputs.push(inputs ? inputs.ms / 1000 : NaN)
+    figures.alerts.push((logged(lines, "active alerts loaded into the engine's index")?.ms ?? NaN) / 1000)
+    if (inputs?.rows !== undefined) rows = `${inputs.rows.toLocaleString('en-US')} inputs`
   }
   return {
     name: 'startup',

@@ -117,24 +117,16 @@ export async function ensureHistories(counts: number[], log: (s: string) => void
  * its first start is an upgrade that rebuilds every indicator's.
  */
 export async function upgradeHistory(count: number, meta: HistoryMeta): Promise<{ listening: number; ready: number }> {
-  const { startVigil } = await import('./vigil-server.js')
+  const { startVigil, untilReady } = await import('./vigil-server.js')
   const t0 = performance.now()
   const server = await startVigil({ db: historyFile(count), history: meta })
   const listening = (performance.now() - t0) / 1000
-  let ready = NaN
   try {
-    for (const end = performance.now() + 3_600_000; performance.now() < end;) {
-      const ok = await fetch(`${server.url}/readyz`).then((r) => r.status === 200, () => false)
-      if (ok) {
-        ready = (performance.now() - t0) / 1000
-        break
-      }
-      await new Promise((r) => setTimeout(r, 500))
-    }
+    const ready = await untilReady(server.url, 3_600_000, 500) ? (performance.now() - t0) / 1000 : NaN
+    return { listening, ready }
   } finally {
     await server.stop()
   }
-  return { listening, ready }
 }
 
 /** A private copy of a cached history to run against (the cache itself is never written). */

@@ -41,4 +41,14 @@ export function startVigil(o: VigilOptions): Promise<ServerProcess> {
 
 export const startBare = () => startServer({ kind: 'bare' })
 
+/** Polls GET /readyz until it answers 200 (the window state is in memory); false at the deadline. */
+export async function untilReady(url: string, timeoutMs: number, pollMs = 100): Promise<boolean> {
+  const until = performance.now() + timeoutMs
+  while (performance.now() < until) {
+    if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return true
+    await new Promise((resolve) => setTimeout(resolve, pollMs))
+  }
+  return false
+}
+
 export const dbIn = (dir: string, name: string) => path.join(dir, `${name}.db`)
