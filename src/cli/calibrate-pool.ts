@@ -29,8 +29,8 @@ function failure(m: { message: string; stack?: string }): Error {
 /**
  * The training replays of a calibration on `jobs` worker threads: each worker parses the same
  * command line and loads the same rules, is handed the reports as loaded here (read and placed
- * once, copied to it), then replays the next setting not yet taken until none is left. Results come back in the sweep's order, whoever replayed them. The first
- * failure stops every worker.
+ * once, copied to it), then replays the next setting not yet taken until none is left. Results
+ * come back in the sweep's order, whoever replayed them. The first failure stops every worker.
  */
 export function workerPool(argv: readonly string[], jobs: number) {
   return async (count: number, done: () => void, reports: ReportSource): Promise<TrainedSetting[]> => {

@@ -33,7 +33,8 @@ const chunkFor = (bytes: number) => Math.min(65_536, Math.max(1_024, 2 ** Math.c
 /** The stored form of a JSON text: packed against dictionary `id` when that is shorter. */
 export function packJson(text: string, id: number): string | Buffer {
   if (text.length < PACK_MIN) return text
-  // Deflated output is smaller than the text: a chunk of the text's size holds it (the bytes are the same whatever the chunk).
+  // Deflated output is smaller than the text: a chunk of the text's size holds it (the bytes
+  // are the same whatever the chunk).
   const deflated = zlib.deflateRawSync(text, { dictionary: dictionaryOf(id), windowBits: WINDOW_BITS, memLevel: MEM_LEVEL, chunkSize: chunkFor(text.length) })
   if (deflated.length + 1 >= Buffer.byteLength(text)) return text
   const out = Buffer.allocUnsafe(deflated.length + 1)
