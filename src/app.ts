@@ -180,7 +180,7 @@ function expirySweeps(app: FastifyInstance, services: Services, intervalMs: numb
     timer = setInterval(() => {
       if (running) return
       running = true
-      services.sweep().then(() => services.markOverdue()).then(() => services.checkGaps())
+      services.timerRound()
         .catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'))
         .finally(() => { running = false })
     }, intervalMs)

@@ -115,6 +115,22 @@ export function createServices(deps: ServiceDeps) {
     ...(deps.onEvaluated ? { onEvaluated: deps.onEvaluated } : {}),
     place: (mission, location) => placeIn(gazetteers().get(mission), location),
   })
+  const sweep = () => queue.run(() => evaluator.expire(clock()))
+  /**
+   * Flags alerts past their response deadlines now, through the single writer (the live timer,
+   * after sweep): a write job per OVERDUE_CHUNK alerts, so requests queued meanwhile run between
+   * them (36,500 alerts falling due together once held /healthz silent for over a minute).
+   */
+  async function markOverdue(): Promise<AlertChange[]> {
+    const now = clock()
+    const flagged: AlertChange[] = []
+    for (;;) {
+      const round = await queue.run(() => followUp.markOverdue(now, OVERDUE_CHUNK))
+      flagged.push(...round.changes)
+      if (!round.more) return flagged
+    }
+  }
+  const checkGaps = () => queue.run(() => gaps.check(clock()))
   return {
     queue,
     signal,
@@ -164,30 +180,23 @@ export function createServices(deps: ServiceDeps) {
     /** Rebuilds the input index of new or changed indicators; run in a write job. */
     reindex,
     /** Expires due alerts now, through the single writer. */
-    sweep: () => queue.run(() => evaluator.expire(clock())),
+    sweep,
     /**
      * The earliest expiry at or before `t` of an active alert, as the engine's index holds it (a
      * write job's own alert rows reach SQLite only at its end): where a simulated clock stops next.
      */
     nextExpiry: (t: number): number | undefined => engineAlerts.dueForExpiry(t)[0]?.expiresAt,
-    /**
-     * Flags alerts past their response deadlines now, through the single writer (the live timer,
-     * after sweep): a write job per OVERDUE_CHUNK alerts, so requests queued meanwhile run between
-     * them (36,500 alerts falling due together once held /healthz silent for over a minute).
-     */
-    async markOverdue() {
-      const now = clock()
-      const flagged: AlertChange[] = []
-      for (;;) {
-        const round = await queue.run(() => followUp.markOverdue(now, OVERDUE_CHUNK))
-        flagged.push(...round.changes)
-        if (!round.more) return flagged
-      }
-    },
+    markOverdue,
     /** The reporting-gap watch (DATA.GAP); write jobs only. A replay drives it with its clock. */
     gaps,
     /** Raises and ends reporting-gap alerts now, through the single writer (the live timer, after markOverdue). */
-    checkGaps: () => queue.run(() => gaps.check(clock())),
+    checkGaps,
+    /** One round of the live timer: expiries, then response deadlines, then the reporting-gap watch. */
+    async timerRound(): Promise<void> {
+      await sweep()
+      await markOverdue()
+      await checkGaps()
+    },
   }
 }
 

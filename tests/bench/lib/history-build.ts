@@ -105,9 +105,7 @@ const fed = await feed(engine, rest, { chunk: 250, onProgress: (n) => progress(f
 // Without the last two, a service started on the history flags every open alert overdue at its
 // first round, 60 s in, and the polling section's "idle" clients got those changes (run F).
 engine.clock.set(end)
-await engine.services.sweep()
-await engine.services.markOverdue()
-await engine.services.checkGaps()
+await engine.services.timerRound()
 const buildSeconds = (performance.now() - started) / 1000
 const db = engine.store.writer
 const n = (sql: string) => (db.prepare(sql).pluck().get() as number)
