@@ -65,12 +65,18 @@ describe('the map', { timeout: 180_000 }, () => {
     // The shaded prefecture is the one the alert lies in.
     const shaded = page.locator('[data-testid=map] path.gz-area-l1[fill-opacity="0.45"]')
     await expect.poll(() => shaded.count(), { timeout: 10_000 }).toBe(1)
-    // A click that lands while the feed redraws the layers meets the path being replaced: click
-    // again until the board opens, as a user would.
+    // The drawing the feed brings has been made (the alert's dot): the click meets the layers
+    // the user sees, not ones a redraw is about to replace.
+    await expect.poll(() => page.locator('[data-testid=map] path.alert-dot').count(), { timeout: 10_000 }).toBe(1)
+    // A click that still lands mid-redraw meets a path being replaced: click again until the
+    // board opens, as a user would. What each try met is kept, for a failure to say.
+    const tries: string[] = []
     await expect.poll(async () => {
-      await shaded.dispatchEvent('click', undefined, { timeout: 1_000 }).catch(() => undefined)
+      const found = await shaded.count()
+      const clicked = found === 1 && await shaded.dispatchEvent('click', undefined, { timeout: 1_000 }).then(() => true, () => false)
+      tries.push(`${found} shaded${clicked ? ', clicked' : ''} -> ${page.url().split('#')[1]}`)
       return page.url()
-    }, { timeout: 10_000 }).toContain('area=Ouaka')
+    }, { timeout: 20_000, message: `clicks on the shaded area: ${tries.join('; ')}` }).toContain('area=Ouaka')
     await page.locator(`li.alert[data-alert-id="${alertId}"]`).waitFor()
     await page.context().close()
   })
